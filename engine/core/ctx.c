@@ -1,0 +1,204 @@
+/*
+ * ctx.c — the context: last error, logging, verbosity, threads, progress display.
+ */
+#include "nytte/nytte.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NYTTE_ERRMSG_MAX 1024
+
+struct nytte_ctx {
+    int errcode;
+    char errmsg[NYTTE_ERRMSG_MAX];
+    nytte_log_level verbosity;
+    nytte_log_fn log_fn;
+    void *log_user;
+    int threads;
+    int progress;           /* display enabled */
+    char progress_label[64];
+    uint64_t progress_total;
+    double progress_last;
+    int progress_shown;
+};
+
+const char *nytte_version(void) { return NYTTE_VERSION; }
+
+const char *nytte_strerror(int status)
+{
+    switch (status) {
+    case NYTTE_OK: return "ok";
+    case NYTTE_EUSAGE: return "usage error";
+    case NYTTE_ECONFIG: return "project file error";
+    case NYTTE_EINPUT: return "input data error";
+    case NYTTE_EIO: return "i/o error";
+    case NYTTE_EGDAL: return "GDAL error";
+    case NYTTE_ENOMEM: return "out of memory";
+    case NYTTE_ECHECK: return "accounting check failed";
+    default: return "internal error";
+    }
+}
+
+int nytte_ctx_new(nytte_ctx **out)
+{
+    nytte_ctx *c = calloc(1, sizeof *c);
+    *out = c;
+    if (!c)
+        return NYTTE_ENOMEM;
+    c->verbosity = NYTTE_LOG_WARN;
+    c->threads = 0;
+    c->progress = isatty(STDERR_FILENO);
+    return NYTTE_OK;
+}
+
+void nytte_ctx_free(nytte_ctx *ctx) { free(ctx); }
+
+const char *nytte_ctx_errmsg(const nytte_ctx *ctx) { return ctx ? ctx->errmsg : ""; }
+int nytte_ctx_errcode(const nytte_ctx *ctx) { return ctx ? ctx->errcode : NYTTE_OK; }
+
+void nytte_ctx_clear_error(nytte_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    ctx->errcode = NYTTE_OK;
+    ctx->errmsg[0] = '\0';
+}
+
+/* Keep messages on one line: newlines and tabs inside GDAL messages become spaces. */
+static void one_line(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+        s[--n] = '\0';
+    for (char *p = s; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+}
+
+int nytte_verror(nytte_ctx *ctx, int code, const char *fmt, va_list ap)
+{
+    if (!ctx)
+        return code;
+    vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    one_line(ctx->errmsg);
+    ctx->errcode = code;
+    return code;
+}
+
+int nytte_error(nytte_ctx *ctx, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nytte_verror(ctx, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void nytte_error_prefix(nytte_ctx *ctx, const char *fmt, ...)
+{
+    if (!ctx)
+        return;
+    char old[NYTTE_ERRMSG_MAX];
+    memcpy(old, ctx->errmsg, sizeof old);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof ctx->errmsg)
+        snprintf(ctx->errmsg + n, sizeof ctx->errmsg - (size_t)n, ": %.*s", (int)(sizeof old - 1), old);
+    one_line(ctx->errmsg);
+}
+
+void nytte_ctx_set_verbosity(nytte_ctx *ctx, nytte_log_level level) { ctx->verbosity = level; }
+nytte_log_level nytte_ctx_verbosity(const nytte_ctx *ctx) { return ctx->verbosity; }
+
+void nytte_ctx_set_logger(nytte_ctx *ctx, nytte_log_fn fn, void *user)
+{
+    ctx->log_fn = fn;
+    ctx->log_user = user;
+}
+
+static void clear_progress_line(nytte_ctx *ctx)
+{
+    if (ctx->progress_shown) {
+        fputs("\r\033[K", stderr);
+        ctx->progress_shown = 0;
+    }
+}
+
+void nytte_log(nytte_ctx *ctx, nytte_log_level level, const char *fmt, ...)
+{
+    if (!ctx || level > ctx->verbosity)
+        return;
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    one_line(msg);
+    if (ctx->log_fn) {
+        ctx->log_fn(ctx->log_user, level, msg);
+        return;
+    }
+    static const char *const tag[] = {"error", "warning", "info", "debug"};
+    clear_progress_line(ctx);
+    fprintf(stderr, "nytte: %s: %s\n", tag[level], msg);
+}
+
+void nytte_ctx_set_threads(nytte_ctx *ctx, int n) { ctx->threads = n > 0 ? n : 0; }
+
+int nytte_ctx_threads(const nytte_ctx *ctx)
+{
+    int n = ctx && ctx->threads > 0 ? ctx->threads : omp_get_max_threads();
+    return n > 0 ? n : 1;
+}
+
+void nytte_ctx_set_progress(nytte_ctx *ctx, int enabled) { ctx->progress = enabled; }
+
+double nytte_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int progress_active(const nytte_ctx *ctx)
+{
+    return ctx && ctx->progress && ctx->verbosity >= NYTTE_LOG_WARN && !ctx->log_fn;
+}
+
+void nytte_progress_begin(nytte_ctx *ctx, const char *label, uint64_t total)
+{
+    if (!ctx)
+        return;
+    snprintf(ctx->progress_label, sizeof ctx->progress_label, "%s", label);
+    ctx->progress_total = total;
+    ctx->progress_last = 0;
+    nytte_progress_update(ctx, 0);
+}
+
+void nytte_progress_update(nytte_ctx *ctx, uint64_t done)
+{
+    if (!progress_active(ctx))
+        return;
+    double t = nytte_now();
+    if (done < ctx->progress_total && t - ctx->progress_last < 0.1)
+        return;
+    ctx->progress_last = t;
+    double pct = ctx->progress_total ? 100.0 * (double)done / (double)ctx->progress_total : 100.0;
+    fprintf(stderr, "\r\033[K%s %5.1f %%", ctx->progress_label, pct);
+    fflush(stderr);
+    ctx->progress_shown = 1;
+}
+
+void nytte_progress_end(nytte_ctx *ctx)
+{
+    if (!progress_active(ctx))
+        return;
+    clear_progress_line(ctx);
+    fflush(stderr);
+}

@@ -1,0 +1,66 @@
+/* test_core.c — context, errors and the plain geometry helpers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "nytte/types.h"
+
+static void test_error_message_one_line(void **state)
+{
+    (void)state;
+    nytte_ctx *ctx = NULL;
+    assert_int_equal(nytte_ctx_new(&ctx), NYTTE_OK);
+    assert_string_equal(nytte_ctx_errmsg(ctx), "");
+    int rc = nytte_error(ctx, NYTTE_EINPUT, "parcels.gpkg: parcel %s: geometry is not a polygon\n", "4021");
+    assert_int_equal(rc, NYTTE_EINPUT);
+    assert_int_equal(nytte_ctx_errcode(ctx), NYTTE_EINPUT);
+    assert_string_equal(nytte_ctx_errmsg(ctx), "parcels.gpkg: parcel 4021: geometry is not a polygon");
+    nytte_error(ctx, NYTTE_EGDAL, "line one\nline two");
+    nytte_error_prefix(ctx, "terrain.tif");
+    assert_string_equal(nytte_ctx_errmsg(ctx), "terrain.tif: line one line two");
+    nytte_ctx_clear_error(ctx);
+    assert_int_equal(nytte_ctx_errcode(ctx), NYTTE_OK);
+    nytte_ctx_set_threads(ctx, 3);
+    assert_int_equal(nytte_ctx_threads(ctx), 3);
+    nytte_ctx_free(ctx);
+}
+
+static void test_geom_area_with_hole(void **state)
+{
+    (void)state;
+    /* 10 × 10 square (counter-clockwise) with a 2 × 3 hole (clockwise): 100 - 6 = 94. */
+    const double xy[] = {0, 0, 10, 0, 10, 10, 0, 10, 0, 0, 2, 2, 2, 5, 4, 5, 4, 2, 2, 2};
+    const size_t n[] = {5, 5};
+    nytte_geom g;
+    assert_int_equal(nytte_geom_set(&g, NYTTE_GEOM_POLYGON, 2, n, xy), NYTTE_OK);
+    assert_true(nytte_geom_area(&g) == 94.0);
+    assert_true(nytte_geom_length(&g) == 40.0 + 10.0);
+    assert_true(g.xmin == 0 && g.xmax == 10 && g.ymin == 0 && g.ymax == 10);
+    nytte_geom c;
+    assert_int_equal(nytte_geom_copy(&c, &g), NYTTE_OK);
+    assert_true(nytte_geom_area(&c) == 94.0);
+    nytte_geom_clear(&g);
+    nytte_geom_clear(&c);
+}
+
+static void test_use_names(void **state)
+{
+    (void)state;
+    assert_int_equal(nytte_use_parse("Business"), NYTTE_USE_BUSINESS);
+    assert_int_equal(nytte_use_parse("castle"), -1);
+    assert_string_equal(nytte_use_name(NYTTE_USE_SUMMERHOUSE), "summerhouse");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_error_message_one_line),
+        cmocka_unit_test(test_geom_area_with_hole),
+        cmocka_unit_test(test_use_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
