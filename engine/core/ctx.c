@@ -108,8 +108,19 @@ void nytte_error_prefix(nytte_ctx *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n < sizeof ctx->errmsg)
-        snprintf(ctx->errmsg + n, sizeof ctx->errmsg - (size_t)n, ": %.*s", (int)(sizeof old - 1), old);
+    if (n < 0)
+        n = 0;
+    size_t used = strlen(ctx->errmsg), left = sizeof ctx->errmsg - 1 - used;
+    const char *parts[2] = {": ", old};
+    for (int i = 0; i < 2; i++) {
+        size_t len = strlen(parts[i]);
+        if (len > left)
+            len = left;
+        memcpy(ctx->errmsg + used, parts[i], len);
+        used += len;
+        left -= len;
+    }
+    ctx->errmsg[used] = '\0';
     one_line(ctx->errmsg);
 }
 
