@@ -1,0 +1,72 @@
+/*
+ * io.h — reading and writing rasters and vector layers through GDAL/OGR, and CRS
+ * handling through PROJ. Converts between files and the plain structs of types.h.
+ * Only io/, hazard/ and overlay/ hold GDAL/PROJ/GEOS handles.
+ */
+#ifndef NYTTE_IO_H
+#define NYTTE_IO_H
+
+#include "nytte/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Register GDAL drivers and route GDAL/PROJ messages into nytte (idempotent, thread-safe). */
+void nytte_io_init(void);
+
+/* ---- rasters ------------------------------------------------------------ */
+
+/**
+ * Read the grid, the CRS (WKT, caller frees; NULL if the raster has none) and the
+ * nodata value of band 1 of a raster without reading its cells.
+ * Errors name the path: "terrain.tif: not a raster GDAL can read".
+ */
+int nytte_raster_info(nytte_ctx *ctx, const char *path, nytte_grid *grid, char **crs_wkt);
+
+/**
+ * Read band `band` (1-based) of a raster whole, as Float32, with its CRS and nodata.
+ * `out` is overwritten; release with nytte_raster_clear. Fails with NYTTE_EINPUT if the
+ * raster is rotated (not north-up).
+ */
+int nytte_raster_read(nytte_ctx *ctx, nytte_raster *out, const char *path, int band);
+
+/**
+ * Write a raster as a cloud-optimised GeoTIFF: Float32, tiled 512, DEFLATE with
+ * floating-point predictor, overviews, nodata set, CRS from r->crs_wkt. Overwrites
+ * `path`. The file is written to "<path>.part" and renamed on success.
+ */
+int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path);
+
+/* ---- vector layers ------------------------------------------------------ */
+
+/** A layer of features with their geometry and attributes read as text. */
+typedef struct nytte_vfeature {
+    long long fid;
+    nytte_geom geom;        /**< in the working CRS, polygons normalised and repaired */
+    char **values;          /**< one string per requested field (NULL = null value) */
+} nytte_vfeature;
+
+typedef struct nytte_vlayer {
+    nytte_vfeature *features;
+    size_t nfeatures;
+    size_t nfields;
+    char **fields;          /**< requested field names */
+    size_t nrepaired;       /**< polygons repaired with GEOS MakeValid */
+} nytte_vlayer;
+
+/**
+ * Read a vector layer: `layer` may be NULL for the first layer; `fields` are the
+ * attribute names to read (each must exist: else an error naming the layer and field);
+ * geometries are transformed to `target_wkt` (PROJ; logged) unless it is NULL. A layer
+ * without a CRS is an error when target_wkt is given. Invalid polygons are repaired with
+ * GEOS (logged per feature at info level, counted in nrepaired).
+ */
+int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const char *layer,
+                      const char *const *fields, size_t nfields, const char *target_wkt);
+void nytte_vlayer_clear(nytte_vlayer *l);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
