@@ -1,0 +1,49 @@
+/*
+ * alloc_int.h — private helpers of the allocate module: exact money arithmetic, the
+ * largest-remainder apportionment, the payment-cap solver and the model weights.
+ */
+#ifndef NYTTE_ALLOC_INT_H
+#define NYTTE_ALLOC_INT_H
+
+#include "nytte/allocate.h"
+
+/* 128-bit integers for exact products of øre amounts (GCC/Clang extension). */
+__extension__ typedef __int128 alloc_i128;
+
+/* Round x to the nearest integer, halves away from zero (x finite, in range). */
+int64_t alloc_round_half_away(double x);
+
+/* a × num / den rounded half away from zero, exactly (den > 0). */
+int64_t alloc_muldiv_round(int64_t a, int64_t num, int64_t den);
+
+/*
+ * Largest remainder (Hamilton): out[i] within [lo[i], hi[i]] (lo/hi may be NULL: 0 and
+ * INT64_MAX), Σ out = total. exact[i] ≥ 0 should sum to total; out[i] starts at
+ * floor(exact[i]) and the missing units go one by one to the largest fractional parts,
+ * ties to the lower rank[i] (rank NULL: the index). Float noise that makes the floors
+ * overshoot is taken back from the smallest fractional parts. Returns NYTTE_OK,
+ * NYTTE_ENOMEM, or NYTTE_ECHECK if the bounds make the total unreachable.
+ */
+int alloc_apportion(int64_t *out, size_t n, const double *exact, int64_t total, const size_t *rank,
+                    const int64_t *lo, const int64_t *hi);
+
+/*
+ * Split pool (øre) over n payers in proportion to w[i] > 0 with payments clamped to
+ * [min_ore, max_ore] (0 = none): x[i] = clamp(λ w[i], min, max) with Σ x = pool. exact
+ * results in x (øre, double) and cap[i]. Rounds counted in *rounds. Caller checks
+ * feasibility first (n·min ≤ pool ≤ n·max).
+ */
+int alloc_cap_solve(double *x, nytte_alloc_cap *cap, int *rounds, size_t n, const double *w, int64_t pool,
+                    int64_t min_ore, int64_t max_ore);
+
+/*
+ * The raw weight of one parcel under a (non-hybrid) model, and the facts used written
+ * into line (parts, band, factors, levy rate). Errors name the element and parcel.
+ */
+int alloc_model_weight(nytte_ctx *ctx, double *w, nytte_alloc_line *line, nytte_alloc_model model,
+                       const nytte_alloc_config *cfg, const nytte_alloc_parcel *p, const char *element_id);
+
+/* Validate a model config (ECONFIG naming the element). */
+int alloc_config_check(nytte_ctx *ctx, const nytte_alloc_config *cfg, const char *element_id);
+
+#endif
