@@ -56,15 +56,62 @@ typedef struct nytte_vlayer {
 } nytte_vlayer;
 
 /**
- * Read a vector layer: `layer` may be NULL for the first layer; `fields` are the
+ * Read a vector layer: `layer` may be NULL for the first layer; `where` is an optional
+ * OGR attribute filter (NULL = all features); `fields` are the
  * attribute names to read (each must exist: else an error naming the layer and field);
  * geometries are transformed to `target_wkt` (PROJ; logged) unless it is NULL. A layer
  * without a CRS is an error when target_wkt is given. Invalid polygons are repaired with
  * GEOS (logged per feature at info level, counted in nrepaired).
  */
-int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const char *layer,
+int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const char *layer, const char *where,
                       const char *const *fields, size_t nfields, const char *target_wkt);
 void nytte_vlayer_clear(nytte_vlayer *l);
+
+/* ---- writing tables and layers ------------------------------------------- */
+
+typedef enum { NYTTE_FIELD_TEXT = 0, NYTTE_FIELD_INT = 1, NYTTE_FIELD_REAL = 2 } nytte_field_type;
+
+typedef struct nytte_field_def {
+    const char *name;
+    nytte_field_type type;
+} nytte_field_def;
+
+/** One cell: `s` for TEXT (NULL = null), `i` for INT, `d` for REAL (NaN = null). */
+typedef struct nytte_cell {
+    const char *s;
+    int64_t i;
+    double d;
+} nytte_cell;
+
+/**
+ * Write a table as a layer with OGR: `driver` is an OGR driver name ("GPKG", "XLSX",
+ * "ESRI Shapefile"); `cells` holds nrows × nfields cells, row-major; `geoms` (nrows,
+ * may be NULL for a table without geometry) are in the CRS `crs_wkt`. A new file is
+ * created unless `append` is true, in which case the layer is added to the existing
+ * data set. Errors name the path and layer.
+ */
+int nytte_vlayer_write(nytte_ctx *ctx, const char *path, const char *driver, const char *layer, const char *crs_wkt,
+                       const nytte_field_def *fields, size_t nfields, const nytte_cell *cells,
+                       const nytte_geom *const *geoms, size_t nrows, bool append);
+
+struct nytte_project;
+
+/**
+ * Read the parcels, buildings and ownership of a project into tables in the working
+ * CRS, sorted by id, and check them: unique parcel ids, polygons, buildings linked to
+ * known parcels with known use groups, ownership shares in (0, 1] summing to 1 per
+ * parcel, every parcel owned. Errors name the file, layer, feature and id.
+ */
+int nytte_inputs_read(nytte_ctx *ctx, nytte_inputs *out, const struct nytte_project *p, const char *crs_wkt);
+
+/** *same = whether two CRS (WKT) are the same, ignoring metadata such as names. */
+int nytte_crs_same(nytte_ctx *ctx, bool *same, const char *wkt_a, const char *wkt_b);
+
+/** A short name of a CRS ("ETRS89 / UTM zone 32N") into buf; "unknown" if it cannot be read. */
+char *nytte_crs_name(char *buf, size_t size, const char *wkt);
+
+/** The WKT of a CRS given as "EPSG:25832", WKT, or PROJ string. Caller frees. */
+int nytte_crs_wkt(nytte_ctx *ctx, char **wkt, const char *crs);
 
 #ifdef __cplusplus
 }

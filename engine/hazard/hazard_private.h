@@ -1,0 +1,119 @@
+/*
+ * hazard_private.h — what the hazard files share: rasterising geometries onto a grid
+ * (cell-centre polygons, 4-connected supercover lines, points), a growable FIFO of cell
+ * indices and a binary min-heap keyed by (elevation, cell index).
+ */
+#ifndef NYTTE_HAZARD_PRIVATE_H
+#define NYTTE_HAZARD_PRIVATE_H
+
+#include "nytte/hazard.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* ---- rasterising (rasterize.c) ------------------------------------------- */
+
+/** Called once per cell (row-major index). A supercover line may call it twice for a cell. */
+typedef void (*nytte_hz_cell_fn)(void *user, size_t idx);
+
+/**
+ * Cells whose centre lies inside the polygon (even-odd over all rings, so holes are out;
+ * a centre exactly on an edge counts when the edge is to its left or below it — the
+ * half-open rule, so two polygons sharing an edge never both take a cell).
+ * Returns the number of cells visited, or (size_t)-1 when out of memory.
+ */
+size_t nytte_hz_polygon_cells(const nytte_grid *g, const nytte_geom *poly, nytte_hz_cell_fn fn, void *user);
+
+/**
+ * Every cell a polyline passes through, 4-connected: where the line crosses a cell corner
+ * exactly, the cell stepped through first in x is added, so consecutive cells always share
+ * an edge. Cells outside the grid are skipped. Returns the number of visits.
+ */
+size_t nytte_hz_line_cells(const nytte_grid *g, const double *xy, size_t npts, nytte_hz_cell_fn fn, void *user);
+
+/** The cell containing (x, y) (a point on a shared edge goes to the cell right of / below it); false if outside. */
+bool nytte_hz_point_cell(const nytte_grid *g, double x, double y, size_t *idx);
+
+/* ---- FIFO of cell indices ------------------------------------------------- */
+
+typedef struct nytte_hz_fifo {
+    uint32_t *a;
+    size_t cap, head, n; /* ring buffer: n items from head */
+} nytte_hz_fifo;
+
+int nytte_hz_fifo_push_grow(nytte_hz_fifo *q, uint32_t v);
+
+static inline int nytte_hz_fifo_push(nytte_hz_fifo *q, uint32_t v)
+{
+    if (q->n == q->cap)
+        return nytte_hz_fifo_push_grow(q, v);
+    size_t t = q->head + q->n;
+    q->a[t >= q->cap ? t - q->cap : t] = v;
+    q->n++;
+    return 0;
+}
+
+static inline uint32_t nytte_hz_fifo_pop(nytte_hz_fifo *q)
+{
+    uint32_t v = q->a[q->head];
+    q->head = q->head + 1 == q->cap ? 0 : q->head + 1;
+    q->n--;
+    return v;
+}
+
+void nytte_hz_fifo_free(nytte_hz_fifo *q);
+
+/* ---- min-heap of (elevation, index) --------------------------------------- */
+
+/*
+ * Keys are 64-bit: the Float32 elevation mapped to an order-preserving uint32 in the high
+ * half, the cell index in the low half. Ties in elevation pop in index order, so the
+ * order of the flood never depends on anything but the data.
+ */
+typedef struct nytte_hz_heap {
+    uint64_t *a;
+    size_t n, cap;
+} nytte_hz_heap;
+
+static inline uint64_t nytte_hz_key(float z, uint32_t idx)
+{
+    uint32_t b;
+    memcpy(&b, &z, sizeof b);
+    b = (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+    return ((uint64_t)b << 32) | idx;
+}
+
+static inline uint32_t nytte_hz_key_idx(uint64_t k) { return (uint32_t)k; }
+
+static inline float nytte_hz_key_z(uint64_t k)
+{
+    uint32_t b = (uint32_t)(k >> 32);
+    b = (b & 0x80000000u) ? (b & 0x7fffffffu) : ~b;
+    float z;
+    memcpy(&z, &b, sizeof z);
+    return z;
+}
+
+/*
+ * Neighbour offsets: the first 4 share an edge (N, W, E, S), the last 4 a corner.
+ * Loops take the first `connectivity` entries.
+ */
+static const int nytte_hz_dr[8] = {-1, 0, 0, 1, -1, -1, 1, 1};
+static const int nytte_hz_dc[8] = {0, -1, 1, 0, -1, 1, -1, 1};
+
+int nytte_hz_heap_push(nytte_hz_heap *h, uint64_t k);
+uint64_t nytte_hz_heap_pop(nytte_hz_heap *h);
+void nytte_hz_heap_free(nytte_hz_heap *h);
+
+/* ---- shared checks --------------------------------------------------------- */
+
+/** The raster is usable: cells allocated, grid positive, at most 2^32 - 1 cells. */
+int nytte_hz_check_raster(nytte_ctx *ctx, const nytte_raster *r, const char *what);
+
+/** Connectivity is 4 or 8. */
+int nytte_hz_check_conn(nytte_ctx *ctx, int connectivity);
+
+/** Allocate an output raster on r's grid with r's CRS, nodata NYTTE_HAZARD_NODATA. */
+int nytte_hz_new_output(nytte_ctx *ctx, nytte_raster *out, const nytte_raster *like, float fill);
+
+#endif

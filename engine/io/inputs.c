@@ -1,0 +1,451 @@
+/*
+ * inputs.c — the project's parcels, buildings and ownership as checked tables.
+ */
+#include "nytte/config.h"
+#include "nytte/io.h"
+
+#include "io/io_private.h"
+
+#include <errno.h>
+#include <math.h>
+#include <ogr_srs_api.h>
+#include <cpl_conv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int nytte_crs_wkt(nytte_ctx *ctx, char **wkt, const char *crs)
+{
+    *wkt = NULL;
+    nytte_io_init();
+    nytte_io_gdal_msg_clear();
+    OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
+    if (!s)
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    int rc = NYTTE_OK;
+    if (OSRSetFromUserInput(s, crs) != OGRERR_NONE) {
+        rc = nytte_io_gdal_error(ctx, NYTTE_ECONFIG, "crs: '%s' is not a CRS PROJ knows", crs);
+    } else if (OSRIsGeographic(s)) {
+        rc = nytte_error(ctx, NYTTE_ECONFIG,
+                         "crs: '%s' is geographic (degrees); areas need a projected CRS in metres such as EPSG:25832",
+                         crs);
+    } else {
+        char *w = NULL;
+        if (OSRExportToWkt(s, &w) != OGRERR_NONE || !w) {
+            rc = nytte_io_gdal_error(ctx, NYTTE_ECONFIG, "crs: '%s' cannot be written as WKT", crs);
+        } else {
+            *wkt = strdup(w);
+            if (!*wkt)
+                rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        }
+        CPLFree(w);
+    }
+    OSRDestroySpatialReference(s);
+    return rc;
+}
+
+static int parse_num(const char *s, double *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    while (*end == ' ')
+        end++;
+    if (errno || *end || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+static int cmp_parcel(const void *a, const void *b)
+{
+    return strcmp(((const nytte_parcel *)a)->id, ((const nytte_parcel *)b)->id);
+}
+static int cmp_building(const void *a, const void *b)
+{
+    return strcmp(((const nytte_building *)a)->id, ((const nytte_building *)b)->id);
+}
+static int cmp_owner(const void *a, const void *b)
+{
+    return strcmp(((const nytte_owner *)a)->id, ((const nytte_owner *)b)->id);
+}
+static int cmp_holding(const void *a, const void *b)
+{
+    const nytte_holding *x = a, *y = b;
+    if (x->parcel != y->parcel)
+        return x->parcel < y->parcel ? -1 : 1;
+    return x->owner < y->owner ? -1 : x->owner > y->owner;
+}
+
+/* Index of parcel id in the sorted table, or -1. */
+static long find_parcel(const nytte_inputs *in, const char *id)
+{
+    size_t lo = 0, hi = in->nparcels;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(in->parcels[mid].id, id);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static const char *layer_name(const nytte_layer_cfg *c) { return c->layer ? c->layer : "(first layer)"; }
+
+static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p, const char *wkt)
+{
+    const nytte_parcels_cfg *c = &p->parcels;
+    const char *fields[3] = {c->id, NULL, NULL};
+    size_t nf = 1;
+    int ivalue = -1, iland = -1;
+    if (c->value) {
+        ivalue = (int)nf;
+        fields[nf++] = c->value;
+    }
+    if (c->landuse) {
+        iland = (int)nf;
+        fields[nf++] = c->landuse;
+    }
+    nytte_vlayer l;
+    int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, wkt);
+    if (rc)
+        return rc;
+    const char *path = c->src.path, *ln = layer_name(&c->src);
+    if (l.nfeatures == 0) {
+        rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: holds no parcels", path, ln);
+        goto cleanup;
+    }
+    in->parcels = calloc(l.nfeatures, sizeof *in->parcels);
+    if (!in->parcels) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory reading parcels");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < l.nfeatures; i++) {
+        nytte_vfeature *f = &l.features[i];
+        nytte_parcel *pc = &in->parcels[in->nparcels];
+        if (!f->values[0] || !*f->values[0]) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: feature %lld: parcel id (field %s) is empty", path, ln,
+                             f->fid, c->id);
+            goto cleanup;
+        }
+        if (f->geom.kind != NYTTE_GEOM_POLYGON || f->geom.nparts == 0) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: parcel %s: geometry is %s, expected a polygon", path, ln,
+                             f->values[0], f->geom.kind == NYTTE_GEOM_NONE ? "empty" : "not a polygon");
+            goto cleanup;
+        }
+        pc->id = f->values[0];
+        f->values[0] = NULL;
+        pc->fid = f->fid;
+        pc->geom = f->geom;
+        f->geom = (nytte_geom)NYTTE_GEOM_INIT;
+        in->nparcels++;
+        pc->area = nytte_geom_area(&pc->geom);
+        if (!(pc->area > 0)) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: parcel %s: polygon has no area", path, ln, pc->id);
+            goto cleanup;
+        }
+        pc->property_value = NAN;
+        if (ivalue >= 0 && f->values[ivalue]) {
+            if (parse_num(f->values[ivalue], &pc->property_value) != 0 || pc->property_value < 0) {
+                rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: parcel %s: %s '%s' is not a non-negative number",
+                                 path, ln, pc->id, c->value, f->values[ivalue]);
+                goto cleanup;
+            }
+        }
+        if (iland >= 0 && f->values[iland]) {
+            pc->landuse = f->values[iland];
+            f->values[iland] = NULL;
+        }
+    }
+    qsort(in->parcels, in->nparcels, sizeof *in->parcels, cmp_parcel);
+    for (size_t i = 1; i < in->nparcels; i++)
+        if (strcmp(in->parcels[i].id, in->parcels[i - 1].id) == 0) {
+            long long a = in->parcels[i - 1].fid, b = in->parcels[i].fid;
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: parcel id '%s' appears twice (features %lld and %lld)",
+                             path, ln, in->parcels[i].id, a < b ? a : b, a < b ? b : a);
+            goto cleanup;
+        }
+    if (l.nrepaired)
+        nytte_log(ctx, NYTTE_LOG_WARN, "%s: layer %s: %zu invalid parcel polygons repaired with GEOS (-v lists them)",
+                  path, ln, l.nrepaired);
+cleanup:
+    nytte_vlayer_clear(&l);
+    return rc;
+}
+
+static int read_buildings(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p, const char *wkt)
+{
+    const nytte_buildings_cfg *c = &p->buildings;
+    const char *fields[6] = {c->id, c->parcel, c->use, c->floor_area, NULL, NULL};
+    size_t nf = 4;
+    int ih = -1, iv = -1;
+    if (c->floor_height) {
+        ih = (int)nf;
+        fields[nf++] = c->floor_height;
+    }
+    if (c->value) {
+        iv = (int)nf;
+        fields[nf++] = c->value;
+    }
+    nytte_vlayer l;
+    int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, wkt);
+    if (rc)
+        return rc;
+    const char *path = c->src.path, *ln = layer_name(&c->src);
+    in->buildings = calloc(l.nfeatures ? l.nfeatures : 1, sizeof *in->buildings);
+    if (!in->buildings) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory reading buildings");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < l.nfeatures; i++) {
+        nytte_vfeature *f = &l.features[i];
+        nytte_building *b = &in->buildings[in->nbuildings];
+        const char *bid = f->values[0];
+        if (!bid || !*bid) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: feature %lld: building id (field %s) is empty", path, ln,
+                             f->fid, c->id);
+            goto cleanup;
+        }
+        long pi = f->values[1] ? find_parcel(in, f->values[1]) : -1;
+        if (pi < 0) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: building %s: parcel '%s' is not in the parcel layer", path,
+                             ln, bid, f->values[1] ? f->values[1] : "");
+            goto cleanup;
+        }
+        int use = f->values[2] ? nytte_use_parse(f->values[2]) : -1;
+        if (use < 0) {
+            rc = nytte_error(ctx, NYTTE_EINPUT,
+                             "%s: layer %s: building %s: use group '%s' is not one of residential, summerhouse, "
+                             "business, public, other",
+                             path, ln, bid, f->values[2] ? f->values[2] : "");
+            goto cleanup;
+        }
+        if (f->geom.kind != NYTTE_GEOM_POLYGON && f->geom.kind != NYTTE_GEOM_POINT) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: building %s: geometry is %s, expected a footprint or point",
+                             path, ln, bid, f->geom.kind == NYTTE_GEOM_NONE ? "empty" : "a line");
+            goto cleanup;
+        }
+        double fa;
+        if (parse_num(f->values[3], &fa) != 0 || fa < 0) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: building %s: %s '%s' is not a non-negative number", path,
+                             ln, bid, c->floor_area, f->values[3] ? f->values[3] : "");
+            goto cleanup;
+        }
+        b->id = f->values[0];
+        f->values[0] = NULL;
+        b->fid = f->fid;
+        b->parcel = (size_t)pi;
+        b->geom = f->geom;
+        f->geom = (nytte_geom)NYTTE_GEOM_INIT;
+        b->use = (nytte_use)use;
+        b->floor_area = fa;
+        b->value = NAN;
+        b->floor_height = 0;
+        in->nbuildings++;
+        if (ih >= 0 && f->values[ih] &&
+            (parse_num(f->values[ih], &b->floor_height) != 0 || b->floor_height < -5 || b->floor_height > 20)) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: building %s: %s '%s' is not a height in metres (-5..20)",
+                             path, ln, b->id, c->floor_height, f->values[ih]);
+            goto cleanup;
+        }
+        if (iv >= 0 && f->values[iv] && (parse_num(f->values[iv], &b->value) != 0 || b->value < 0)) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: building %s: %s '%s' is not a non-negative number", path,
+                             ln, b->id, c->value, f->values[iv]);
+            goto cleanup;
+        }
+    }
+    qsort(in->buildings, in->nbuildings, sizeof *in->buildings, cmp_building);
+    for (size_t i = 1; i < in->nbuildings; i++)
+        if (strcmp(in->buildings[i].id, in->buildings[i - 1].id) == 0) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: building id '%s' appears twice", path, ln,
+                             in->buildings[i].id);
+            goto cleanup;
+        }
+cleanup:
+    nytte_vlayer_clear(&l);
+    return rc;
+}
+
+static int read_owners(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p)
+{
+    const nytte_owners_cfg *c = &p->owners;
+    int rc = NYTTE_OK;
+    if (!c->given) {
+        /* every parcel is its own owner */
+        in->owners = calloc(in->nparcels, sizeof *in->owners);
+        in->holdings = calloc(in->nparcels, sizeof *in->holdings);
+        if (!in->owners || !in->holdings)
+            return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        for (size_t i = 0; i < in->nparcels; i++) {
+            in->owners[i].id = strdup(in->parcels[i].id);
+            in->holdings[i] = (nytte_holding){i, i, 1.0};
+        }
+        in->nowners = in->nholdings = in->nparcels;
+        return NYTTE_OK;
+    }
+    const char *fields[4] = {c->parcel, c->owner, NULL, NULL};
+    size_t nf = 2;
+    int iname = -1, ishare = -1;
+    if (c->name) {
+        iname = (int)nf;
+        fields[nf++] = c->name;
+    }
+    if (c->share) {
+        ishare = (int)nf;
+        fields[nf++] = c->share;
+    }
+    nytte_vlayer l;
+    rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, NULL);
+    if (rc)
+        return rc;
+    const char *path = c->src.path;
+    size_t n = l.nfeatures;
+    in->holdings = calloc(n ? n : 1, sizeof *in->holdings);
+    in->owners = calloc(n ? n : 1, sizeof *in->owners);
+    const char **hold_owner = calloc(n ? n : 1, sizeof *hold_owner);
+    double *sum = calloc(in->nparcels, sizeof *sum);
+    if (!in->holdings || !in->owners || !hold_owner || !sum) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    /* rows: line numbers of a CSV are fid + 1 (header), OGR numbers CSV features from 1 */
+    for (size_t i = 0; i < n; i++) {
+        nytte_vfeature *f = &l.features[i];
+        const char *pid = f->values[0], *oid = f->values[1];
+        long pi = pid ? find_parcel(in, pid) : -1;
+        if (pi < 0) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: parcel '%s' is not in the parcel layer", path, f->fid,
+                             pid ? pid : "");
+            goto cleanup;
+        }
+        if (!oid || !*oid) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: owner id (field %s) is empty", path, f->fid, c->owner);
+            goto cleanup;
+        }
+        double share = 1.0;
+        if (ishare >= 0 && (parse_num(f->values[ishare], &share) != 0 || !(share > 0) || share > 1)) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: parcel %s owner %s: share '%s' is not a number in (0, 1]",
+                             path, f->fid, pid, oid, f->values[ishare] ? f->values[ishare] : "");
+            goto cleanup;
+        }
+        sum[pi] += share;
+        in->holdings[i].parcel = (size_t)pi;
+        in->holdings[i].share = share;
+        hold_owner[i] = oid;
+        /* owner table: collect, dedupe after sorting */
+        in->owners[i].id = strdup(oid);
+        in->owners[i].name = iname >= 0 && f->values[iname] ? strdup(f->values[iname]) : NULL;
+    }
+    in->nholdings = n;
+    in->nowners = n;
+    qsort(in->owners, in->nowners, sizeof *in->owners, cmp_owner);
+    size_t w = 0;
+    for (size_t i = 0; i < in->nowners; i++) {
+        if (w > 0 && strcmp(in->owners[w - 1].id, in->owners[i].id) == 0) {
+            free(in->owners[i].id);
+            free(in->owners[i].name);
+            continue;
+        }
+        in->owners[w++] = in->owners[i];
+    }
+    in->nowners = w;
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = 0, hi = in->nowners;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            int cmp = strcmp(in->owners[mid].id, hold_owner[i]);
+            if (cmp == 0) {
+                lo = mid;
+                break;
+            }
+            if (cmp < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        in->holdings[i].owner = lo;
+    }
+    qsort(in->holdings, in->nholdings, sizeof *in->holdings, cmp_holding);
+    for (size_t i = 1; i < in->nholdings; i++)
+        if (in->holdings[i].parcel == in->holdings[i - 1].parcel && in->holdings[i].owner == in->holdings[i - 1].owner) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: parcel %s: owner %s is listed twice", path,
+                             in->parcels[in->holdings[i].parcel].id, in->owners[in->holdings[i].owner].id);
+            goto cleanup;
+        }
+    for (size_t i = 0; i < in->nparcels; i++) {
+        if (sum[i] == 0) {
+            rc = nytte_error(ctx, NYTTE_EINPUT,
+                             "%s: parcel %s has no owner (every parcel needs at least one row in the ownership table)",
+                             path, in->parcels[i].id);
+            goto cleanup;
+        }
+        if (fabs(sum[i] - 1.0) > 1e-6) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: parcel %s: ownership shares sum to %.9g, not 1", path,
+                             in->parcels[i].id, sum[i]);
+            goto cleanup;
+        }
+    }
+cleanup:
+    free((void *)hold_owner);
+    free(sum);
+    nytte_vlayer_clear(&l);
+    return rc;
+}
+
+int nytte_inputs_read(nytte_ctx *ctx, nytte_inputs *out, const nytte_project *p, const char *crs_wkt)
+{
+    memset(out, 0, sizeof *out);
+    int rc = read_parcels(ctx, out, p, crs_wkt);
+    if (!rc && p->buildings.given)
+        rc = read_buildings(ctx, out, p, crs_wkt);
+    if (!rc)
+        rc = read_owners(ctx, out, p);
+    if (!rc && !(out->crs_wkt = strdup(crs_wkt)))
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    if (rc)
+        nytte_inputs_free(out);
+    return rc;
+}
+
+int nytte_crs_same(nytte_ctx *ctx, bool *same, const char *wkt_a, const char *wkt_b)
+{
+    *same = false;
+    nytte_io_init();
+    OGRSpatialReferenceH a = OSRNewSpatialReference(wkt_a), b = OSRNewSpatialReference(wkt_b);
+    int rc = NYTTE_OK;
+    if (!a || !b) {
+        rc = nytte_error(ctx, NYTTE_EINPUT, "a CRS cannot be read");
+    } else {
+        const char *opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS",
+                              NULL};
+        *same = OSRIsSameEx(a, b, opts) != 0;
+    }
+    if (a)
+        OSRDestroySpatialReference(a);
+    if (b)
+        OSRDestroySpatialReference(b);
+    return rc;
+}
+
+char *nytte_crs_name(char *buf, size_t size, const char *wkt)
+{
+    snprintf(buf, size, "unknown");
+    nytte_io_init();
+    OGRSpatialReferenceH s = wkt ? OSRNewSpatialReference(wkt) : NULL;
+    if (s) {
+        const char *n = OSRGetName(s);
+        const char *auth = OSRGetAuthorityName(s, NULL), *code = OSRGetAuthorityCode(s, NULL);
+        if (auth && code)
+            snprintf(buf, size, "%s (%s:%s)", n ? n : "?", auth, code);
+        else if (n)
+            snprintf(buf, size, "%s", n);
+        OSRDestroySpatialReference(s);
+    }
+    return buf;
+}

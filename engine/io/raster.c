@@ -1,0 +1,336 @@
+/*
+ * raster.c — the raster half of io.h: GDAL set-up and error capture, reading a band
+ * whole into a nytte_raster, and writing a nytte_raster as a cloud-optimised-like
+ * GeoTIFF (tiled 512, DEFLATE + floating-point predictor, internal AVERAGE overviews).
+ *
+ * GDAL never prints: the CPL error handler installed by nytte_io_init() keeps the
+ * last message per thread (io_private.h) and callers put it into the context.
+ */
+#include "nytte/io.h"
+#include "io/io_private.h"
+
+#include <errno.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <ogr_srs_api.h>
+
+/* ---- GDAL set-up and error capture ---------------------------------------- */
+
+#define GDAL_MSG_MAX 512
+
+static _Thread_local char tl_msg[GDAL_MSG_MAX];
+static _Thread_local int tl_failed;
+
+static void CPL_STDCALL capture_handler(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    (void)num;
+    if (cls == CE_Debug || cls == CE_None)
+        return;
+    /* A warning must not hide the failure that explains an error: keep the failure. */
+    if (cls == CE_Warning && tl_failed)
+        return;
+    if (cls >= CE_Failure)
+        tl_failed = 1;
+    snprintf(tl_msg, sizeof tl_msg, "%s", msg ? msg : "");
+    for (char *p = tl_msg; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+}
+
+static pthread_once_t io_once = PTHREAD_ONCE_INIT;
+
+static void io_init_once(void)
+{
+    CPLSetErrorHandler(capture_handler);
+    GDALAllRegister();
+}
+
+void nytte_io_init(void) { pthread_once(&io_once, io_init_once); }
+
+const char *nytte_io_gdal_msg(void) { return tl_msg; }
+
+void nytte_io_gdal_msg_clear(void)
+{
+    tl_msg[0] = '\0';
+    tl_failed = 0;
+    CPLErrorReset();
+}
+
+int nytte_io_gdal_failed(void) { return tl_failed; }
+
+int nytte_io_gdal_error(nytte_ctx *ctx, int code, const char *fmt, ...)
+{
+    char head[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    if (tl_msg[0])
+        return nytte_error(ctx, code, "%s: %s", head, tl_msg);
+    return nytte_error(ctx, code, "%s", head);
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+/* Open a raster for reading; errors name the path. */
+static int open_raster(nytte_ctx *ctx, const char *path, GDALDatasetH *out)
+{
+    *out = NULL;
+    nytte_io_init();
+    nytte_io_gdal_msg_clear();
+    /* GDAL's own "does not exist" message varies by driver; say it plainly (virtual /vsi paths excepted). */
+    struct stat sb;
+    if (strncmp(path, "/vsi", 4) != 0 && stat(path, &sb) != 0)
+        return nytte_error(ctx, NYTTE_EIO, "%s: no such file", path);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds || GDALGetRasterCount(ds) < 1) {
+        if (ds)
+            GDALClose(ds);
+        return nytte_error(ctx, NYTTE_EINPUT, "%s: not a raster GDAL can read", path);
+    }
+    *out = ds;
+    return NYTTE_OK;
+}
+
+/* Grid and CRS of an open dataset; errors name the path. */
+static int dataset_grid(nytte_ctx *ctx, GDALDatasetH ds, const char *path, nytte_grid *grid, char **crs_wkt)
+{
+    double gt[6];
+    if (GDALGetGeoTransform(ds, gt) != CE_None)
+        return nytte_error(ctx, NYTTE_EINPUT, "%s: raster has no georeferencing (geotransform)", path);
+    if (gt[2] != 0.0 || gt[4] != 0.0)
+        return nytte_error(ctx, NYTTE_EINPUT, "%s: raster is rotated (not north-up)", path);
+    if (!(gt[1] > 0.0) || !(gt[5] < 0.0))
+        return nytte_error(ctx, NYTTE_EINPUT, "%s: raster is not north-up (pixel size %g, %g)", path, gt[1], gt[5]);
+    grid->x0 = gt[0];
+    grid->y0 = gt[3];
+    grid->dx = gt[1];
+    grid->dy = -gt[5];
+    grid->nx = GDALGetRasterXSize(ds);
+    grid->ny = GDALGetRasterYSize(ds);
+    if (crs_wkt) {
+        *crs_wkt = NULL;
+        OGRSpatialReferenceH srs = GDALGetSpatialRef(ds);
+        if (srs) {
+            char *wkt = NULL;
+            const char *opts[] = {"FORMAT=WKT2_2018", NULL};
+            if (OSRExportToWktEx(srs, &wkt, opts) != OGRERR_NONE || !wkt) {
+                CPLFree(wkt);
+                return nytte_io_gdal_error(ctx, NYTTE_EGDAL, "%s: cannot export the CRS as WKT", path);
+            }
+            if (wkt[0]) {
+                *crs_wkt = strdup(wkt);
+                if (!*crs_wkt) {
+                    CPLFree(wkt);
+                    return nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+                }
+            }
+            CPLFree(wkt);
+        }
+    }
+    return NYTTE_OK;
+}
+
+int nytte_raster_info(nytte_ctx *ctx, const char *path, nytte_grid *grid, char **crs_wkt)
+{
+    if (crs_wkt)
+        *crs_wkt = NULL;
+    GDALDatasetH ds;
+    int rc = open_raster(ctx, path, &ds);
+    if (rc != NYTTE_OK)
+        return rc;
+    rc = dataset_grid(ctx, ds, path, grid, crs_wkt);
+    GDALClose(ds);
+    return rc;
+}
+
+/* A nodata value as Float32: NaN stays NaN, values beyond Float32 clamp as GDAL clamps cells. */
+static float nodata_as_float(double v)
+{
+    if (isnan(v))
+        return NAN;
+    if (v > FLT_MAX)
+        return FLT_MAX;
+    if (v < -FLT_MAX)
+        return -FLT_MAX;
+    return (float)v;
+}
+
+int nytte_raster_read(nytte_ctx *ctx, nytte_raster *out, const char *path, int band)
+{
+    *out = (nytte_raster)NYTTE_RASTER_INIT;
+    int rc = NYTTE_OK;
+    char *wkt = NULL;
+    nytte_grid grid;
+    GDALDatasetH ds;
+    if ((rc = open_raster(ctx, path, &ds)) != NYTTE_OK)
+        return rc;
+    int nbands = GDALGetRasterCount(ds);
+    if (band < 1 || band > nbands) {
+        rc = nytte_error(ctx, NYTTE_EINPUT, "%s: band %d does not exist (the raster has %d)", path, band, nbands);
+        goto cleanup;
+    }
+    if ((rc = dataset_grid(ctx, ds, path, &grid, &wkt)) != NYTTE_OK)
+        goto cleanup;
+    if ((size_t)grid.nx > SIZE_MAX / sizeof(float) / (size_t)grid.ny) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: raster too large to hold in memory (%d x %d)", path, grid.nx, grid.ny);
+        goto cleanup;
+    }
+    if ((rc = nytte_raster_alloc(out, &grid, 0.0f, wkt)) != NYTTE_OK) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory for %d x %d cells", path, grid.nx, grid.ny);
+        goto cleanup;
+    }
+    GDALRasterBandH b = GDALGetRasterBand(ds, band);
+    int has = 0;
+    double nd = GDALGetRasterNoDataValue(b, &has);
+    out->has_nodata = has != 0;
+    out->nodata = has ? nodata_as_float(nd) : 0.0f;
+    if (GDALRasterIO(b, GF_Read, 0, 0, grid.nx, grid.ny, out->v, grid.nx, grid.ny, GDT_Float32, 0, 0) != CE_None) {
+        rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot read band %d", path, band);
+        goto cleanup;
+    }
+cleanup:
+    if (rc != NYTTE_OK)
+        nytte_raster_clear(out);
+    free(wkt);
+    GDALClose(ds);
+    return rc;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+#define TILE 512
+
+/*
+ * Overview factors 2, 4, 8, ... until the coarsest overview fits in one 512 tile
+ * (the COG driver's rule). A raster of at most 512 × 512 gets none.
+ */
+static int overview_levels(int nx, int ny, int levels[32])
+{
+    int n = 0, maxdim = nx > ny ? nx : ny;
+    for (int f = 2; n < 31 && (maxdim + f / 2 - 1) / (f / 2) > TILE; f *= 2)
+        levels[n++] = f;
+    return n;
+}
+
+/* Set a thread-local GDAL config option and hand back the old value (caller CPLFree's it). */
+static char *set_tl_option(const char *key, const char *value)
+{
+    const char *old = CPLGetThreadLocalConfigOption(key, NULL);
+    char *saved = old ? CPLStrdup(old) : NULL;
+    CPLSetThreadLocalConfigOption(key, value);
+    return saved;
+}
+
+int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path)
+{
+    int rc = NYTTE_OK;
+    GDALDatasetH ds = NULL;
+    OGRSpatialReferenceH srs = NULL;
+    char **opts = NULL;
+    char *part = NULL, *saved_ovr = NULL;
+    int created = 0, ovr_option_set = 0;
+
+    nytte_io_init();
+    nytte_io_gdal_msg_clear();
+    if (!r || !r->v || r->grid.nx <= 0 || r->grid.ny <= 0 || !(r->grid.dx > 0.0) || !(r->grid.dy > 0.0))
+        return nytte_error(ctx, NYTTE_EUSAGE, "%s: nothing to write (empty raster or bad grid)", path);
+    size_t plen = strlen(path);
+    part = malloc(plen + sizeof ".part");
+    if (!part)
+        return nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+    memcpy(part, path, plen);
+    memcpy(part + plen, ".part", sizeof ".part");
+
+    GDALDriverH drv = GDALGetDriverByName("GTiff");
+    if (!drv) {
+        rc = nytte_error(ctx, NYTTE_EGDAL, "%s: GDAL has no GTiff driver", path);
+        goto cleanup;
+    }
+    opts = CSLSetNameValue(opts, "TILED", "YES");
+    opts = CSLSetNameValue(opts, "BLOCKXSIZE", "512");
+    opts = CSLSetNameValue(opts, "BLOCKYSIZE", "512");
+    opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
+    opts = CSLSetNameValue(opts, "PREDICTOR", "3");
+    opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+    /* No NUM_THREADS: GDAL's threaded compression writes tiles in completion order, so the
+     * file's bytes would depend on the thread count (test_raster_io checks they do not). */
+    ds = GDALCreate(drv, part, r->grid.nx, r->grid.ny, 1, GDT_Float32, opts);
+    if (!ds) {
+        rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot create", path);
+        goto cleanup;
+    }
+    created = 1;
+    double gt[6] = {r->grid.x0, r->grid.dx, 0.0, r->grid.y0, 0.0, -r->grid.dy};
+    if (GDALSetGeoTransform(ds, gt) != CE_None) {
+        rc = nytte_io_gdal_error(ctx, NYTTE_EGDAL, "%s: cannot set the geotransform", path);
+        goto cleanup;
+    }
+    if (r->crs_wkt && r->crs_wkt[0]) {
+        srs = OSRNewSpatialReference(NULL);
+        if (!srs || OSRImportFromWkt(srs, &(char *){r->crs_wkt}) != OGRERR_NONE) {
+            rc = nytte_io_gdal_error(ctx, NYTTE_EINPUT, "%s: the CRS (WKT) is not understood", path);
+            goto cleanup;
+        }
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+        if (GDALSetSpatialRef(ds, srs) != CE_None) {
+            rc = nytte_io_gdal_error(ctx, NYTTE_EGDAL, "%s: cannot set the CRS", path);
+            goto cleanup;
+        }
+    }
+    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+    if (r->has_nodata && GDALSetRasterNoDataValue(b, (double)r->nodata) != CE_None) {
+        rc = nytte_io_gdal_error(ctx, NYTTE_EGDAL, "%s: cannot set nodata", path);
+        goto cleanup;
+    }
+    if (GDALRasterIO(b, GF_Write, 0, 0, r->grid.nx, r->grid.ny, r->v, r->grid.nx, r->grid.ny, GDT_Float32, 0, 0) !=
+        CE_None) {
+        rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot write the cells", path);
+        goto cleanup;
+    }
+    int levels[32];
+    int nlev = overview_levels(r->grid.nx, r->grid.ny, levels);
+    if (nlev > 0) {
+        /* Internal overview tiles as large as the full-resolution tiles (GDAL's default is 128). */
+        saved_ovr = set_tl_option("GDAL_TIFF_OVR_BLOCKSIZE", "512");
+        ovr_option_set = 1;
+        if (GDALBuildOverviews(ds, "AVERAGE", nlev, levels, 0, NULL, NULL, NULL) != CE_None) {
+            rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot build overviews", path);
+            goto cleanup;
+        }
+    }
+
+cleanup:
+    if (ovr_option_set) {
+        CPLSetThreadLocalConfigOption("GDAL_TIFF_OVR_BLOCKSIZE", saved_ovr);
+        CPLFree(saved_ovr);
+    }
+    if (ds) {
+        /* GDALClose writes the last blocks; GDAL 3.6 reports failures only through CPLError. */
+        GDALClose(ds);
+        if (rc == NYTTE_OK && nytte_io_gdal_failed())
+            rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot finish writing", path);
+    }
+    if (rc == NYTTE_OK && rename(part, path) != 0)
+        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot rename %s into place: %s", path, part, strerror(errno));
+    if (rc != NYTTE_OK && created)
+        VSIUnlink(part);
+    if (srs)
+        OSRDestroySpatialReference(srs);
+    CSLDestroy(opts);
+    free(part);
+    return rc;
+}
