@@ -1,0 +1,365 @@
+/*
+ * coverage.c — exact cell-coverage fractions of a polygon on a raster window.
+ *
+ * The covered area of a cell is the integral of the winding number over the cell.
+ * The winding number at (u, v) is the signed count of boundary edges crossing the
+ * horizontal line through v to the left of u, so every edge contributes, row by row,
+ * its signed height to every cell to its right, and a trapezoid to the cells it
+ * passes through. We walk each edge through the rows and columns it crosses, add the
+ * trapezoids of the cells it crosses and a "carry" (its signed height in that row) to
+ * the first cell right of it; a prefix sum of the carries along each row then gives
+ * every cell its coverage. Rings are oriented (exteriors counter-clockwise, holes
+ * clockwise), so holes and multipolygons add up without special cases.
+ *
+ * A cell no edge passes through has an integer winding number; its carry sum is
+ * rounded to that integer, so interior cells get exactly 1 and outside cells exactly 0
+ * however many edges lie to their left. Grid coordinates: u = (x - x0) / dx grows east,
+ * v = (y0 - y) / dy grows south, cell (c, r) is [c, c+1] × [r, r+1]. In these
+ * coordinates a counter-clockwise exterior runs down (+v) along its western side, so
+ * a positive signed height means "inside to the right".
+ */
+#include "overlay/overlay_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Weights this close to 0 or 1 are rounding noise of the prefix sums (1e-13 of a cell). */
+#define OVL_SNAP 1e-13
+
+void ovl_scratch_free(ovl_scratch *s)
+{
+    if (!s)
+        return;
+    free(s->carry);
+    free(s->touched);
+    memset(s, 0, sizeof *s);
+}
+
+static int scratch_reserve(ovl_scratch *s, size_t ncarry, size_t ntouched)
+{
+    if (ncarry > s->cap_carry) {
+        double *p = realloc(s->carry, ncarry * sizeof *p);
+        if (!p)
+            return NYTTE_ENOMEM;
+        s->carry = p;
+        s->cap_carry = ncarry;
+    }
+    if (ntouched > s->cap_touched) {
+        unsigned char *p = realloc(s->touched, ntouched);
+        if (!p)
+            return NYTTE_ENOMEM;
+        s->touched = p;
+        s->cap_touched = ntouched;
+    }
+    return NYTTE_OK;
+}
+
+static inline double grid_u(const nytte_grid *g, double x) { return (x - g->x0) / g->dx; }
+static inline double grid_v(const nytte_grid *g, double y) { return (g->y0 - y) / g->dy; }
+
+bool ovl_geom_ok(const nytte_geom *g)
+{
+    if (g->kind == NYTTE_GEOM_NONE)
+        return true;
+    if (g->kind != NYTTE_GEOM_POLYGON && g->kind != NYTTE_GEOM_POINT)
+        return false;
+    if (g->nparts == 0)
+        return true;
+    if (!g->off || !g->xy)
+        return false;
+    size_t n = g->off[g->nparts];
+    for (size_t i = 0; i < 2 * n; i++)
+        if (!isfinite(g->xy[i]))
+            return false;
+    return true;
+}
+
+static bool geom_empty(const nytte_geom *g)
+{
+    return g->kind == NYTTE_GEOM_NONE || g->nparts == 0 || g->off[g->nparts] == 0;
+}
+
+bool ovl_geom_window(const nytte_grid *grid, const nytte_geom *g, int *c0, int *r0, int *c1, int *r1)
+{
+    if (geom_empty(g) || grid->nx <= 0 || grid->ny <= 0)
+        return false;
+    double umin = grid_u(grid, g->xmin), umax = grid_u(grid, g->xmax);
+    double vmin = grid_v(grid, g->ymax), vmax = grid_v(grid, g->ymin);
+    double fc0 = floor(umin), fr0 = floor(vmin), fc1, fr1;
+    if (g->kind == NYTTE_GEOM_POINT) {
+        fc1 = floor(umax) + 1; /* a point on a cell border belongs to the cell east/south of it */
+        fr1 = floor(vmax) + 1;
+    } else {
+        fc1 = fmax(ceil(umax), fc0 + 1);
+        fr1 = fmax(ceil(vmax), fr0 + 1);
+    }
+    fc0 = fmax(fc0, 0.0);
+    fr0 = fmax(fr0, 0.0);
+    fc1 = fmin(fc1, (double)grid->nx);
+    fr1 = fmin(fr1, (double)grid->ny);
+    if (!(fc0 < fc1 && fr0 < fr1))
+        return false;
+    *c0 = (int)fc0;
+    *r0 = (int)fr0;
+    *c1 = (int)fc1;
+    *r1 = (int)fr1;
+    return true;
+}
+
+bool ovl_inside_extent(const nytte_grid *grid, const nytte_geom *g)
+{
+    if (geom_empty(g))
+        return true;
+    double xmax = grid->x0 + grid->dx * grid->nx, ymin = grid->y0 - grid->dy * grid->ny;
+    return g->xmin >= grid->x0 && g->xmax <= xmax && g->ymin >= ymin && g->ymax <= grid->y0;
+}
+
+/* The window being filled: global cell indices and the buffers, row-major. */
+typedef struct cov_win {
+    int col0, row0, ncols, nrows;
+    double *area;           /* nrows * ncols: trapezoids of crossed cells (the output) */
+    double *carry;          /* nrows * (ncols + 1) */
+    unsigned char *touched; /* nrows * ncols */
+} cov_win;
+
+/* A horizontal edge adds no area but makes the cells it runs through partial. */
+static void mark_horizontal(cov_win *w, double u1, double u2, double v)
+{
+    double r = floor(v);
+    if (r < w->row0 || r >= (double)w->row0 + w->nrows)
+        return;
+    double ul = fmin(u1, u2), ur = fmax(u1, u2);
+    double cl = floor(ul), cr = ur > ul ? ceil(ur) - 1 : cl;
+    cl = fmax(cl, (double)w->col0);
+    cr = fmin(cr, (double)w->col0 + w->ncols - 1);
+    if (cl > cr)
+        return;
+    unsigned char *t = w->touched + (size_t)((int)r - w->row0) * (size_t)w->ncols;
+    for (int c = (int)cl; c <= (int)cr; c++)
+        t[c - w->col0] = 1;
+}
+
+/*
+ * The part of an edge inside row r, from its top point (ut, vt) to its bottom point
+ * (ub, vb), vt < vb; s = +1 if the edge runs south, -1 if north.
+ */
+static void row_segment(cov_win *w, int r, double s, double ut, double vt, double ub, double vb)
+{
+    size_t lr = (size_t)(r - w->row0);
+    double *carry = w->carry + lr * (size_t)(w->ncols + 1);
+    double *area = w->area + lr * (size_t)w->ncols;
+    unsigned char *tch = w->touched + lr * (size_t)w->ncols;
+    double dvtot = s * (vb - vt);
+    double pl_u, pl_v, pr_u, pr_v; /* west and east end */
+    if (ut <= ub) {
+        pl_u = ut, pl_v = vt, pr_u = ub, pr_v = vb;
+    } else {
+        pl_u = ub, pl_v = vb, pr_u = ut, pr_v = vt;
+    }
+    double cw0 = w->col0, cw1 = (double)w->col0 + w->ncols;
+    if (pr_u < cw0 || (pr_u == cw0 && pl_u < pr_u)) { /* wholly west of the window */
+        carry[0] += dvtot;
+        return;
+    }
+    if (pl_u >= cw1) /* wholly east: adds nothing to the window */
+        return;
+    double cmin = floor(pl_u), cmax = pr_u > pl_u ? ceil(pr_u) - 1 : cmin;
+    double dvdu = pr_u > pl_u ? (pr_v - pl_v) / (pr_u - pl_u) : 0.0;
+    double vlo = fmin(vt, vb), vhi = fmax(vt, vb);
+    double uprev = pl_u, vprev = pl_v, left = 0.0; /* left: signed height west of column c */
+    double c = cmin;
+    if (c < cw0) {
+        double vc = fmin(fmax(pl_v + (cw0 - pl_u) * dvdu, vlo), vhi);
+        left = s * fabs(vc - pl_v);
+        uprev = cw0;
+        vprev = vc;
+        c = cw0;
+    }
+    double cend = fmin(cmax, cw1 - 1);
+    for (; c <= cend; c += 1.0) {
+        double un, vn;
+        if (c < cmax) {
+            un = c + 1.0;
+            vn = fmin(fmax(pl_v + (un - pl_u) * dvdu, vlo), vhi);
+        } else {
+            un = pr_u;
+            vn = pr_v;
+        }
+        double dv = s * fabs(vn - vprev);
+        int lc = (int)c - w->col0;
+        /* ∫ clamp(c + 1 - u(v), 0, 1) dv: the piece in the cell is a trapezoid */
+        area[lc] += left + dv * ((c + 1.0) - 0.5 * (uprev + un));
+        tch[lc] = 1;
+        left += dv;
+        uprev = un;
+        vprev = vn;
+    }
+    if (cmax + 1.0 <= cw1)
+        carry[(int)(cmax + 1.0) - w->col0] += dvtot;
+}
+
+static void exact_edge(cov_win *w, double u1, double v1, double u2, double v2)
+{
+    if (v1 == v2) {
+        mark_horizontal(w, u1, u2, v1);
+        return;
+    }
+    double s = 1.0;
+    if (v1 > v2) {
+        double t = u1;
+        u1 = u2, u2 = t;
+        t = v1;
+        v1 = v2, v2 = t;
+        s = -1.0;
+    }
+    if (fmin(u1, u2) >= (double)w->col0 + w->ncols)
+        return;
+    double rfirst = fmax(floor(v1), (double)w->row0);
+    double rlast = fmin(ceil(v2) - 1.0, (double)w->row0 + w->nrows - 1);
+    if (rfirst > rlast)
+        return;
+    double dudv = (u2 - u1) / (v2 - v1), ulo = fmin(u1, u2), uhi = fmax(u1, u2);
+    for (int r = (int)rfirst; r <= (int)rlast; r++) {
+        double vt = fmax(v1, (double)r), vb = fmin(v2, (double)r + 1.0);
+        if (!(vt < vb))
+            continue;
+        /* the same expression for a row's bottom and the next row's top: they match */
+        double ut = vt == v1 ? u1 : fmin(fmax(u1 + (vt - v1) * dudv, ulo), uhi);
+        double ub = vb == v2 ? u2 : fmin(fmax(u1 + (vb - v1) * dudv, ulo), uhi);
+        row_segment(w, r, s, ut, vt, ub, vb);
+    }
+}
+
+/* Centre mode: winding number at each cell centre (r + 0.5, c + 0.5). */
+static void centre_edge(cov_win *w, double u1, double v1, double u2, double v2)
+{
+    if (v1 == v2)
+        return;
+    double s = v2 > v1 ? 1.0 : -1.0;
+    double va = fmin(v1, v2), vb = fmax(v1, v2);
+    /* rows whose centre line vc satisfies va <= vc < vb (half-open: each vertex counted once) */
+    double rfirst = fmax(ceil(va - 0.5), (double)w->row0);
+    double rlast = fmin(ceil(vb - 0.5) - 1.0, (double)w->row0 + w->nrows - 1);
+    for (double r = rfirst; r <= rlast; r += 1.0) {
+        double vc = r + 0.5;
+        double u = u1 + (vc - v1) * (u2 - u1) / (v2 - v1);
+        /* first centre on or east of the crossing: [west, east) */
+        double c = ceil(u - 0.5) - w->col0;
+        if (c >= w->ncols)
+            continue;
+        if (c < 0)
+            c = 0;
+        w->carry[(size_t)((int)r - w->row0) * (size_t)(w->ncols + 1) + (size_t)c] += s;
+    }
+}
+
+int ovl_cover_window(ovl_scratch *s, const nytte_grid *grid, const nytte_geom *g, nytte_cover_mode mode, int col0,
+                     int row0, int ncols, int nrows, double *frac)
+{
+    size_t ncells = (size_t)ncols * (size_t)nrows;
+    if (ncells == 0)
+        return NYTTE_OK;
+    memset(frac, 0, ncells * sizeof *frac);
+    if (geom_empty(g))
+        return NYTTE_OK;
+    if (g->kind == NYTTE_GEOM_POINT) {
+        for (size_t p = 0; p < g->nparts; p++) {
+            if (g->off[p + 1] == g->off[p])
+                continue;
+            const double *pt = g->xy + 2 * g->off[p];
+            double c = floor(grid_u(grid, pt[0])) - col0, r = floor(grid_v(grid, pt[1])) - row0;
+            if (c >= 0 && c < ncols && r >= 0 && r < nrows)
+                frac[(size_t)r * (size_t)ncols + (size_t)c] += 1.0;
+        }
+        return NYTTE_OK;
+    }
+    size_t ncarry = (size_t)(ncols + 1) * (size_t)nrows;
+    if (scratch_reserve(s, ncarry, ncells) != NYTTE_OK)
+        return NYTTE_ENOMEM;
+    memset(s->carry, 0, ncarry * sizeof *s->carry);
+    memset(s->touched, 0, ncells);
+    cov_win w = {col0, row0, ncols, nrows, frac, s->carry, s->touched};
+    for (size_t p = 0; p < g->nparts; p++) {
+        const double *xy = g->xy + 2 * g->off[p];
+        size_t n = g->off[p + 1] - g->off[p];
+        if (n < 2)
+            continue;
+        double pu = grid_u(grid, xy[0]), pv = grid_v(grid, xy[1]);
+        double fu = pu, fv = pv;
+        for (size_t i = 1; i <= n; i++) {
+            double u, v;
+            if (i < n) {
+                u = grid_u(grid, xy[2 * i]);
+                v = grid_v(grid, xy[2 * i + 1]);
+            } else { /* close the ring if the input did not */
+                if (pu == fu && pv == fv)
+                    break;
+                u = fu, v = fv;
+            }
+            if (mode == NYTTE_COVER_CENTRE)
+                centre_edge(&w, pu, pv, u, v);
+            else
+                exact_edge(&w, pu, pv, u, v);
+            pu = u, pv = v;
+        }
+    }
+    for (int r = 0; r < nrows; r++) {
+        const double *carry = s->carry + (size_t)r * (size_t)(ncols + 1);
+        const unsigned char *tch = s->touched + (size_t)r * (size_t)ncols;
+        double *f = frac + (size_t)r * (size_t)ncols;
+        double run = 0.0;
+        if (mode == NYTTE_COVER_CENTRE) {
+            for (int c = 0; c < ncols; c++) {
+                run += carry[c];
+                f[c] = rint(run) != 0.0 ? 1.0 : 0.0;
+            }
+            continue;
+        }
+        for (int c = 0; c < ncols; c++) {
+            run += carry[c];
+            /* untouched cells lie wholly inside or outside: their winding is an integer */
+            double v = tch[c] ? f[c] + run : rint(run);
+            if (v < OVL_SNAP)
+                v = 0.0;
+            else if (v > 1.0 - OVL_SNAP)
+                v = 1.0;
+            if (mode == NYTTE_COVER_ALL_TOUCHED && v > 0.0)
+                v = 1.0;
+            f[c] = v;
+        }
+    }
+    return NYTTE_OK;
+}
+
+int nytte_coverage_compute(nytte_ctx *ctx, nytte_coverage *out, const nytte_grid *grid, const nytte_geom *g,
+                           nytte_cover_mode mode)
+{
+    *out = (nytte_coverage)NYTTE_COVERAGE_INIT;
+    if (!ovl_geom_ok(g))
+        return nytte_error(ctx, NYTTE_EINPUT, "coverage: geometry is not a polygon or point, or has non-finite coordinates");
+    if (mode != NYTTE_COVER_EXACT && mode != NYTTE_COVER_CENTRE && mode != NYTTE_COVER_ALL_TOUCHED)
+        return nytte_error(ctx, NYTTE_EUSAGE, "coverage: unknown cover mode %d", (int)mode);
+    int c0, r0, c1, r1;
+    if (!ovl_geom_window(grid, g, &c0, &r0, &c1, &r1))
+        return NYTTE_OK;
+    size_t n = (size_t)(c1 - c0) * (size_t)(r1 - r0);
+    double *frac = malloc(n * sizeof *frac);
+    ovl_scratch s = {0};
+    if (!frac || ovl_cover_window(&s, grid, g, mode, c0, r0, c1 - c0, r1 - r0, frac) != NYTTE_OK) {
+        free(frac);
+        ovl_scratch_free(&s);
+        return nytte_error(ctx, NYTTE_ENOMEM, "coverage: out of memory for %zu cells", n);
+    }
+    ovl_scratch_free(&s);
+    *out = (nytte_coverage){c0, r0, c1 - c0, r1 - r0, frac};
+    return NYTTE_OK;
+}
+
+void nytte_coverage_clear(nytte_coverage *c)
+{
+    if (!c)
+        return;
+    free(c->frac);
+    *c = (nytte_coverage)NYTTE_COVERAGE_INIT;
+}
