@@ -1,3 +1,113 @@
-#include "nytte/nytte.h"
+/*
+ * main.c — the nytte command: parse argv, call the library, map status to exit code
+ * (0 ok, 1 data or runtime error, 2 usage or project-file error). No logic lives here.
+ */
+#include "nytte/config.h"
+#include "nytte/pipeline.h"
+
+#include "cli/cli.h"
+
 #include <stdio.h>
-int main(void) { printf("nytte %s\n", nytte_version()); return 0; }
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: nytte [options] <command> [arguments]\n"
+    "\n"
+    "Allocate the cost of a climate-adaptation measure to property owners by benefit.\n"
+    "\n"
+    "commands:\n"
+    "  run PROJECT...        run one or more projects, writing their outputs\n"
+    "  validate PROJECT...   check project files and their inputs without running\n"
+    "\n"
+    "options:\n"
+    "  -q, --quiet           print errors only\n"
+    "  -v, --verbose         print progress details (twice: debug)\n"
+    "  -t, --threads N       threads for parallel stages (default: all cores)\n"
+    "  -h, --help            show this help (nytte COMMAND --help for a command's)\n"
+    "  -V, --version         show the version\n"
+    "\n"
+    "exit status: 0 ok, 1 data or runtime error, 2 usage or project-file error.\n"
+    "See nytte(1) and docs/getting-started.md.\n";
+
+int nytte_cli_exit_code(int status)
+{
+    switch (status) {
+    case NYTTE_OK: return 0;
+    case NYTTE_EUSAGE:
+    case NYTTE_ECONFIG: return 2;
+    default: return 1;
+    }
+}
+
+void nytte_cli_error(nytte_ctx *ctx) { fprintf(stderr, "nytte: %s\n", nytte_ctx_errmsg(ctx)); }
+
+static int parse_int(const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 1 || v > 4096)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    nytte_ctx *ctx = NULL;
+    if (nytte_ctx_new(&ctx) != NYTTE_OK) {
+        fputs("nytte: out of memory\n", stderr);
+        return 1;
+    }
+    int verbosity = NYTTE_LOG_WARN, i = 1, rc = 0;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            verbosity = NYTTE_LOG_ERROR;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            verbosity = verbosity < NYTTE_LOG_INFO ? NYTTE_LOG_INFO : NYTTE_LOG_DEBUG;
+        } else if (!strcmp(a, "-vv")) {
+            verbosity = NYTTE_LOG_DEBUG;
+        } else if (!strcmp(a, "-t") || !strcmp(a, "--threads") || !strncmp(a, "--threads=", 10)) {
+            const char *v = a[2] == '-' && a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : "");
+            int n;
+            if (parse_int(v, &n) != 0) {
+                fprintf(stderr, "nytte: --threads needs a whole number from 1 to 4096, got '%s'\n", v);
+                rc = 2;
+                goto done;
+            }
+            nytte_ctx_set_threads(ctx, n);
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            goto done;
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+            printf("nytte %s\n", nytte_version());
+            goto done;
+        } else {
+            fprintf(stderr, "nytte: unknown option '%s'\n%s", a, usage);
+            rc = 2;
+            goto done;
+        }
+    }
+    nytte_ctx_set_verbosity(ctx, (nytte_log_level)verbosity);
+    if (i >= argc) {
+        fprintf(stderr, "nytte: no command given\n%s", usage);
+        rc = 2;
+        goto done;
+    }
+    const char *cmd = argv[i++];
+    if (!strcmp(cmd, "run"))
+        rc = nytte_cli_run(ctx, argc - i, argv + i);
+    else if (!strcmp(cmd, "validate"))
+        rc = nytte_cli_validate(ctx, argc - i, argv + i);
+    else if (!strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        rc = 0;
+    } else {
+        fprintf(stderr, "nytte: unknown command '%s' (try nytte --help)\n", cmd);
+        rc = 2;
+    }
+done:
+    nytte_ctx_free(ctx);
+    return rc;
+}

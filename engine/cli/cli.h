@@ -1,0 +1,17 @@
+/* cli.h — the subcommands of the nytte command (private to engine/cli/). */
+#ifndef NYTTE_CLI_H
+#define NYTTE_CLI_H
+
+#include "nytte/nytte.h"
+
+/** Exit code for a status: 0 ok, 1 data or runtime error, 2 usage or project-file error. */
+int nytte_cli_exit_code(int status);
+
+/** Print an error line: "nytte: <message>". */
+void nytte_cli_error(nytte_ctx *ctx);
+
+/* Each returns the exit code. argv holds the subcommand's own arguments. */
+int nytte_cli_run(nytte_ctx *ctx, int argc, char **argv);
+int nytte_cli_validate(nytte_ctx *ctx, int argc, char **argv);
+
+#endif

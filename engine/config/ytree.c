@@ -1,0 +1,281 @@
+/*
+ * ytree.c — build a ynode tree from libfyaml parser events, keeping positions.
+ */
+#include "config/ytree.h"
+
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct diag_capture {
+    char msg[512];
+    int have;
+} diag_capture;
+
+/* libfyaml prints "file:line:col: error: text" followed by a source excerpt; keep the first line. */
+static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag;
+    diag_capture *cap = user;
+    if (cap->have || len == 0)
+        return;
+    size_t n = 0;
+    while (n < len && buf[n] != '\n')
+        n++;
+    if (n == 0)
+        return;
+    if (n >= sizeof cap->msg)
+        n = sizeof cap->msg - 1;
+    memcpy(cap->msg, buf, n);
+    cap->msg[n] = '\0';
+    cap->have = 1;
+}
+
+void ytree_free(ynode *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->npushed; i++)
+        ytree_free(n->items[i]);
+    free(n->items);
+    free(n->text);
+    free(n);
+}
+
+static ynode *node_new(yt_type t, const struct fy_mark *m)
+{
+    ynode *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->type = t;
+    n->line = m ? m->line + 1 : 0;
+    n->col = m ? m->column + 1 : 0;
+    return n;
+}
+
+static int node_push(ynode *parent, ynode *child)
+{
+    /* map children arrive key, value, key, value: n counts completed pairs */
+    ynode **items = realloc(parent->items, (parent->npushed + 1) * sizeof *items);
+    if (!items)
+        return -1;
+    parent->items = items;
+    items[parent->npushed++] = child;
+    return 0;
+}
+
+/* Map children are counted in pairs: a map holds `pending` for an odd key. */
+typedef struct frame {
+    ynode *node;
+    int have_key;
+} frame;
+
+static void set_err(char *err, size_t errlen, const char *name, int line, int col, const char *msg)
+{
+    snprintf(err, errlen, "%s:%d:%d: %s", name, line, col, msg);
+}
+
+static ynode *parse(struct fy_parser *p, diag_capture *cap, const char *name, char *err, size_t errlen)
+{
+    frame stack[64];
+    int depth = 0, docs = 0;
+    ynode *root = NULL;
+    struct fy_event *e;
+    int failed = 0;
+    while (!failed && (e = fy_parser_parse(p))) {
+        const struct fy_mark *m = fy_event_start_mark(e);
+        ynode *node = NULL;
+        switch (e->type) {
+        case FYET_DOCUMENT_START:
+            if (++docs > 1) {
+                set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + 1 : 0,
+                        "more than one YAML document; a project file holds one");
+                failed = 1;
+            }
+            break;
+        case FYET_ALIAS:
+            set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + 1 : 0,
+                    "YAML aliases (*name) are not supported in project files");
+            failed = 1;
+            break;
+        case FYET_SCALAR:
+        case FYET_MAPPING_START:
+        case FYET_SEQUENCE_START: {
+            struct fy_token *anchor = e->type == FYET_SCALAR ? e->scalar.anchor
+                                      : e->type == FYET_MAPPING_START ? e->mapping_start.anchor
+                                                                      : e->sequence_start.anchor;
+            if (anchor) {
+                set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + 1 : 0,
+                        "YAML anchors (&name) are not supported in project files");
+                failed = 1;
+                break;
+            }
+            node = node_new(e->type == FYET_SCALAR ? YT_SCALAR : e->type == FYET_MAPPING_START ? YT_MAP : YT_SEQ, m);
+            if (!node) {
+                failed = 1;
+                snprintf(err, errlen, "%s: out of memory", name);
+                break;
+            }
+            if (e->type == FYET_SCALAR) {
+                size_t len = 0;
+                const char *t = fy_token_get_text(e->scalar.value, &len);
+                node->text = malloc(len + 1);
+                if (!node->text) {
+                    ytree_free(node);
+                    failed = 1;
+                    snprintf(err, errlen, "%s: out of memory", name);
+                    break;
+                }
+                if (len)
+                    memcpy(node->text, t, len);
+                node->text[len] = '\0';
+                if (strlen(node->text) != len) {
+                    set_err(err, errlen, name, node->line, node->col, "text contains a NUL character");
+                    ytree_free(node);
+                    failed = 1;
+                    break;
+                }
+                node->plain = fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN;
+            }
+            if (depth == 0) {
+                root = node;
+            } else {
+                frame *f = &stack[depth - 1];
+                if (f->node->type == YT_MAP && !f->have_key && node->type != YT_SCALAR) {
+                    set_err(err, errlen, name, node->line, node->col, "a mapping key must be a plain value");
+                    ytree_free(node);
+                    failed = 1;
+                    break;
+                }
+                if (node_push(f->node, node) != 0) {
+                    ytree_free(node);
+                    failed = 1;
+                    snprintf(err, errlen, "%s: out of memory", name);
+                    break;
+                }
+                if (f->node->type == YT_MAP) {
+                    if (f->have_key) {
+                        f->have_key = 0;
+                        f->node->n++;
+                    } else {
+                        /* duplicate keys are an error: YAML forbids them, and a silent last-wins hides typos */
+                        for (size_t i = 0; i < f->node->n; i++)
+                            if (strcmp(f->node->items[2 * i]->text, node->text) == 0) {
+                                char msg[300];
+                                snprintf(msg, sizeof msg, "duplicate key '%.200s' (first at line %d)", node->text,
+                                         f->node->items[2 * i]->line);
+                                set_err(err, errlen, name, node->line, node->col, msg);
+                                failed = 1;
+                                break;
+                            }
+                        f->have_key = 1;
+                    }
+                } else {
+                    f->node->n++;
+                }
+            }
+            if (!failed && node->type != YT_SCALAR) {
+                if (depth >= (int)(sizeof stack / sizeof stack[0])) {
+                    set_err(err, errlen, name, node->line, node->col, "nesting is too deep");
+                    failed = 1;
+                    break;
+                }
+                stack[depth].node = node;
+                stack[depth].have_key = 0;
+                depth++;
+            }
+            break;
+        }
+        case FYET_MAPPING_END:
+        case FYET_SEQUENCE_END:
+            if (depth > 0)
+                depth--;
+            break;
+        default:
+            break;
+        }
+        fy_parser_event_free(p, e);
+    }
+    if (!failed && fy_parser_get_stream_error(p)) {
+        failed = 1;
+        /* Reformat libfyaml's "file:L:C: error: msg" as "name:L:C: msg". */
+        int line = 0, col = 0, off = 0;
+        const char *s = cap->msg;
+        const char *colon = cap->have ? strstr(s, ": error: ") : NULL;
+        if (colon) {
+            /* find ":L:C" right before colon */
+            const char *q = colon;
+            while (q > s && q[-1] != ':')
+                q--;
+            const char *c1 = q;
+            const char *q2 = q - 1;
+            while (q2 > s && q2[-1] != ':')
+                q2--;
+            if (sscanf(q2, "%d:%d%n", &line, &col, &off) == 2 && q2 + off == colon && c1 > q2)
+                set_err(err, errlen, name, line, col, colon + 9);
+            else
+                snprintf(err, errlen, "%s: %s", name, s);
+        } else {
+            snprintf(err, errlen, "%s: YAML syntax error", name);
+        }
+    }
+    if (failed) {
+        ytree_free(root);
+        return NULL;
+    }
+    if (!root) {
+        snprintf(err, errlen, "%s:1:1: the file is empty", name);
+        return NULL;
+    }
+    return root;
+}
+
+static ynode *load(const char *name, const char *path, const char *text, size_t len, char *err, size_t errlen)
+{
+    diag_capture cap = {{0}, 0};
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.output_fn = diag_out;
+    dc.user = &cap;
+    dc.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dc);
+    struct fy_parse_cfg cfg = {0};
+    cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2;
+    cfg.diag = diag;
+    struct fy_parser *p = diag ? fy_parser_create(&cfg) : NULL;
+    ynode *root = NULL;
+    if (!p) {
+        snprintf(err, errlen, "%s: cannot start the YAML parser", name);
+    } else if ((path ? fy_parser_set_input_file(p, path) : fy_parser_set_string(p, text, len)) != 0) {
+        snprintf(err, errlen, "%s: cannot read the file", name);
+    } else {
+        root = parse(p, &cap, name, err, errlen);
+    }
+    if (p)
+        fy_parser_destroy(p);
+    if (diag)
+        fy_diag_destroy(diag);
+    return root;
+}
+
+ynode *ytree_load(const char *path, char *err, size_t errlen)
+{
+    return load(path, path, NULL, 0, err, errlen);
+}
+
+ynode *ytree_parse_string(const char *name, const char *text, size_t len, char *err, size_t errlen)
+{
+    return load(name, NULL, text, len, err, errlen);
+}
+
+ynode *ytree_get(const ynode *map, const char *key)
+{
+    if (!map || map->type != YT_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++)
+        if (strcmp(map->items[2 * i]->text, key) == 0)
+            return map->items[2 * i + 1];
+    return NULL;
+}

@@ -1,0 +1,69 @@
+/*
+ * pipeline_int.h — the state of one run shared by the stage drivers of engine/pipeline/.
+ */
+#ifndef NYTTE_PIPELINE_INT_H
+#define NYTTE_PIPELINE_INT_H
+
+#include "nytte/allocate.h"
+#include "nytte/config.h"
+#include "nytte/damage.h"
+#include "nytte/finance.h"
+#include "nytte/overlay.h"
+#include "nytte/report.h"
+#include "nytte/types.h"
+
+enum { STAGE_INPUTS, STAGE_HAZARD, STAGE_OVERLAY, STAGE_DAMAGE, STAGE_ALLOCATE, STAGE_REPORT, STAGE_COUNT };
+
+typedef struct run_state {
+    nytte_ctx *ctx;
+    const nytte_project *p;
+    char *wkt;                    /* working CRS */
+    nytte_inputs in;
+    nytte_raster dem;
+    char tmpdir[4200];
+
+    /* hazard: scenarios × levels of depth rasters */
+    size_t nscen;                 /* 0 = without, 1..nmeasures = with each element, +1 = with all (if > 1) */
+    char **scen;                  /* scenario names */
+    size_t nev;                   /* events (return periods) of the hazard */
+    size_t nlev;                  /* nev, + 1 when the design level is not one of the events */
+    size_t design_k;              /* level index of the design event */
+    double *levels;               /* nlev water levels, m */
+    char **paths;                 /* [scen * nlev + k] depth raster files */
+
+    /* overlay */
+    size_t nrasters;              /* nscen * nlev */
+    nytte_zonal_stats *pstats;    /* parcels × rasters */
+    nytte_zonal_stats *bstats;    /* buildings × rasters */
+    nytte_zonal_stats *tstats;    /* parcels × terrain */
+
+    /* damage */
+    double *ead;                  /* [scen * nbuildings + b] */
+    nytte_parcel_metrics *metrics;
+    char ead_rule[64];
+
+    /* allocation and finance */
+    nytte_alloc_parcel *facts;    /* [e * nparcels + i] */
+    nytte_alloc_element *elements;
+    nytte_alloc_holding *holdings;
+    nytte_alloc_input ain;
+    nytte_alloc_result *alloc;
+    nytte_loan *loans;
+
+    double timing[STAGE_COUNT];
+} run_state;
+
+void run_state_free(run_state *s);
+
+/** The layer CRS must be the working CRS (rasters are not reprojected). */
+int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, const char *working_wkt);
+/** Remove a folder we created, with the files in it. */
+void pipeline_remove_tree(const char *dir);
+
+int pipeline_hazard(run_state *s);
+int pipeline_overlay(run_state *s);
+int pipeline_damage(run_state *s);
+int pipeline_allocate(run_state *s);
+int pipeline_finance(run_state *s);
+
+#endif

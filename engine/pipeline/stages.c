@@ -1,0 +1,448 @@
+/*
+ * stages.c — the stage drivers of a run: each turns the run state of the previous
+ * stages into the inputs of one module, calls it, and keeps its results.
+ */
+#include "nytte/hazard.h"
+#include "nytte/io.h"
+
+#include "pipeline/pipeline_int.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, const char *working_wkt)
+{
+    bool same = false;
+    int rc = nytte_crs_same(ctx, &same, crs_wkt, working_wkt);
+    if (rc)
+        return rc;
+    if (!same) {
+        char a[256], b[256];
+        return nytte_error(ctx, NYTTE_EINPUT,
+                           "%s: CRS %s differs from the working CRS %s; reproject it (gdalwarp -t_srs) or set crs",
+                           path, nytte_crs_name(a, sizeof a, crs_wkt), nytte_crs_name(b, sizeof b, working_wkt));
+    }
+    return NYTTE_OK;
+}
+
+void pipeline_remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char path[8192];
+        while ((e = readdir(d)) != NULL) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            if (unlink(path) != 0)
+                pipeline_remove_tree(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* ---- hazard ------------------------------------------------------------- */
+
+/* Read every feature of a layer into a geometry array (the layer keeps the memory). */
+static int read_geoms(nytte_ctx *ctx, nytte_vlayer *l, const nytte_layer_cfg *c, const char *wkt, const char *what)
+{
+    int rc = nytte_vlayer_read(ctx, l, c->path, c->layer, c->where, NULL, 0, wkt);
+    if (rc) {
+        nytte_error_prefix(ctx, "%s", what);
+        return rc;
+    }
+    if (l->nfeatures == 0)
+        return nytte_error(ctx, NYTTE_EINPUT, "%s: %s%s%s: no features%s%s", what, c->path, c->layer ? ": layer " : "",
+                           c->layer ? c->layer : "", c->where ? " match " : "", c->where ? c->where : "");
+    return NYTTE_OK;
+}
+
+int pipeline_hazard(run_state *s)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_project *p = s->p;
+    const nytte_hazard_cfg *h = &p->hazards[0];
+    size_t nm = p->nmeasures;
+    int rc = NYTTE_OK;
+    nytte_vlayer sea = {0};
+    nytte_vlayer *ml = calloc(nm, sizeof *ml);
+    nytte_geom *sea_geoms = NULL;
+    nytte_raster burned = NYTTE_RASTER_INIT, depth = NYTTE_RASTER_INIT;
+    nytte_barrier *bars = NULL;
+    size_t nbars = 0;
+    if (!ml)
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    if (h->type != NYTTE_HAZARD_COASTAL) {
+        rc = nytte_error(ctx, NYTTE_ECONFIG,
+                         "%s:%d:%d: hazards[0]: the pipeline derives coastal hazards in this version; put the coastal "
+                         "hazard first", p->path, h->line, h->col);
+        goto cleanup;
+    }
+    char what[128];
+    snprintf(what, sizeof what, "hazard %s", h->id);
+
+    /* events (+ the design level when it is not one of them) */
+    s->nev = h->nevents;
+    s->nlev = s->nev + (isnan(p->design_level) ? 0 : 1);
+    s->levels = calloc(s->nlev, sizeof *s->levels);
+    if (!s->levels) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t k = 0; k < s->nev; k++) {
+        s->levels[k] = h->levels[k] + h->offset + h->wave_allowance;
+        if (!isnan(p->design_event) && fabs(h->return_periods[k] - p->design_event) < 1e-9)
+            s->design_k = k;
+    }
+    if ((rc = nytte_hazard_check_levels(ctx, h->return_periods, s->levels, s->nev, what)))
+        goto cleanup;
+    if (!isnan(p->design_level)) {
+        s->design_k = s->nev;
+        s->levels[s->nev] = p->design_level;
+    }
+
+    /* the sea, and each element's barriers */
+    if ((rc = read_geoms(ctx, &sea, &h->sea, s->wkt, "sea")))
+        goto cleanup;
+    sea_geoms = calloc(sea.nfeatures, sizeof *sea_geoms);
+    if (!sea_geoms) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < sea.nfeatures; i++)
+        sea_geoms[i] = sea.features[i].geom;
+    size_t total = 0;
+    for (size_t m = 0; m < nm; m++) {
+        char mw[128];
+        snprintf(mw, sizeof mw, "measure %s", p->measures[m].id);
+        if ((rc = read_geoms(ctx, &ml[m], &p->measures[m].geometry, s->wkt, mw)))
+            goto cleanup;
+        total += ml[m].nfeatures;
+    }
+    bars = calloc(total ? total : 1, sizeof *bars);
+    if (!bars) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+
+    /* scenarios: without, with each element, with all of them */
+    s->nscen = 1 + nm + (nm > 1 ? 1 : 0);
+    s->scen = calloc(s->nscen, sizeof *s->scen);
+    s->paths = calloc(s->nscen * s->nlev, sizeof *s->paths);
+    if (!s->scen || !s->paths) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    nytte_progress_begin(ctx, "hazard", s->nscen * s->nlev);
+    for (size_t sc = 0; sc < s->nscen; sc++) {
+        char name[128];
+        if (sc == 0)
+            snprintf(name, sizeof name, "without");
+        else if (sc <= nm)
+            snprintf(name, sizeof name, "with_%s", p->measures[sc - 1].id);
+        else
+            snprintf(name, sizeof name, "with_all");
+        s->scen[sc] = strdup(name);
+        const nytte_raster *terrain = &s->dem;
+        if (sc > 0) {
+            nbars = 0;
+            for (size_t m = 0; m < nm; m++) {
+                if (sc <= nm && m != sc - 1)
+                    continue;
+                for (size_t f = 0; f < ml[m].nfeatures; f++)
+                    bars[nbars++] = (nytte_barrier){&ml[m].features[f].geom, p->measures[m].crest, p->measures[m].id};
+            }
+            nytte_raster_clear(&burned);
+            if ((rc = nytte_hazard_burn_barriers(ctx, &burned, &s->dem, bars, nbars)))
+                goto cleanup;
+            terrain = &burned;
+        }
+        for (size_t k = 0; k < s->nlev; k++) {
+            char file[256], path[4600];
+            if (k < s->nev)
+                rc = nytte_hazard_output_name(file, sizeof file, h->id, name, h->return_periods[k]);
+            else
+                rc = snprintf(file, sizeof file, "depth_%s_%s_design.tif", h->id, name) >= (int)sizeof file
+                         ? NYTTE_EUSAGE
+                         : NYTTE_OK;
+            if (rc) {
+                rc = nytte_error(ctx, NYTTE_ECONFIG, "hazard %s, scenario %s: ids may hold letters, digits, - and _ only",
+                                 h->id, name);
+                goto cleanup;
+            }
+            snprintf(path, sizeof path, "%s/%s", s->tmpdir, file);
+            nytte_raster_clear(&depth);
+            if ((rc = nytte_hazard_bathtub(ctx, &depth, terrain, sea_geoms, sea.nfeatures, s->levels[k])))
+                goto cleanup;
+            if ((rc = nytte_raster_write(ctx, &depth, path)))
+                goto cleanup;
+            if (!(s->paths[sc * s->nlev + k] = strdup(path))) {
+                rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+                goto cleanup;
+            }
+            nytte_progress_update(ctx, sc * s->nlev + k + 1);
+        }
+    }
+    nytte_progress_end(ctx);
+    s->nrasters = s->nscen * s->nlev;
+cleanup:
+    nytte_raster_clear(&burned);
+    nytte_raster_clear(&depth);
+    free(bars);
+    free(sea_geoms);
+    nytte_vlayer_clear(&sea);
+    for (size_t m = 0; m < nm; m++)
+        nytte_vlayer_clear(&ml[m]);
+    free(ml);
+    return rc;
+}
+
+/* ---- overlay ------------------------------------------------------------ */
+
+int pipeline_overlay(run_state *s)
+{
+    nytte_ctx *ctx = s->ctx;
+    size_t np = s->in.nparcels, nb = s->in.nbuildings, nr = s->nrasters;
+    nytte_geom *geoms = calloc(np + nb, sizeof *geoms);
+    s->pstats = calloc((np + nb) * nr, sizeof *s->pstats);
+    s->tstats = calloc(np, sizeof *s->tstats);
+    if (!geoms || !s->pstats || !s->tstats) {
+        free(geoms);
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    }
+    s->bstats = s->pstats + np * nr;
+    /* shallow copies: the overlay reads the coordinates, the inputs own them */
+    for (size_t i = 0; i < np; i++)
+        geoms[i] = s->in.parcels[i].geom;
+    for (size_t b = 0; b < nb; b++)
+        geoms[np + b] = s->in.buildings[b].geom;
+    nytte_overlay_opts o = NYTTE_OVERLAY_OPTS_INIT;
+    o.nthresholds = 1;
+    o.thresholds[0] = 0.0; /* wet: any water */
+    nytte_log(ctx, NYTTE_LOG_INFO, "overlay: %zu parcels and %zu buildings over %zu depth rasters", np, nb, nr);
+    int rc = nytte_overlay_zonal(ctx, &o, geoms, np + nb, (const char *const *)s->paths, nr, s->pstats);
+    if (!rc) {
+        const char *terrain = s->p->terrain;
+        rc = nytte_overlay_zonal(ctx, &o, geoms, np, &terrain, 1, s->tstats);
+    }
+    free(geoms);
+    return rc;
+}
+
+/* ---- damage ------------------------------------------------------------- */
+
+static double stat_or_zero(double v) { return v == v ? v : 0.0; }
+
+/* Damage depth of building b in raster r (m above the floor). */
+static double building_depth(const run_state *s, size_t b, size_t r)
+{
+    const nytte_zonal_stats *st = &s->bstats[b * s->nrasters + r];
+    return nytte_damage_depth(s->p->damage.depth_stat, st->mean, st->max, s->in.buildings[b].floor_height);
+}
+
+int pipeline_damage(run_state *s)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_project *p = s->p;
+    const nytte_hazard_cfg *h = &p->hazards[0];
+    size_t np = s->in.nparcels, nb = s->in.nbuildings, nev = s->nev;
+    int rc = nytte_damage_model_validate(ctx, &p->damage);
+    if (rc)
+        return rc;
+    nytte_ead_rule_format(s->ead_rule, sizeof s->ead_rule, &p->ead);
+    s->ead = calloc(s->nscen * (nb ? nb : 1), sizeof *s->ead);
+    s->metrics = calloc(np, sizeof *s->metrics);
+    double *D = calloc((nb ? nb : 1) * nev, sizeof *D);
+    double *value = calloc(nb ? nb : 1, sizeof *value);
+    nytte_ead *e = calloc(nb ? nb : 1, sizeof *e);
+    const char **ids = calloc(nb ? nb : 1, sizeof *ids);
+    if (!s->ead || !s->metrics || !D || !value || !e || !ids) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        const nytte_building *bd = &s->in.buildings[b];
+        value[b] = nytte_damage_value(&p->damage, bd->use, bd->floor_area, bd->value);
+        ids[b] = bd->id;
+    }
+    size_t nadj_total = 0;
+    for (size_t sc = 0; sc < s->nscen; sc++) {
+        for (size_t b = 0; b < nb; b++)
+            for (size_t k = 0; k < nev; k++)
+                D[b * nev + k] = nytte_damage_at_depth(&p->damage, s->in.buildings[b].use, value[b],
+                                                       building_depth(s, b, sc * s->nlev + k));
+        size_t nadj = 0;
+        if (nb && (rc = nytte_ead_table(ctx, e, &nadj, &p->ead, h->return_periods, nev, D, nb, ids)))
+            goto cleanup;
+        nadj_total += nadj;
+        for (size_t b = 0; b < nb; b++)
+            s->ead[sc * nb + b] = e[b].ead;
+    }
+    if (nadj_total)
+        nytte_log(ctx, NYTTE_LOG_INFO, "damage: %zu building series raised to be non-decreasing in return period",
+                  nadj_total);
+
+    double pvf = nytte_pv_factor(p->discount_rate, p->horizon);
+    size_t all = s->nscen - 1, dk = s->design_k, nr = s->nrasters;
+    for (size_t i = 0; i < np; i++) {
+        nytte_parcel_metrics *m = &s->metrics[i];
+        const nytte_zonal_stats *t = &s->tstats[i];
+        m->ground_min = t->min;
+        m->ground_mean = t->mean;
+        m->outside_area = t->outside_area;
+        const nytte_zonal_stats *d = &s->pstats[i * nr + dk];
+        m->wet_design = d->above[0];
+        m->depth_design = stat_or_zero(d->max);
+        const nytte_zonal_stats *f = &s->pstats[i * nr + 0];
+        m->risk_zone = f->above[0] > 0 ? 1 : m->wet_design > 0 ? 2 : 0;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        const nytte_building *bd = &s->in.buildings[b];
+        nytte_parcel_metrics *m = &s->metrics[bd->parcel];
+        m->nbuildings++;
+        m->floor_area += bd->floor_area;
+        m->building_area += bd->geom.kind == NYTTE_GEOM_POLYGON ? nytte_geom_area(&bd->geom) : 0.0;
+        m->value += value[b];
+        m->building_flooded |= building_depth(s, b, dk) > 0;
+        m->ead_without += s->ead[b];
+        m->ead_with += s->ead[all * nb + b];
+        m->benefit_pv += pvf * nytte_benefit_weight(nytte_avoided_ead(s->ead[b], s->ead[all * nb + b]));
+    }
+cleanup:
+    free(D);
+    free(value);
+    free(e);
+    free((void *)ids);
+    return rc;
+}
+
+/* ---- allocation and finance -------------------------------------------- */
+
+int pipeline_allocate(run_state *s)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_project *p = s->p;
+    size_t np = s->in.nparcels, nb = s->in.nbuildings, ne = p->nmeasures, nr = s->nrasters;
+    s->facts = calloc(ne * np, sizeof *s->facts);
+    s->elements = calloc(ne, sizeof *s->elements);
+    s->holdings = calloc(s->in.nholdings ? s->in.nholdings : 1, sizeof *s->holdings);
+    double *dominant = calloc(np * NYTTE_USE_COUNT, sizeof *dominant);
+    if (!s->facts || !s->elements || !s->holdings || !dominant) {
+        free(dominant);
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    }
+    /* dominant use group: the most floor area; ties go to the lower group number */
+    for (size_t b = 0; b < nb; b++)
+        dominant[s->in.buildings[b].parcel * NYTTE_USE_COUNT + s->in.buildings[b].use] +=
+            s->in.buildings[b].floor_area > 0 ? s->in.buildings[b].floor_area : 1e-9;
+    double pvf = nytte_pv_factor(p->discount_rate, p->horizon);
+    for (size_t e = 0; e < ne; e++) {
+        size_t with = 1 + e;
+        nytte_alloc_parcel *f = s->facts + e * np;
+        for (size_t i = 0; i < np; i++) {
+            const nytte_parcel *pc = &s->in.parcels[i];
+            const nytte_parcel_metrics *m = &s->metrics[i];
+            nytte_use use = NYTTE_USE_OTHER;
+            double best = 0;
+            for (int u = 0; u < NYTTE_USE_COUNT; u++)
+                if (dominant[i * NYTTE_USE_COUNT + u] > best) {
+                    best = dominant[i * NYTTE_USE_COUNT + u];
+                    use = (nytte_use)u;
+                }
+            double wet_with = s->pstats[i * nr + with * s->nlev + s->design_k].above[0];
+            f[i] = (nytte_alloc_parcel){
+                .id = pc->id,
+                /* the element's beneficiaries: flooded at the design event without it, less with it */
+                .in_area = m->wet_design > 0 && wet_with < m->wet_design,
+                .built = m->nbuildings > 0,
+                .nbuildings = m->nbuildings,
+                .plot_area = pc->area,
+                .building_area = m->building_area,
+                .floor_area = m->floor_area,
+                .property_value = pc->property_value,
+                .use = use,
+                .plot_flooded = m->wet_design > 0,
+                .building_flooded = m->building_flooded,
+                .access_road_only = false,
+                .ref_level = m->ground_min == m->ground_min ? m->ground_min : INFINITY,
+                .floor_level = NAN,
+                .risk_zone = m->risk_zone,
+                .benefit = 0,
+                .flags = 0,
+            };
+        }
+        for (size_t b = 0; b < nb; b++)
+            f[s->in.buildings[b].parcel].benefit +=
+                pvf * nytte_benefit_weight(nytte_avoided_ead(s->ead[b], s->ead[with * nb + b]));
+        const nytte_measure_cfg *mc = &p->measures[e];
+        nytte_alloc_element *el = &s->elements[e];
+        el->id = mc->id;
+        el->parcels = f;
+        el->config = NULL;
+        el->pool.capex_ore = mc->capex;
+        el->pool.om_ore_per_year = mc->om_per_year;
+        el->pool.lifetime_years = mc->lifetime;
+        el->pool.discount_rate = p->discount_rate;
+        el->pool.om_mode = p->om_mode;
+        el->pool.ndeductions = mc->ndeductions;
+        for (size_t d = 0; d < mc->ndeductions; d++)
+            el->pool.deductions[d] = (nytte_alloc_deduction){mc->deductions[d].name, mc->deductions[d].kind,
+                                                             mc->deductions[d].percent >= 0, mc->deductions[d].amount,
+                                                             mc->deductions[d].percent};
+    }
+    free(dominant);
+    for (size_t h = 0; h < s->in.nholdings; h++)
+        s->holdings[h] = (nytte_alloc_holding){s->in.holdings[h].parcel, s->in.owners[s->in.holdings[h].owner].id,
+                                               s->in.holdings[h].share};
+    s->ain = (nytte_alloc_input){np, s->elements, ne, s->holdings, s->in.nholdings, &p->alloc};
+    int rc = nytte_allocate_run(ctx, &s->alloc, &s->ain);
+    if (rc)
+        return rc;
+
+    /* accounting check: every level sums to its pool, to the øre, or nothing is written */
+    const nytte_alloc_result *r = s->alloc;
+    int64_t pools = 0, owners = 0;
+    for (size_t e = 0; e < r->nelements; e++) {
+        int64_t lines = 0;
+        for (size_t i = 0; i < np; i++) {
+            const nytte_alloc_line *l = &r->lines[e * np + i];
+            lines += l->ore;
+            if (l->ore > 0 && !l->in_area)
+                return nytte_error(ctx, NYTTE_ECHECK, "element %s: parcel %s pays but is outside the benefit area",
+                                   r->elements[e].id, s->in.parcels[i].id);
+        }
+        if (lines != r->elements[e].pool.pool_ore)
+            return nytte_error(ctx, NYTTE_ECHECK, "element %s: parcel amounts sum to %lld øre, the pool is %lld øre",
+                               r->elements[e].id, (long long)lines, (long long)r->elements[e].pool.pool_ore);
+        pools += r->elements[e].pool.pool_ore;
+    }
+    for (size_t o = 0; o < r->nowners; o++)
+        owners += r->owners[o].total_ore;
+    if (owners != pools)
+        return nytte_error(ctx, NYTTE_ECHECK, "owner amounts sum to %lld øre, the pools to %lld øre", (long long)owners,
+                           (long long)pools);
+    return NYTTE_OK;
+}
+
+int pipeline_finance(run_state *s)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_alloc_result *r = s->alloc;
+    s->loans = calloc(r->nowners ? r->nowners : 1, sizeof *s->loans);
+    if (!s->loans)
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    for (size_t o = 0; o < r->nowners; o++) {
+        int rc = nytte_loan_calc(ctx, &s->loans[o], &s->p->loan, r->owners[o].total_ore);
+        if (rc) {
+            nytte_error_prefix(ctx, "owner %s", r->owners[o].id);
+            return rc;
+        }
+    }
+    return NYTTE_OK;
+}

@@ -1,0 +1,149 @@
+/*
+ * config.h — the project file: YAML -> a validated nytte_project. Every problem is
+ * reported with file:line:col and what was expected; the loader checks everything up
+ * front (types, ranges, orders, referenced files) so that a run never fails late on
+ * something the file could have told. Schema: docs/project-file.md.
+ */
+#ifndef NYTTE_CONFIG_H
+#define NYTTE_CONFIG_H
+
+#include "nytte/allocate.h"
+#include "nytte/damage.h"
+#include "nytte/finance.h"
+#include "nytte/nytte.h"
+
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A vector layer reference: a file, an optional layer name and attribute filter. */
+typedef struct nytte_layer_cfg {
+    char *path;      /**< resolved against the project folder */
+    char *layer;     /**< NULL = first layer */
+    char *where;     /**< OGR attribute filter or NULL */
+    int line, col;   /**< where it was given, for messages */
+} nytte_layer_cfg;
+
+typedef struct nytte_parcels_cfg {
+    nytte_layer_cfg src;
+    char *id;        /**< id field (required) */
+    char *value;     /**< public property value field or NULL */
+    char *landuse;   /**< land-use field or NULL */
+} nytte_parcels_cfg;
+
+typedef struct nytte_buildings_cfg {
+    bool given;
+    nytte_layer_cfg src;
+    char *id, *parcel, *use, *floor_area;  /**< required fields */
+    char *floor_height, *value;            /**< optional fields (NULL) */
+} nytte_buildings_cfg;
+
+typedef struct nytte_owners_cfg {
+    bool given;      /**< false: every parcel is its own owner (owner id = parcel id) */
+    nytte_layer_cfg src;
+    char *parcel, *owner;  /**< required fields */
+    char *name, *share;    /**< optional fields */
+} nytte_owners_cfg;
+
+typedef enum {
+    NYTTE_HAZARD_COASTAL = 0,
+    NYTTE_HAZARD_FLOOD_RASTER = 1,
+    NYTTE_HAZARD_BLUESPOT = 2,
+    NYTTE_HAZARD_GROUNDWATER = 3
+} nytte_hazard_type;
+
+typedef struct nytte_hazard_cfg {
+    char *id;
+    nytte_hazard_type type;
+    nytte_layer_cfg sea;       /**< coastal: sea polygons or points */
+    size_t nevents;
+    double *return_periods;    /**< years, strictly increasing */
+    double *levels;            /**< coastal: still-water levels, m, non-decreasing */
+    char **rasters;            /**< flood_raster: one depth raster per return period */
+    double offset;             /**< sea-level rise for the horizon, m */
+    double wave_allowance;     /**< m, added to every level */
+    int line, col;
+} nytte_hazard_cfg;
+
+typedef struct nytte_deduction_cfg {
+    char *name;
+    nytte_alloc_deduction_kind kind;
+    int64_t amount;            /**< øre; used when percent < 0 */
+    double percent;            /**< share of what remains, 0..100; -1 when an amount is given */
+} nytte_deduction_cfg;
+
+typedef struct nytte_measure_cfg {
+    char *id;
+    char *name;
+    nytte_layer_cfg geometry;  /**< barrier lines or polygons */
+    double crest;              /**< crest / closing height, m */
+    int64_t capex;             /**< øre */
+    int64_t om_per_year;       /**< øre per year */
+    int lifetime;              /**< years */
+    nytte_deduction_cfg *deductions;  /**< in the order applied */
+    size_t ndeductions;
+    int line, col;
+} nytte_measure_cfg;
+
+typedef struct nytte_project {
+    char *path;                /**< the project file as given */
+    char *dir;                 /**< its folder; relative paths resolve here */
+    char *name;
+    char *crs;                 /**< working CRS as given (e.g. "EPSG:25832") */
+    char *terrain;
+    char *vertical_datum;
+    nytte_parcels_cfg parcels;
+    nytte_buildings_cfg buildings;
+    nytte_owners_cfg owners;
+    nytte_hazard_cfg *hazards;
+    size_t nhazards;
+    nytte_measure_cfg *measures;
+    size_t nmeasures;
+
+    /* allocation: the model and its parameters, docs/models.md */
+    nytte_alloc_config alloc;
+    nytte_alloc_om_mode om_mode;
+    double design_event;       /**< return period of the design event (years); NaN if design_level */
+    double design_level;       /**< design water level (m); NaN if design_event */
+    nytte_alloc_config *compare;  /**< models for `nytte compare` (the chosen model first) */
+    size_t ncompare;
+
+    /* damage and benefit */
+    nytte_damage_model damage;
+    nytte_ead_rule ead;
+    double discount_rate;
+    int horizon;               /**< years of benefit */
+
+    /* finance */
+    nytte_loan_terms loan;
+
+    char *out_dir;             /**< resolved output folder */
+
+    char **warnings;           /**< things worth saying that are not errors */
+    size_t nwarnings;
+} nytte_project;
+
+/** Problems found while loading: each a full "file:line:col: what" line. */
+typedef struct nytte_diag {
+    char **lines;
+    int *codes;                /**< NYTTE_ECONFIG (the file is wrong) or NYTTE_EIO (a referenced file) */
+    size_t n;
+} nytte_diag;
+
+void nytte_diag_clear(nytte_diag *d);
+
+/**
+ * Load and validate a project file. On success *out is a new project (free with
+ * nytte_project_free). On failure returns NYTTE_ECONFIG (or NYTTE_EIO when only
+ * referenced files are missing), sets the context message to the first problem, and,
+ * when diag is not NULL, lists every problem found.
+ */
+int nytte_project_load(nytte_ctx *ctx, nytte_project **out, const char *path, nytte_diag *diag);
+void nytte_project_free(nytte_project *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
