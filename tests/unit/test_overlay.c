@@ -608,6 +608,7 @@ static void test_files_threads(void **state)
     } else {
         snprintf(msg1, sizeof msg1, "%s", nytte_ctx_errmsg(ctx));
         assert_non_null(strstr(msg1, "truncated.tif"));
+        assert_non_null(strstr(msg1, ": polygon ")); /* "...truncated.tif: polygon 1: cannot read block 3,2: ..." */
         nytte_ctx_set_threads(ctx, 2);
         assert_int_equal(nytte_overlay_zonal(ctx, &o, g, NG, tp, 1, s1), rc);
         assert_string_equal(nytte_ctx_errmsg(ctx), msg1);
