@@ -13,5 +13,11 @@ void nytte_cli_error(nytte_ctx *ctx);
 /* Each returns the exit code. argv holds the subcommand's own arguments. */
 int nytte_cli_run(nytte_ctx *ctx, int argc, char **argv);
 int nytte_cli_validate(nytte_ctx *ctx, int argc, char **argv);
+int nytte_cli_explain(nytte_ctx *ctx, int argc, char **argv);
+int nytte_cli_compare(nytte_ctx *ctx, int argc, char **argv);
+
+struct nytte_project;
+/** Load a project, printing every problem and its warnings; returns the status. */
+int nytte_cli_load(nytte_ctx *ctx, struct nytte_project **p, const char *path);
 
 #endif

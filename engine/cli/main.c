@@ -19,6 +19,8 @@ static const char usage[] =
     "commands:\n"
     "  run PROJECT...        run one or more projects, writing their outputs\n"
     "  validate PROJECT...   check project files and their inputs without running\n"
+    "  explain PROJECT OWNER why an owner pays what they pay\n"
+    "  compare PROJECT       the allocation models of allocation.compare side by side\n"
     "\n"
     "options:\n"
     "  -q, --quiet           print errors only\n"
@@ -41,6 +43,23 @@ int nytte_cli_exit_code(int status)
 }
 
 void nytte_cli_error(nytte_ctx *ctx) { fprintf(stderr, "nytte: %s\n", nytte_ctx_errmsg(ctx)); }
+
+int nytte_cli_load(nytte_ctx *ctx, nytte_project **p, const char *path)
+{
+    nytte_diag diag = {0};
+    int rc = nytte_project_load(ctx, p, path, &diag);
+    if (rc != NYTTE_OK) {
+        for (size_t k = 0; k < diag.n; k++)
+            fprintf(stderr, "%s\n", diag.lines[k]);
+        if (diag.n == 0)
+            nytte_cli_error(ctx);
+    } else {
+        for (size_t w = 0; w < (*p)->nwarnings; w++)
+            nytte_log(ctx, NYTTE_LOG_WARN, "%s: %s", path, (*p)->warnings[w]);
+    }
+    nytte_diag_clear(&diag);
+    return rc;
+}
 
 static int parse_int(const char *s, int *out)
 {
@@ -100,6 +119,10 @@ int main(int argc, char **argv)
         rc = nytte_cli_run(ctx, argc - i, argv + i);
     else if (!strcmp(cmd, "validate"))
         rc = nytte_cli_validate(ctx, argc - i, argv + i);
+    else if (!strcmp(cmd, "explain"))
+        rc = nytte_cli_explain(ctx, argc - i, argv + i);
+    else if (!strcmp(cmd, "compare"))
+        rc = nytte_cli_compare(ctx, argc - i, argv + i);
     else if (!strcmp(cmd, "help")) {
         fputs(usage, stdout);
         rc = 0;

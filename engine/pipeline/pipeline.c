@@ -69,6 +69,43 @@ static int mkdir_p_parent(nytte_ctx *ctx, const char *out_dir)
     return nytte_error(ctx, NYTTE_EIO, "%s: the folder for the outputs does not exist", parent);
 }
 
+/* The stages from the project to the money, into s->tmpdir (which must exist). */
+static int compute(run_state *s)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_project *p = s->p;
+    int rc;
+    if ((rc = nytte_crs_wkt(ctx, &s->wkt, p->crs)))
+        return rc;
+    double t = nytte_now();
+    nytte_log(ctx, NYTTE_LOG_INFO, "reading inputs");
+    if ((rc = nytte_inputs_read(ctx, &s->in, p, s->wkt)))
+        return rc;
+    if ((rc = nytte_raster_read(ctx, &s->dem, p->terrain, 1)))
+        return rc;
+    if ((rc = nytte_hazard_check_terrain(ctx, &s->dem, p->terrain)))
+        return rc;
+    if ((rc = pipeline_check_crs(ctx, p->terrain, s->dem.crs_wkt, s->wkt)))
+        return rc;
+    nytte_log(ctx, NYTTE_LOG_INFO, "%zu parcels, %zu buildings, %zu owners; terrain %d x %d cells of %g m",
+              s->in.nparcels, s->in.nbuildings, s->in.nowners, s->dem.grid.nx, s->dem.grid.ny, s->dem.grid.dx);
+    s->timing[STAGE_INPUTS] = nytte_now() - t;
+
+    static int (*const stages[])(run_state *) = {pipeline_hazard, pipeline_overlay, pipeline_damage,
+                                                 pipeline_allocate};
+    static const int slot[] = {STAGE_HAZARD, STAGE_OVERLAY, STAGE_DAMAGE, STAGE_ALLOCATE};
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+        t = nytte_now();
+        if ((rc = stages[i](s)))
+            return rc;
+        s->timing[slot[i]] = nytte_now() - t;
+    }
+    t = nytte_now();
+    rc = pipeline_finance(s);
+    s->timing[STAGE_ALLOCATE] += nytte_now() - t;
+    return rc;
+}
+
 int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts, nytte_run_summary *out)
 {
     nytte_run_opts defaults = NYTTE_RUN_OPTS_INIT;
@@ -86,65 +123,38 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     int have_tmp = 0;
     struct stat st;
 
-    if (stat(out_dir, &st) == 0 && !opts->force) {
+    if (stat(out_dir, &st) == 0 && !opts->force)
         return nytte_error(ctx, NYTTE_EUSAGE, "%s: the output folder exists; use --force to replace it", out_dir);
-    }
     if ((rc = mkdir_p_parent(ctx, out_dir)))
         return rc;
-    if ((rc = nytte_crs_wkt(ctx, &s.wkt, p->crs)))
-        goto cleanup;
-
-    /* 1. inputs */
-    double t = nytte_now();
-    nytte_log(ctx, NYTTE_LOG_INFO, "reading inputs");
-    if ((rc = nytte_inputs_read(ctx, &s.in, p, s.wkt)))
-        goto cleanup;
-    if ((rc = nytte_raster_read(ctx, &s.dem, p->terrain, 1)))
-        goto cleanup;
-    if ((rc = nytte_hazard_check_terrain(ctx, &s.dem, p->terrain)))
-        goto cleanup;
-    if ((rc = pipeline_check_crs(ctx, p->terrain, s.dem.crs_wkt, s.wkt)))
-        goto cleanup;
-    nytte_log(ctx, NYTTE_LOG_INFO, "%zu parcels, %zu buildings, %zu owners; terrain %d x %d cells of %g m (%.2f s)",
-              s.in.nparcels, s.in.nbuildings, s.in.nowners, s.dem.grid.nx, s.dem.grid.ny, s.dem.grid.dx,
-              nytte_now() - t);
-    s.timing[STAGE_INPUTS] = nytte_now() - t;
-
     /* a temporary folder beside the output, so that the final rename stays on one file system */
     snprintf(s.tmpdir, sizeof s.tmpdir, "%s.tmp-XXXXXX", out_dir);
-    if (!mkdtemp(s.tmpdir)) {
-        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot create a temporary folder: %s", s.tmpdir, strerror(errno));
-        goto cleanup;
-    }
+    if (!mkdtemp(s.tmpdir))
+        return nytte_error(ctx, NYTTE_EIO, "%s: cannot create a temporary folder: %s", s.tmpdir, strerror(errno));
     have_tmp = 1;
+    if ((rc = compute(&s)))
+        goto cleanup;
 
-    /* 2.-7. the stages */
-    t = nytte_now();
-    if ((rc = pipeline_hazard(&s)))
-        goto cleanup;
-    s.timing[STAGE_HAZARD] = nytte_now() - t;
-    t = nytte_now();
-    if ((rc = pipeline_overlay(&s)))
-        goto cleanup;
-    s.timing[STAGE_OVERLAY] = nytte_now() - t;
-    t = nytte_now();
-    if ((rc = pipeline_damage(&s)))
-        goto cleanup;
-    s.timing[STAGE_DAMAGE] = nytte_now() - t;
-    t = nytte_now();
-    if ((rc = pipeline_allocate(&s)))
-        goto cleanup;
-    if ((rc = pipeline_finance(&s)))
-        goto cleanup;
-    s.timing[STAGE_ALLOCATE] = nytte_now() - t;
-    t = nytte_now();
-    nytte_report_data rd = {p, &s.in, s.metrics, s.alloc, s.loans, s.ead_rule};
-    nytte_csv_opts csv = NYTTE_CSV_OPTS_INIT;
-    if ((rc = nytte_report_write(ctx, &rd, s.tmpdir, &csv)))
+    double t = nytte_now();
+    static const char *const stage_names[STAGE_COUNT] = {"inputs", "hazard", "overlay", "damage", "allocate", "report"};
+    size_t nb = s.in.nbuildings;
+    nytte_report_data rd = {.project = p, .inputs = &s.in, .metrics = s.metrics, .alloc = s.alloc,
+                            .loans = s.loans, .ead_rule = s.ead_rule,
+                            .building_design = s.bstats ? s.bstats + s.design_k : NULL,
+                            .building_stride = s.nrasters,
+                            .building_ead_without = s.ead,
+                            .building_ead_with = s.ead ? s.ead + (s.nscen - 1) * nb : NULL,
+                            .rasters = (const char *const *)s.paths, .nrasters = s.nrasters,
+                            .alloc_input = &s.ain, .timing = s.timing, .timing_names = stage_names,
+                            .ntiming = STAGE_COUNT};
+    /* NULL: the project's outputs.csv_dialect */
+    if ((rc = nytte_report_write(ctx, &rd, s.tmpdir, NULL)))
         goto cleanup;
     s.timing[STAGE_REPORT] = nytte_now() - t;
+    if ((rc = nytte_report_write_manifest(ctx, &rd, s.tmpdir)))
+        goto cleanup;
 
-    /* 8. into place: the old folder (with --force) is moved aside first, removed after */
+    /* into place: the old folder (with --force) is moved aside first, removed after */
     if (stat(out_dir, &st) == 0) {
         char old[4200];
         snprintf(old, sizeof old, "%s.old-XXXXXX", out_dir);
@@ -169,15 +179,96 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     out->nowners = s.alloc->nowners;
     for (size_t i = 0; i < s.in.nparcels; i++)
         out->nflooded += s.metrics[i].wet_design > 0;
-    for (size_t i = 0; i < s.alloc->nowners; i++)
+    for (size_t i = 0; i < s.alloc->nowners; i++) {
         out->npayers += s.alloc->owners[i].total_ore > 0;
-    out->pool_ore = s.alloc->total_ore;
-    for (size_t i = 0; i < s.alloc->nowners; i++)
         out->charged_ore += s.alloc->owners[i].total_ore;
+    }
+    out->pool_ore = s.alloc->total_ore;
     out->seconds = nytte_now() - t0;
 cleanup:
     if (have_tmp)
         pipeline_remove_tree(s.tmpdir);
     run_state_free(&s);
+    return rc;
+}
+
+/* ---- in-memory runs: explain and compare -------------------------------- */
+
+struct nytte_results {
+    run_state s;
+};
+
+int nytte_compute(nytte_ctx *ctx, nytte_results **out, const nytte_project *p)
+{
+    *out = NULL;
+    nytte_results *r = calloc(1, sizeof *r);
+    if (!r)
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    r->s.ctx = ctx;
+    r->s.p = p;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(r->s.tmpdir, sizeof r->s.tmpdir, "%s/nytte-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(r->s.tmpdir)) {
+        int rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot create a temporary folder: %s", r->s.tmpdir, strerror(errno));
+        free(r);
+        return rc;
+    }
+    int rc = compute(&r->s);
+    /* the hazard rasters were only needed for the overlay */
+    pipeline_remove_tree(r->s.tmpdir);
+    if (rc) {
+        run_state_free(&r->s);
+        free(r);
+        return rc;
+    }
+    *out = r;
+    return NYTTE_OK;
+}
+
+void nytte_results_free(nytte_results *r)
+{
+    if (!r)
+        return;
+    run_state_free(&r->s);
+    free(r);
+}
+
+int nytte_results_explain(nytte_ctx *ctx, char **text, const nytte_results *r, const char *owner_id)
+{
+    return nytte_alloc_explain_owner(ctx, text, r->s.alloc, &r->s.ain, owner_id);
+}
+
+int nytte_results_compare(nytte_ctx *ctx, nytte_model_comparison **out, size_t *n, const nytte_results *r)
+{
+    const nytte_project *p = r->s.p;
+    *out = NULL;
+    *n = 0;
+    nytte_model_comparison *c = calloc(p->ncompare ? p->ncompare : 1, sizeof *c);
+    nytte_alloc_result **res = calloc(p->ncompare ? p->ncompare : 1, sizeof *res);
+    int rc = NYTTE_OK;
+    if (!c || !res) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    /* every model on the same facts, pools and holdings: only the weights differ */
+    for (size_t m = 0; m < p->ncompare; m++) {
+        nytte_alloc_input in = r->s.ain;
+        in.config = &p->compare[m];
+        if ((rc = nytte_allocate_run(ctx, &res[m], &in))) {
+            nytte_error_prefix(ctx, "model %s", nytte_alloc_model_name(p->compare[m].model));
+            goto cleanup;
+        }
+        c[m].model = p->compare[m].model;
+        if ((rc = nytte_alloc_metrics_of(ctx, &c[m].metrics, res[m], m ? res[0] : NULL)))
+            goto cleanup;
+    }
+    *out = c;
+    *n = p->ncompare;
+    c = NULL;
+cleanup:
+    for (size_t m = 0; res && m < p->ncompare; m++)
+        nytte_alloc_result_free(res[m]);
+    free(res);
+    free(c);
     return rc;
 }

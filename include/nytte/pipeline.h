@@ -37,6 +37,33 @@ typedef struct nytte_run_summary {
  */
 int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts, nytte_run_summary *out);
 
+/* ---- in-memory runs: for `nytte explain` and `nytte compare` ---------------- */
+
+/** The results of a run kept in memory (no outputs written). */
+typedef struct nytte_results nytte_results;
+
+/**
+ * Run the stages of a project without writing outputs (hazard rasters go to a
+ * temporary folder under $TMPDIR, removed before returning). `p` must outlive *out.
+ */
+int nytte_compute(nytte_ctx *ctx, nytte_results **out, const nytte_project *p);
+void nytte_results_free(nytte_results *r);
+
+/** The explanation of one owner's amount as text (caller frees). NYTTE_EUSAGE if unknown. */
+int nytte_results_explain(nytte_ctx *ctx, char **text, const nytte_results *r, const char *owner_id);
+
+/** One model's figures in a comparison. */
+typedef struct nytte_model_comparison {
+    nytte_alloc_model model;
+    nytte_alloc_metrics metrics;   /**< more/less/same are against the first model */
+} nytte_model_comparison;
+
+/**
+ * Run every model of the project's allocation.compare list (the chosen model first)
+ * on the same overlay, pools and owners. *out holds *n entries (caller frees).
+ */
+int nytte_results_compare(nytte_ctx *ctx, nytte_model_comparison **out, size_t *n, const nytte_results *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,66 @@
+/* cmd_compare.c — nytte compare PROJECT: the allocation models side by side. */
+#include "nytte/config.h"
+#include "nytte/pipeline.h"
+
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+    "usage: nytte compare PROJECT\n"
+    "\n"
+    "Run the project in memory and allocate its pools with every model listed in\n"
+    "allocation.compare (the chosen model first), on the same flooding, pools and owners.\n"
+    "Prints per model: payers, mean, median and largest payment, the share paid by the\n"
+    "10 % who pay most, the Gini coefficient of payments, the median payment per mille\n"
+    "of property value, and how many owners pay more, less or the same as under the\n"
+    "first model. Nothing is written.\n";
+
+static void print_row(const char *model, const nytte_alloc_metrics *m, int first)
+{
+    char more[32] = "-", less[32] = "-", same[32] = "-";
+    if (!first) {
+        snprintf(more, sizeof more, "%zu", m->more);
+        snprintf(less, sizeof less, "%zu", m->less);
+        snprintf(same, sizeof same, "%zu", m->same);
+    }
+    printf("%-12s %7zu %12.2f %12.2f %12.2f %7.1f %6.3f %9.3f %6s %6s %6s\n", model, m->npayers, m->mean_kr,
+           m->median_kr, m->max_kr, 100.0 * m->top10_share, m->gini, m->median_permille, more, less, same);
+}
+
+int nytte_cli_compare(nytte_ctx *ctx, int argc, char **argv)
+{
+    if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (argc != 1) {
+        fprintf(stderr, "nytte compare: expected one PROJECT\n%s", help);
+        return 2;
+    }
+    nytte_project *p = NULL;
+    nytte_results *r = NULL;
+    nytte_model_comparison *c = NULL;
+    size_t n = 0;
+    int rc = nytte_cli_load(ctx, &p, argv[0]);
+    if (rc == NYTTE_OK && (rc = nytte_compute(ctx, &r, p)) != NYTTE_OK)
+        nytte_cli_error(ctx);
+    if (rc == NYTTE_OK && (rc = nytte_results_compare(ctx, &c, &n, r)) != NYTTE_OK)
+        nytte_cli_error(ctx);
+    if (rc == NYTTE_OK) {
+        printf("%s: %zu models compared on the same flooding, pools and owners (amounts in kr)\n\n", argv[0], n);
+        printf("%-12s %7s %12s %12s %12s %7s %6s %9s %6s %6s %6s\n", "model", "payers", "mean", "median", "max",
+               "top10%", "gini", "\u2030value", "more", "less", "same");
+        for (size_t i = 0; i < n; i++)
+            print_row(nytte_alloc_model_name(c[i].model), &c[i].metrics, i == 0);
+        printf("\ntop10%%: share of the total paid by the 10 %% of payers who pay most; gini over payers;\n"
+               "\u2030value: median payment per mille of public property value; more/less/same vs %s.\n",
+               n ? nytte_alloc_model_name(c[0].model) : "-");
+    }
+    free(c);
+    nytte_results_free(r);
+    nytte_project_free(p);
+    return nytte_cli_exit_code(rc);
+}

@@ -1,0 +1,43 @@
+/* cmd_explain.c — nytte explain PROJECT OWNER: why an owner pays what they pay. */
+#include "nytte/config.h"
+#include "nytte/pipeline.h"
+
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+    "usage: nytte explain PROJECT OWNER_ID\n"
+    "\n"
+    "Run the project in memory (no outputs are written) and print the chain from\n"
+    "inputs to amount for one owner: each parcel, its flooding, the model's facts and\n"
+    "weight, the share of each element's pool, caps and the rounded amount.\n"
+    "OWNER_ID is the owner id of the ownership table (owners.csv: owner_id).\n";
+
+int nytte_cli_explain(nytte_ctx *ctx, int argc, char **argv)
+{
+    if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "nytte explain: expected PROJECT and OWNER_ID\n%s", help);
+        return 2;
+    }
+    nytte_project *p = NULL;
+    nytte_results *r = NULL;
+    char *text = NULL;
+    int rc = nytte_cli_load(ctx, &p, argv[0]);
+    if (rc == NYTTE_OK && (rc = nytte_compute(ctx, &r, p)) != NYTTE_OK)
+        nytte_cli_error(ctx);
+    if (rc == NYTTE_OK && (rc = nytte_results_explain(ctx, &text, r, argv[1])) != NYTTE_OK)
+        nytte_cli_error(ctx);
+    if (text)
+        fputs(text, stdout);
+    free(text);
+    nytte_results_free(r);
+    nytte_project_free(p);
+    return nytte_cli_exit_code(rc);
+}
