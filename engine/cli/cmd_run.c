@@ -68,6 +68,11 @@ int nytte_cli_run(nytte_ctx *ctx, int argc, char **argv)
                        "  outputs: %s\n",
                        argv[i], s.nparcels, s.nowners, s.npayers, (long long)(s.charged_ore / 100),
                        (long long)(s.charged_ore % 100), s.seconds, s.out_dir);
+                for (size_t e = 0; e < s.nelements; e++)
+                    printf("  %s: EAD %.0f -> %.0f kr/yr; PV benefits %.0f kr / PV costs %.0f kr = "
+                           "benefit-cost ratio %.2f\n",
+                           s.elements[e].id, s.elements[e].ead_without, s.elements[e].ead_with,
+                           s.elements[e].pv_benefits, s.elements[e].pv_costs, s.elements[e].bcr);
             }
         }
         nytte_diag_clear(&diag);

@@ -44,6 +44,8 @@ void run_state_free(run_state *s)
     free(s->pstats);
     free(s->tstats);
     free(s->metrics);
+    free(s->element_pv);
+    free(s->element_ead);
     free(s->ead);
     free(s->facts);
     free(s->elements);
@@ -184,6 +186,15 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
         out->charged_ore += s.alloc->owners[i].total_ore;
     }
     out->pool_ore = s.alloc->total_ore;
+    out->nelements = p->nmeasures < 16 ? p->nmeasures : 16;
+    for (size_t e = 0; e < out->nelements; e++) {
+        snprintf(out->elements[e].id, sizeof out->elements[e].id, "%s", p->measures[e].id);
+        out->elements[e].ead_without = s.element_ead[2 * e];
+        out->elements[e].ead_with = s.element_ead[2 * e + 1];
+        out->elements[e].pv_benefits = s.element_pv[e].pv_benefits;
+        out->elements[e].pv_costs = s.element_pv[e].pv_costs;
+        out->elements[e].bcr = s.element_pv[e].bcr;
+    }
     out->seconds = nytte_now() - t0;
 cleanup:
     if (have_tmp)

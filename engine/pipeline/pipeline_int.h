@@ -40,6 +40,8 @@ typedef struct run_state {
     /* damage */
     double *ead;                  /* [scen * nbuildings + b] */
     nytte_parcel_metrics *metrics;
+    nytte_project_pv *element_pv;  /* per element: PV of avoided damage and of costs, BCR */
+    double *element_ead;          /* per element: [2e] EAD without, [2e+1] with it, kr/yr */
     char ead_rule[64];
 
     /* allocation and finance */

@@ -314,6 +314,32 @@ int pipeline_damage(run_state *s)
         m->ead_with += s->ead[all * nb + b];
         m->benefit_pv += pvf * nytte_benefit_weight(nytte_avoided_ead(s->ead[b], s->ead[all * nb + b]));
     }
+    /* economics per element: the summed avoided EAD against capex and O&M */
+    s->element_pv = calloc(p->nmeasures ? p->nmeasures : 1, sizeof *s->element_pv);
+    s->element_ead = calloc(2 * (p->nmeasures ? p->nmeasures : 1), sizeof *s->element_ead);
+    if (!s->element_pv || !s->element_ead) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t el = 0; el < p->nmeasures; el++) {
+        double without = 0, with = 0;
+        for (size_t b = 0; b < nb; b++) {
+            without += s->ead[b];
+            with += s->ead[(1 + el) * nb + b];
+        }
+        s->element_ead[2 * el] = without;
+        s->element_ead[2 * el + 1] = with;
+        const nytte_measure_cfg *m = &p->measures[el];
+        if ((rc = nytte_project_pv_calc(ctx, &s->element_pv[el], without - with, without - with, m->capex,
+                                        m->om_per_year, p->discount_rate, p->horizon))) {
+            nytte_error_prefix(ctx, "measure %s", m->id);
+            goto cleanup;
+        }
+        nytte_log(ctx, NYTTE_LOG_INFO,
+                  "%s: EAD %.0f kr/yr without, %.0f with; PV of benefits %.0f kr, of costs %.0f kr; benefit-cost "
+                  "ratio %.2f",
+                  m->id, without, with, s->element_pv[el].pv_benefits, s->element_pv[el].pv_costs, s->element_pv[el].bcr);
+    }
 cleanup:
     free(D);
     free(value);

@@ -28,6 +28,13 @@ typedef struct nytte_run_summary {
     int64_t pool_ore;         /**< what the owners share, over all elements */
     int64_t charged_ore;      /**< the sum of the owners' amounts (equals pool_ore) */
     double seconds;
+    /** Economics per element (the first 16): PV of avoided damage vs PV of its costs. */
+    size_t nelements;
+    struct {
+        char id[64];
+        double ead_without, ead_with;  /**< kr/yr, summed over buildings */
+        double pv_benefits, pv_costs, bcr;
+    } elements[16];
 } nytte_run_summary;
 
 /**
