@@ -18,7 +18,8 @@ int nytte_hazard_fill_ex(nytte_ctx *ctx, nytte_raster *filled, const nytte_raste
     *filled = (nytte_raster)NYTTE_RASTER_INIT;
     uint8_t *closed = NULL;
     nytte_hz_fifo pit = {NULL, 0, 0, 0};
-    nytte_hz_heap heap = {NULL, 0, 0};
+    nytte_hz_heap heap;
+    nytte_hz_heap_init(&heap);
     int rc;
     if ((rc = nytte_hz_check_raster(ctx, dem, "terrain")) != NYTTE_OK || (rc = nytte_hz_check_conn(ctx, connectivity)))
         return rc;
@@ -64,7 +65,17 @@ int nytte_hazard_fill_ex(nytte_ctx *ctx, nytte_raster *filled, const nytte_raste
         }
     }
     while (pit.n || heap.n) {
-        uint32_t c = pit.n ? nytte_hz_fifo_pop(&pit) : nytte_hz_key_idx(nytte_hz_heap_pop(&heap));
+        uint32_t c;
+        if (pit.n) {
+            c = nytte_hz_fifo_pop(&pit);
+        } else {
+            uint64_t key;
+            if (nytte_hz_heap_pop(&heap, &key) != 0) {
+                rc = nytte_error(ctx, NYTTE_ENOMEM, "fill: out of memory");
+                goto cleanup;
+            }
+            c = nytte_hz_key_idx(key);
+        }
         float spill = f[c];
         int r = (int)(c / (uint32_t)nx), col = (int)(c % (uint32_t)nx);
         for (int k = 0; k < connectivity; k++) {

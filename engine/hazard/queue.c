@@ -5,6 +5,7 @@
  */
 #include "hazard/hazard_private.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 int nytte_hz_fifo_push_grow(nytte_hz_fifo *q, uint32_t v)
@@ -32,50 +33,67 @@ void nytte_hz_fifo_free(nytte_hz_fifo *q)
     *q = (nytte_hz_fifo){NULL, 0, 0, 0};
 }
 
-int nytte_hz_heap_push(nytte_hz_heap *h, uint64_t k)
+static inline int bucket_of(uint64_t k, uint64_t last)
 {
-    if (h->n == h->cap) {
-        size_t nc = h->cap ? 2 * h->cap : 4096;
-        uint64_t *a = realloc(h->a, nc * sizeof *a);
+    return k == last ? 0 : 64 - __builtin_clzll(k ^ last);
+}
+
+static int bucket_add(nytte_hz_bucket *b, uint64_t k)
+{
+    if (b->n == b->cap) {
+        size_t nc = b->cap ? 2 * b->cap : 1024;
+        uint64_t *a = realloc(b->a, nc * sizeof *a);
         if (!a)
             return -1;
-        h->a = a;
-        h->cap = nc;
+        b->a = a;
+        b->cap = nc;
     }
-    size_t i = h->n++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (h->a[p] <= k)
-            break;
-        h->a[i] = h->a[p];
-        i = p;
-    }
-    h->a[i] = k;
+    b->a[b->n++] = k;
     return 0;
 }
 
-uint64_t nytte_hz_heap_pop(nytte_hz_heap *h)
+void nytte_hz_heap_init(nytte_hz_heap *h) { memset(h, 0, sizeof *h); }
+
+int nytte_hz_heap_push(nytte_hz_heap *h, uint64_t k)
 {
-    uint64_t top = h->a[0], last = h->a[--h->n];
-    size_t i = 0, n = h->n;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && h->a[c + 1] < h->a[c])
-            c++;
-        if (last <= h->a[c])
-            break;
-        h->a[i] = h->a[c];
-        i = c;
+    assert(k >= h->last);
+    if (bucket_add(&h->b[bucket_of(k, h->last)], k) != 0)
+        return -1;
+    h->n++;
+    return 0;
+}
+
+int nytte_hz_heap_pop(nytte_hz_heap *h, uint64_t *k)
+{
+    assert(h->n > 0);
+    if (h->b[0].n == 0) {
+        int i = 1;
+        while (h->b[i].n == 0)
+            i++;
+        nytte_hz_bucket *b = &h->b[i];
+        uint64_t m = b->a[0];
+        for (size_t j = 1; j < b->n; j++)
+            if (b->a[j] < m)
+                m = b->a[j];
+        /* Every key of bucket i differs from the new minimum in a lower bit, so it moves
+         * down. Keys are moved from the end, and the bucket shrinks as they go, so a failed
+         * allocation leaves every key in some bucket (the heap stays whole). */
+        while (b->n > 0) {
+            uint64_t key = b->a[b->n - 1];
+            if (bucket_add(&h->b[bucket_of(key, m)], key) != 0)
+                return -1;
+            b->n--;
+        }
+        h->last = m;
     }
-    if (n)
-        h->a[i] = last;
-    return top;
+    h->n--;
+    *k = h->b[0].a[--h->b[0].n];
+    return 0;
 }
 
 void nytte_hz_heap_free(nytte_hz_heap *h)
 {
-    free(h->a);
-    *h = (nytte_hz_heap){NULL, 0, 0};
+    for (int i = 0; i < 65; i++)
+        free(h->b[i].a);
+    nytte_hz_heap_init(h);
 }

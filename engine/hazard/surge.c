@@ -221,7 +221,8 @@ int nytte_hazard_flood_level(nytte_ctx *ctx, nytte_raster *out, const nytte_rast
     *out = (nytte_raster)NYTTE_RASTER_INIT;
     uint8_t *flag = NULL;
     nytte_hz_fifo pit = {NULL, 0, 0, 0};
-    nytte_hz_heap heap = {NULL, 0, 0};
+    nytte_hz_heap heap;
+    nytte_hz_heap_init(&heap);
     int rc;
     if ((rc = nytte_hz_check_raster(ctx, dem, "terrain")) != NYTTE_OK || (rc = nytte_hz_check_conn(ctx, connectivity)))
         return rc;
@@ -257,7 +258,11 @@ int nytte_hazard_flood_level(nytte_ctx *ctx, nytte_raster *out, const nytte_rast
             c = nytte_hz_fifo_pop(&pit);
             spill = f[c];
         } else {
-            uint64_t k = nytte_hz_heap_pop(&heap);
+            uint64_t k;
+            if (nytte_hz_heap_pop(&heap, &k) != 0) {
+                rc = nytte_error(ctx, NYTTE_ENOMEM, "flood level: out of memory");
+                goto cleanup;
+            }
             c = nytte_hz_key_idx(k);
             spill = nytte_hz_key_z(k);
         }

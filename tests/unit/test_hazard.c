@@ -121,6 +121,45 @@ static void test_line_supercover_has_no_corner_gaps(void **state)
         }
 }
 
+/*
+ * The radix heap against a brute-force minimum: 20 000 random monotone pushes (keys at or
+ * above the last pop, many equal elevations) interleaved with pops must pop in order.
+ */
+static void test_radix_heap_pops_in_order(void **state)
+{
+    (void)state;
+    nytte_hz_heap h;
+    nytte_hz_heap_init(&h);
+    static uint64_t ref[20000];
+    size_t nref = 0;
+    uint32_t seed = 12345, idx = 0;
+    float level = -5.0f;
+    for (int step = 0; step < 40000; step++) {
+        seed = seed * 1103515245u + 12345u;
+        bool push = nref == 0 || ((seed >> 16) % 3 != 0 && idx < 20000);
+        if (push) {
+            float z = level + (float)((seed >> 20) % 8) * 0.25f; /* >= the last popped elevation */
+            uint64_t k = nytte_hz_key(z, idx++);
+            assert_int_equal(nytte_hz_heap_push(&h, k), 0);
+            ref[nref++] = k;
+        } else {
+            size_t m = 0;
+            for (size_t i = 1; i < nref; i++)
+                if (ref[i] < ref[m])
+                    m = i;
+            uint64_t k;
+            assert_int_equal(nytte_hz_heap_pop(&h, &k), 0);
+            assert_true(k == ref[m]);
+            level = nytte_hz_key_z(k);
+            ref[m] = ref[--nref];
+        }
+        assert_int_equal(h.n, nref);
+    }
+    assert_true(nytte_hz_key_z(nytte_hz_key(-INFINITY, 7)) == -INFINITY);
+    assert_true(nytte_hz_key(-1.0f, 0) < nytte_hz_key(-0.5f, 0) && nytte_hz_key(0.0f, 9) < nytte_hz_key(1e-30f, 0));
+    nytte_hz_heap_free(&h);
+}
+
 /* ---- connected bathtub ------------------------------------------------------------ */
 
 /*
@@ -581,6 +620,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_polygon_cells_by_centre),
         cmocka_unit_test(test_line_supercover_has_no_corner_gaps),
+        cmocka_unit_test(test_radix_heap_pops_in_order),
         cmocka_unit_test(test_enclosed_hollow_stays_dry),
         cmocka_unit_test(test_channel_floods_fjord_depth_exact),
         cmocka_unit_test(test_sluice_keeps_fjord_dry_up_to_crest),
