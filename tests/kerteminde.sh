@@ -20,6 +20,17 @@ for f in owners.csv parcels.csv parcels.gpkg depth_surge_without_T100.tif depth_
     check "writes $f" $? "missing"
 done
 
+# Every depth raster opens in GDAL/QGIS with the working CRS, nodata and overviews.
+for sc in without with_sluice with_dike_nordstrand with_all; do
+    for T in 20 50 100 1000; do
+        f=$out/depth_surge_${sc}_T$T.tif
+        info=$(gdalinfo "$f" 2>&1)
+        echo "$info" | grep -q 'ID\["EPSG",25832\]' && echo "$info" | grep -q 'NoData Value=-9999' &&
+            echo "$info" | grep -q 'Overviews:'
+        check "depth raster $sc T$T has CRS, nodata and overviews" $? "$(echo "$info" | head -3)"
+    done
+done
+
 # Pools from the project file: sluice 45.000.000 - Realdania 15.000.000, dike 5.000.000;
 # O&M charged yearly: 300.000 + 25.000 kr.
 col() { head -1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }

@@ -302,6 +302,26 @@ int pipeline_damage(run_state *s)
         const nytte_zonal_stats *f = &s->pstats[i * nr + 0];
         m->risk_zone = f->above[0] > 0 ? 1 : m->wet_design > 0 ? 2 : 0;
     }
+    /* parcels beyond the terrain are reported, never dropped: their outside part counts as dry */
+    size_t npart = 0, nwhole = 0;
+    const char *example = NULL;
+    for (size_t i = 0; i < np; i++) {
+        const nytte_parcel_metrics *m = &s->metrics[i];
+        if (!(m->outside_area > 1e-6 * s->in.parcels[i].area))
+            continue;
+        int whole = !(s->tstats[i].valid_area > 0);
+        nwhole += whole;
+        npart += !whole;
+        if (!example)
+            example = s->in.parcels[i].id;
+        nytte_log(ctx, NYTTE_LOG_INFO, "parcel %s: %.1f m² of %.1f m² lie outside the terrain%s", s->in.parcels[i].id,
+                  m->outside_area, s->in.parcels[i].area, whole ? " (all of it, or over nodata)" : "");
+    }
+    if (npart + nwhole)
+        nytte_log(ctx, NYTTE_LOG_WARN,
+                  "%zu parcels lie partly and %zu wholly outside the terrain or over nodata (e.g. %s); their part "
+                  "outside counts as not flooded (-v lists them)",
+                  npart, nwhole, example);
     for (size_t b = 0; b < nb; b++) {
         const nytte_building *bd = &s->in.buildings[b];
         nytte_parcel_metrics *m = &s->metrics[bd->parcel];
