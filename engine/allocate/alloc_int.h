@@ -43,6 +43,16 @@ int alloc_cap_solve(double *x, nytte_alloc_cap *cap, int *rounds, size_t n, cons
 int alloc_model_weight(nytte_ctx *ctx, double *w, nytte_alloc_line *line, nytte_alloc_model model,
                        const nytte_alloc_config *cfg, const nytte_alloc_parcel *p, const char *element_id);
 
+/* true if the model charges contributors: contributor, benefit_and_contributor, or a hybrid with a contributor part. */
+bool alloc_uses_contributor(const nytte_alloc_config *cfg);
+
+/*
+ * The components of a mixed model: hybrid (its mix) or benefit_and_contributor
+ * ({benefit, 1 − f}, {contributor, f}); 0 for a single model. models and fractions hold
+ * NYTTE_ALLOC_MAX_MIX entries.
+ */
+size_t alloc_mix_components(const nytte_alloc_config *cfg, nytte_alloc_model *models, double *fractions);
+
 /* Validate a model config (ECONFIG naming the element). */
 int alloc_config_check(nytte_ctx *ctx, const nytte_alloc_config *cfg, const char *element_id);
 

@@ -130,27 +130,41 @@ int nytte_alloc_explain_owner(nytte_ctx *ctx, char **out, const nytte_alloc_resu
             const nytte_alloc_parcel *f = &el->parcels[pt->parcel];
             const nytte_alloc_line *l = &r->lines[e * r->nparcels + pt->parcel];
             sb_printf(&b, "  Parcel (matrikel) %s, ownership share (ejerandel) %g %%\n", f->id, 100.0 * pt->share);
-            if (!l->in_area) {
+            if (!l->in_area && !l->contributor_only) {
                 sb_printf(&b, "    not in the benefit area (uden for nytteområdet): pays nothing for this element\n");
                 continue;
             }
-            sb_printf(&b, "    in the benefit area (i nytteområdet)\n");
+            if (l->contributor_only)
+                sb_printf(&b, "    outside the benefit area but inside the catchment of the protected area "
+                              "(i oplandet): pays as a contributor, whose land sends the water (bidragyder)\n");
+            else
+                sb_printf(&b, "    in the benefit area (i nytteområdet)\n");
             explain_facts(&b, f, l);
+            if (isfinite(l->contributor))
+                sb_printf(&b, "    contributor (bidrag til afstrømning): %.2f m² effective runoff area in the catchment "
+                              "(area × runoff coefficient)\n", l->contributor);
+            if (l->benefit_exempt != NYTTE_EXEMPT_NONE && l->exempt == NYTTE_EXEMPT_NONE)
+                sb_printf(&b, "    benefit part exempt (fritaget for nyttedelen): %s; pays the contributor part only\n",
+                          nytte_alloc_exempt_reason(l->benefit_exempt));
             if (l->exempt != NYTTE_EXEMPT_NONE) {
                 sb_printf(&b, "    weight (vægt) %g\n    exempt (fritaget): %s\n", l->weight,
                           nytte_alloc_exempt_reason(l->exempt));
                 continue;
             }
             const nytte_alloc_config *cfg = el->config ? el->config : in->config;
-            if (er->model == NYTTE_ALLOC_HYBRID && cfg)
-                for (size_t k = 0; k < cfg->hybrid.n; k++) {
-                    nytte_alloc_line tmp = *l;
-                    double wk = 0.0;
-                    alloc_model_weight(NULL, &wk, &tmp, cfg->hybrid.mix[k].model, cfg, f, er->id);
-                    sb_printf(&b, "    hybrid part %zu: %g × %s weight %g / %g (sum over the area)\n", k + 1,
-                              cfg->hybrid.mix[k].fraction, nytte_alloc_model_name(cfg->hybrid.mix[k].model), wk,
-                              er->mix_sum[k]);
-                }
+            nytte_alloc_model mm[NYTTE_ALLOC_MAX_MIX];
+            double mf[NYTTE_ALLOC_MAX_MIX];
+            size_t nmix = cfg ? alloc_mix_components(cfg, mm, mf) : 0;
+            for (size_t k = 0; k < nmix; k++) {
+                nytte_alloc_line tmp = *l;
+                double wk = 0.0;
+                /* as in run.c: benefit-side parts count only in the benefit area without a benefit exemption */
+                if (mm[k] == NYTTE_ALLOC_CONTRIBUTOR || (l->in_area && l->benefit_exempt == NYTTE_EXEMPT_NONE))
+                    alloc_model_weight(NULL, &wk, &tmp, mm[k], cfg, f, er->id);
+                sb_printf(&b, "    %s part %zu: %g × %s weight %g / %g (sum over the area)\n",
+                          nytte_alloc_model_name(er->model), k + 1, mf[k], nytte_alloc_model_name(mm[k]), wk,
+                          er->mix_sum[k]);
+            }
             sb_printf(&b, "    weight (vægt) %g of total %g → share of the pool (andel) %.6f %%\n", l->weight,
                       er->weight_sum, 100.0 * l->share);
             if (l->cap == NYTTE_CAP_MIN)
@@ -190,7 +204,7 @@ int nytte_alloc_parcel_summary(char *buf, size_t size, const nytte_alloc_result 
         char part[160];
         int k;
         const char *sep = e ? "; " : "";
-        if (!l->in_area)
+        if (!l->in_area && !l->contributor_only)
             k = snprintf(part, sizeof part, "%s%s: outside", sep, er->id ? er->id : "?");
         else if (l->exempt != NYTTE_EXEMPT_NONE)
             k = snprintf(part, sizeof part, "%s%s: exempt, %s", sep, er->id ? er->id : "?",

@@ -89,9 +89,13 @@ static int check_one(nytte_ctx *ctx, const nytte_alloc_config *cfg, nytte_alloc_
             return nytte_error(ctx, NYTTE_ECONFIG, "element %s: area: factors must be >= 0", el);
         return NYTTE_OK;
     case NYTTE_ALLOC_CONTRIBUTOR:
+        return NYTTE_OK;
     case NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR:
-        return nytte_error(ctx, NYTTE_ECONFIG, "element %s: model %s is not implemented yet", el,
-                           nytte_alloc_model_name(m));
+        if (!(cfg->contributor_fraction >= 0.0 && cfg->contributor_fraction <= 1.0))
+            return nytte_error(ctx, NYTTE_ECONFIG,
+                               "element %s: benefit_and_contributor: contributor fraction must be in [0, 1] (got %g)", el,
+                               cfg->contributor_fraction);
+        return NYTTE_OK;
     default:
         return nytte_error(ctx, NYTTE_ECONFIG, "element %s: unknown model %d", el, (int)m);
     }
@@ -111,8 +115,9 @@ int alloc_config_check(nytte_ctx *ctx, const nytte_alloc_config *cfg, const char
         return nytte_error(ctx, NYTTE_ECONFIG, "element %s: hybrid: need 1..%d components", el, NYTTE_ALLOC_MAX_MIX);
     double total = 0.0;
     for (size_t k = 0; k < h->n; k++) {
-        if (h->mix[k].model == NYTTE_ALLOC_HYBRID)
-            return nytte_error(ctx, NYTTE_ECONFIG, "element %s: hybrid: a component cannot be hybrid", el);
+        if (h->mix[k].model == NYTTE_ALLOC_HYBRID || h->mix[k].model == NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR)
+            return nytte_error(ctx, NYTTE_ECONFIG, "element %s: hybrid: a component cannot be %s", el,
+                               nytte_alloc_model_name(h->mix[k].model));
         if (bad(h->mix[k].fraction))
             return nytte_error(ctx, NYTTE_ECONFIG, "element %s: hybrid: fractions must be >= 0", el);
         total += h->mix[k].fraction;
@@ -138,6 +143,13 @@ int alloc_model_weight(nytte_ctx *ctx, double *w, nytte_alloc_line *line, nytte_
         return NYTTE_OK;
     case NYTTE_ALLOC_EQUAL:
         *w = 1.0;
+        return NYTTE_OK;
+    case NYTTE_ALLOC_CONTRIBUTOR:
+        if (bad(p->contributor))
+            return nytte_error(ctx, NYTTE_EINPUT, "element %s: parcel %s: contributor weight unknown or negative", el,
+                               p->id);
+        line->contributor = p->contributor;
+        *w = p->contributor;
         return NYTTE_OK;
     case NYTTE_ALLOC_AREA:
         if (bad(p->building_area) || bad(p->plot_area))
@@ -209,4 +221,33 @@ int alloc_model_weight(nytte_ctx *ctx, double *w, nytte_alloc_line *line, nytte_
         return nytte_error(ctx, NYTTE_ECONFIG, "element %s: model %s has no per-parcel weight", el,
                            nytte_alloc_model_name(model));
     }
+}
+
+bool alloc_uses_contributor(const nytte_alloc_config *cfg)
+{
+    if (cfg->model == NYTTE_ALLOC_CONTRIBUTOR || cfg->model == NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR)
+        return true;
+    if (cfg->model == NYTTE_ALLOC_HYBRID)
+        for (size_t k = 0; k < cfg->hybrid.n && k < NYTTE_ALLOC_MAX_MIX; k++)
+            if (cfg->hybrid.mix[k].model == NYTTE_ALLOC_CONTRIBUTOR)
+                return true;
+    return false;
+}
+
+size_t alloc_mix_components(const nytte_alloc_config *cfg, nytte_alloc_model *models, double *fractions)
+{
+    if (cfg->model == NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR) {
+        models[0] = NYTTE_ALLOC_BENEFIT;
+        fractions[0] = 1.0 - cfg->contributor_fraction;
+        models[1] = NYTTE_ALLOC_CONTRIBUTOR;
+        fractions[1] = cfg->contributor_fraction;
+        return 2;
+    }
+    if (cfg->model != NYTTE_ALLOC_HYBRID)
+        return 0;
+    for (size_t k = 0; k < cfg->hybrid.n; k++) {
+        models[k] = cfg->hybrid.mix[k].model;
+        fractions[k] = cfg->hybrid.mix[k].fraction;
+    }
+    return cfg->hybrid.n;
 }

@@ -102,48 +102,75 @@ static int element_run(nytte_ctx *ctx, nytte_alloc_result *res, const nytte_allo
         return rc;
     const nytte_alloc_rules *rules = &cfg->rules;
 
-    /* 1. exemptions that do not need the weight */
+    /* 1. exemptions that do not need the weight. Contributor models also charge the
+     *    parcels outside the benefit area that send water (contributor > 0); there the
+     *    benefit exemptions only remove the benefit part (docs/models.md). */
+    const bool contrib = alloc_uses_contributor(cfg);
     for (size_t j = 0; j < n; j++) {
         size_t p = order[j];
         const nytte_alloc_parcel *f = &el->parcels[p];
         nytte_alloc_line *l = &lines[p];
         *l = (nytte_alloc_line){.in_area = f->in_area, .parts = NAN, .band = -1, .band_factor = NAN,
-                                .use_factor = NAN, .area_used = NAN, .levy_permille = NAN};
-        if (!f->in_area) {
+                                .use_factor = NAN, .area_used = NAN, .levy_permille = NAN, .contributor = NAN};
+        bool sends = false;
+        if (contrib) {
+            if (!(f->contributor >= 0.0) || !isfinite(f->contributor))
+                return nytte_error(ctx, NYTTE_EINPUT, "element %s: parcel %s: contributor weight unknown or negative",
+                                   eid, f->id);
+            sends = f->contributor > 0.0;
+            er->ncontributors += sends;
+        }
+        if (!f->in_area && !sends) {
             l->exempt = NYTTE_EXEMPT_OUTSIDE;
             continue;
         }
+        l->contributor_only = !f->in_area;
+        if (!f->in_area)
+            continue;
         er->nin_area++;
+        nytte_alloc_exempt bx = NYTTE_EXEMPT_NONE;
         if (rules->exempt_unbuilt && !f->built)
-            l->exempt = NYTTE_EXEMPT_UNBUILT;
+            bx = NYTTE_EXEMPT_UNBUILT;
         else if (rules->exempt_land_only && f->built && f->plot_flooded && !f->building_flooded)
-            l->exempt = NYTTE_EXEMPT_LAND_ONLY;
+            bx = NYTTE_EXEMPT_LAND_ONLY;
         else if (rules->min_benefit > 0) {
             if (!isfinite(f->benefit))
                 return nytte_error(ctx, NYTTE_EINPUT, "element %s: parcel %s: benefit is unknown", eid, f->id);
             if (f->benefit < rules->min_benefit)
-                l->exempt = NYTTE_EXEMPT_MIN_BENEFIT;
+                bx = NYTTE_EXEMPT_MIN_BENEFIT;
         }
+        if (contrib)
+            l->benefit_exempt = bx;
+        else
+            l->exempt = bx;
     }
 
     /* 2. weights of the eligible parcels */
-    if (cfg->model != NYTTE_ALLOC_HYBRID) {
+    nytte_alloc_model mm[NYTTE_ALLOC_MAX_MIX];
+    double mf[NYTTE_ALLOC_MAX_MIX];
+    size_t nmix = alloc_mix_components(cfg, mm, mf);
+    if (nmix == 0) {
         for (size_t j = 0; j < n; j++) {
             size_t p = order[j];
-            if (lines[p].exempt == NYTTE_EXEMPT_NONE &&
+            const nytte_alloc_line *l = &lines[p];
+            /* the pure contributor model has no benefit part: only contributor facts count */
+            if (l->exempt == NYTTE_EXEMPT_NONE &&
                 (rc = alloc_model_weight(ctx, &lines[p].weight, &lines[p], cfg->model, cfg, &el->parcels[p], eid)))
                 return rc;
         }
     } else {
-        for (size_t k = 0; k < cfg->hybrid.n; k++) {
+        for (size_t k = 0; k < nmix; k++) {
             double sum = 0.0;
             for (size_t j = 0; j < n; j++) {
                 size_t p = order[j];
+                const nytte_alloc_line *l = &lines[p];
                 s->tmp[p] = 0.0;
-                if (lines[p].exempt != NYTTE_EXEMPT_NONE)
+                if (l->exempt != NYTTE_EXEMPT_NONE)
                     continue;
-                if ((rc = alloc_model_weight(ctx, &s->tmp[p], &lines[p], cfg->hybrid.mix[k].model, cfg,
-                                             &el->parcels[p], eid)))
+                /* a benefit-side component counts only inside the benefit area, without a benefit exemption */
+                if (mm[k] != NYTTE_ALLOC_CONTRIBUTOR && (!l->in_area || l->benefit_exempt != NYTTE_EXEMPT_NONE))
+                    continue;
+                if ((rc = alloc_model_weight(ctx, &s->tmp[p], &lines[p], mm[k], cfg, &el->parcels[p], eid)))
                     return rc;
                 sum += s->tmp[p];
             }
@@ -152,7 +179,7 @@ static int element_run(nytte_ctx *ctx, nytte_alloc_result *res, const nytte_allo
                 for (size_t j = 0; j < n; j++) {
                     size_t p = order[j];
                     if (lines[p].exempt == NYTTE_EXEMPT_NONE)
-                        lines[p].weight += cfg->hybrid.mix[k].fraction * (s->tmp[p] / sum);
+                        lines[p].weight += mf[k] * (s->tmp[p] / sum);
                 }
         }
     }
@@ -164,11 +191,11 @@ static int element_run(nytte_ctx *ctx, nytte_alloc_result *res, const nytte_allo
         size_t p = order[j];
         nytte_alloc_line *l = &lines[p];
         if (l->exempt == NYTTE_EXEMPT_NONE && !(l->weight > 0.0))
-            l->exempt = NYTTE_EXEMPT_ZERO_WEIGHT;
+            l->exempt = l->benefit_exempt != NYTTE_EXEMPT_NONE ? l->benefit_exempt : NYTTE_EXEMPT_ZERO_WEIGHT;
         else if (l->exempt == NYTTE_EXEMPT_NONE && rules->min_weight > 0 && l->weight < rules->min_weight)
             l->exempt = NYTTE_EXEMPT_MIN_WEIGHT;
         if (l->exempt != NYTTE_EXEMPT_NONE) {
-            if (l->in_area)
+            if (l->exempt != NYTTE_EXEMPT_OUTSIDE)
                 er->nexempt++;
             continue;
         }
@@ -183,8 +210,8 @@ static int element_run(nytte_ctx *ctx, nytte_alloc_result *res, const nytte_allo
     const int64_t pool = er->pool.pool_ore, yearly = er->pool.yearly_ore;
     if (np == 0) {
         if (pool != 0 || yearly != 0)
-            return nytte_error(ctx, NYTTE_EINPUT, "element %s: nobody pays: no parcel in the benefit area has a positive weight, but the pool is %s kr",
-                               eid, nytte_alloc_format_kr(a, sizeof a, pool ? pool : yearly));
+            return nytte_error(ctx, NYTTE_EINPUT, "element %s: nobody pays: no parcel in the benefit area%s has a positive weight, but the pool is %s kr",
+                               eid, contrib ? " or the catchment" : "", nytte_alloc_format_kr(a, sizeof a, pool ? pool : yearly));
         return NYTTE_OK;
     }
     for (size_t i = 0; i < np; i++)

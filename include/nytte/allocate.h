@@ -42,8 +42,8 @@ typedef enum {
     NYTTE_ALLOC_AREA = 4,       /**< "area": a·building m² + b·plot m² (Korsør) */
     NYTTE_ALLOC_EQUAL = 5,      /**< "equal": one share per property */
     NYTTE_ALLOC_HYBRID = 6,     /**< "hybrid": weighted mix of normalised weights of other models */
-    NYTTE_ALLOC_CONTRIBUTOR = 7,             /**< reserved: "contributor" (not implemented yet) */
-    NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR = 8, /**< reserved: "benefit_and_contributor" */
+    NYTTE_ALLOC_CONTRIBUTOR = 7,             /**< "contributor": effective runoff area in the catchment (who sends the water) */
+    NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR = 8, /**< "benefit_and_contributor": a fraction by contribution, the rest by benefit */
     NYTTE_ALLOC_MODEL_COUNT = 9
 } nytte_alloc_model;
 
@@ -73,6 +73,10 @@ typedef struct nytte_alloc_parcel {
     int risk_zone;           /**< value_levy zone index (0 = none by convention, Køge 1 = high, 2 = risk) */
     double benefit;          /**< PV of avoided damage, kr (damage stage) */
     unsigned flags;          /**< criterion bits for the parts rules (bit k = criterion with bit k) */
+    double contributor;      /**< m² of effective runoff area inside the catchment of the protected area
+                                  (Σ area × runoff coefficient, nytte_contributor_weight); 0 = sends no
+                                  water. Used by the contributor models, which charge contributors
+                                  OUTSIDE the benefit area too (docs/models.md, Contributor models). */
 } nytte_alloc_parcel;
 
 /* ---- model parameters (filled by the config loader) ---------------------- */
@@ -138,6 +142,14 @@ typedef struct nytte_alloc_mix_rule {
     } mix[NYTTE_ALLOC_MAX_MIX];
 } nytte_alloc_mix_rule;
 
+/**
+ * Contributor models (docs/models.md). `contributor`: weight = the contributor fact.
+ * `benefit_and_contributor`: weight_i = (1 − f)·b_i / Σ b + f·c_i / Σ c with f =
+ * contributor_fraction, b the benefit fact and c the contributor fact — a hybrid of the
+ * benefit and contributor models. In both (and in a hybrid with a contributor component)
+ * the paying set is the benefit area PLUS every parcel with contributor > 0; the benefit
+ * exemptions (unbuilt, land only, minimum benefit) remove only the benefit part.
+ */
 /** Rules every model shares. */
 typedef struct nytte_alloc_rules {
     bool exempt_unbuilt;     /**< unbuilt plots are dormant: pay 0, reason "unbuilt (dormant)" */
@@ -156,13 +168,15 @@ typedef struct nytte_alloc_config {
     nytte_alloc_area_rule area;
     nytte_alloc_mix_rule hybrid;
     nytte_alloc_rules rules;
+    double contributor_fraction; /**< benefit_and_contributor: share of the pool by contribution, 0..1 (default 0.5) */
 } nytte_alloc_config;
 
-/** Model equal, no rules, parts all 0 with the kote rule off, use factors 1, area a = b = 1. */
+/** Model equal, no rules, parts all 0 with the kote rule off, use factors 1, area a = b = 1, contributor fraction 0.5. */
 #define NYTTE_ALLOC_CONFIG_INIT                                                                 \
     {                                                                                           \
         .model = NYTTE_ALLOC_EQUAL, .parts = {.kote = NAN},                                     \
         .zones = {.use_factor = {1, 1, 1, 1, 1}}, .area = {.a_building = 1, .b_plot = 1},       \
+        .contributor_fraction = 0.5,                                                            \
     }
 /** Same as NYTTE_ALLOC_CONFIG_INIT, for heap structs. */
 void nytte_alloc_config_init(nytte_alloc_config *cfg);
@@ -294,6 +308,9 @@ typedef struct nytte_alloc_line {
     double exact_kr;         /**< exact amount before rounding, kr (after caps) */
     int64_t ore;             /**< rounded; the element's lines sum to its pool */
     int64_t yearly_ore;      /**< yearly O&M share; lines sum to pool.yearly_ore */
+    bool contributor_only;   /**< outside the benefit area, pays as a contributor (sends water) */
+    double contributor;      /**< contributor fact used (contributor models); NaN otherwise */
+    nytte_alloc_exempt benefit_exempt; /**< contributor models: a benefit exemption that removed only the benefit part */
 } nytte_alloc_line;
 
 typedef struct nytte_alloc_element_result {
@@ -303,6 +320,7 @@ typedef struct nytte_alloc_element_result {
     double weight_sum;       /**< Σ weights of the payers, in id order */
     double mix_sum[NYTTE_ALLOC_MAX_MIX];  /**< hybrid: Σ_j w_jk per component */
     size_t nin_area, npayers, nexempt, ncap_min, ncap_max;
+    size_t ncontributors;    /**< contributor models: parcels with a contributor fact > 0 (inside or outside the area) */
     int cap_rounds;          /**< rounds of the cap redistribution (≤ payers + 1) */
 } nytte_alloc_element_result;
 

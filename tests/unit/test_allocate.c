@@ -360,10 +360,11 @@ static void test_area_equal_hybrid(void **state)
     assert_int_equal(r->lines[2].ore, KR(300));
     assert_int_equal(r->lines[0].ore, KR(600));
     nytte_alloc_result_free(r);
-    /* the contributor models are reserved */
+    /* the contributor model (formerly reserved): nobody here sends water, so nobody can pay */
     cfg.model = NYTTE_ALLOC_CONTRIBUTOR;
-    assert_int_equal(run1(ctx, &r, &cfg, &sp, p, 3), NYTTE_ECONFIG);
-    assert_string_equal(nytte_ctx_errmsg(ctx), "element dike: model contributor is not implemented yet");
+    assert_int_equal(run1(ctx, &r, &cfg, &sp, p, 3), NYTTE_EINPUT);
+    assert_string_equal(nytte_ctx_errmsg(ctx), "element dike: nobody pays: no parcel in the benefit area or the "
+                                               "catchment has a positive weight, but the pool is 900.00 kr");
     nytte_ctx_free(ctx);
 }
 
@@ -856,6 +857,198 @@ static void test_random_properties(void **state)
     nytte_ctx_free(ctx);
 }
 
+/* ---- contributor models (docs/models.md, Contributor models) -------------------- */
+
+/*
+ * Pool 1.000 kr. a: in the benefit area, benefit 300, sends no water; b: in the area,
+ * benefit 100, contributor 100 m²; c: outside the area, contributor 300 m² (the farm
+ * upstream); d: outside, contributor 0 (never pays).
+ *   contributor:              b 100/400 → 250, c 300/400 → 750, a weight 0, d outside.
+ *   benefit_and_contributor:  0.5·(300/400) = .375 a, 0.5·(100/400) + 0.5·(100/400) = .25 b,
+ *                             0.5·(300/400) = .375 c → 375 / 250 / 375.
+ *   b unbuilt, exempt_unbuilt: b loses only its benefit part: a 0.5·1 = .5, b .125, c .375.
+ */
+static void test_contributor_models(void **state)
+{
+    (void)state;
+    nytte_ctx *ctx = new_ctx();
+    nytte_alloc_parcel p[4] = {parcel("a"), parcel("b"), parcel("c"), parcel("d")};
+    p[0].benefit = 300;
+    p[1].benefit = 100;
+    p[1].contributor = 100;
+    p[2].in_area = false;
+    p[2].benefit = NAN;
+    p[2].contributor = 300;
+    p[3].in_area = false;
+    p[3].benefit = NAN;
+    nytte_alloc_config cfg = NYTTE_ALLOC_CONFIG_INIT;
+    assert_true(cfg.contributor_fraction == 0.5);
+    nytte_alloc_pool_spec sp = {.capex_ore = KR(1000)};
+    nytte_alloc_result *r = NULL;
+    cfg.model = NYTTE_ALLOC_CONTRIBUTOR;
+    assert_int_equal(run1(ctx, &r, &cfg, &sp, p, 4), NYTTE_OK);
+    assert_int_equal(r->lines[0].ore, 0);
+    assert_int_equal(r->lines[0].exempt, NYTTE_EXEMPT_ZERO_WEIGHT);
+    assert_int_equal(r->lines[1].ore, KR(250));
+    assert_int_equal(r->lines[2].ore, KR(750));
+    assert_true(r->lines[2].contributor_only && !r->lines[2].in_area);
+    assert_true(r->lines[2].contributor == 300.0);
+    assert_int_equal(r->lines[3].exempt, NYTTE_EXEMPT_OUTSIDE);
+    assert_int_equal(r->lines[3].ore, 0);
+    assert_int_equal(r->elements[0].ncontributors, 2);
+    assert_int_equal(r->elements[0].nin_area, 2);
+    assert_int_equal(r->elements[0].npayers, 2);
+    nytte_alloc_result_free(r);
+
+    cfg.model = NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR;
+    assert_int_equal(run1(ctx, &r, &cfg, &sp, p, 4), NYTTE_OK);
+    assert_int_equal(r->lines[0].ore, KR(375));
+    assert_int_equal(r->lines[1].ore, KR(250));
+    assert_int_equal(r->lines[2].ore, KR(375));
+    assert_int_equal(r->lines[3].ore, 0);
+    assert_true(r->elements[0].mix_sum[0] == 400.0 && r->elements[0].mix_sum[1] == 400.0);
+    {
+        nytte_alloc_element el = {.id = "dike", .pool = sp, .parcels = p};
+        nytte_alloc_input in = {.nparcels = 4, .elements = &el, .nelements = 1, .config = &cfg};
+        char *txt = NULL;
+        assert_int_equal(nytte_alloc_explain_owner(ctx, &txt, r, &in, "c"), NYTTE_OK);
+        assert_non_null(strstr(txt, "pays as a contributor, whose land sends the water (bidragyder)\n"));
+        assert_non_null(strstr(txt, "    contributor (bidrag til afstrømning): 300.00 m² effective runoff area"));
+        assert_non_null(strstr(txt, "    benefit_and_contributor part 1: 0.5 × benefit weight 0 / 400 (sum over the area)\n"));
+        assert_non_null(strstr(txt, "    benefit_and_contributor part 2: 0.5 × contributor weight 300 / 400 (sum over the area)\n"));
+        assert_non_null(strstr(txt, "Total (i alt): 375.00 kr\n"));
+        free(txt);
+        char line[256];
+        nytte_alloc_parcel_summary(line, sizeof line, r, 2);
+        assert_string_equal(line, "dike: weight 0.375 (37.5000 %) = 375.00 kr");
+    }
+    nytte_alloc_result_free(r);
+
+    /* an unbuilt b keeps paying its contributor part only */
+    p[1].built = false;
+    cfg.rules.exempt_unbuilt = true;
+    assert_int_equal(run1(ctx, &r, &cfg, &sp, p, 4), NYTTE_OK);
+    assert_int_equal(r->lines[0].ore, KR(500));
+    assert_int_equal(r->lines[1].ore, KR(125));
+    assert_int_equal(r->lines[1].benefit_exempt, NYTTE_EXEMPT_UNBUILT);
+    assert_int_equal(r->lines[1].exempt, NYTTE_EXEMPT_NONE);
+    assert_int_equal(r->lines[2].ore, KR(375));
+    nytte_alloc_result_free(r);
+    /* ... and is exempt for that reason when it sends no water either */
+    p[1].contributor = 0;
+    assert_int_equal(run1(ctx, &r, &cfg, &sp, p, 4), NYTTE_OK);
+    assert_int_equal(r->lines[1].exempt, NYTTE_EXEMPT_UNBUILT);
+    assert_int_equal(r->lines[0].ore, KR(500));
+    assert_int_equal(r->lines[2].ore, KR(500));
+    nytte_alloc_result_free(r);
+    p[1].contributor = 100;
+    p[1].built = true;
+    cfg.rules.exempt_unbuilt = false;
+
+    /* caps: contributor model with a 300 kr minimum: b 250 → 300, c 700 */
+    cfg.model = NYTTE_ALLOC_CONTRIBUTOR;
+    cfg.rules.min_ore = KR(300);
+    assert_int_equal(run1(ctx, &r, &cfg, &sp, p, 4), NYTTE_OK);
+    assert_int_equal(r->lines[1].ore, KR(300));
+    assert_int_equal(r->lines[1].cap, NYTTE_CAP_MIN);
+    assert_int_equal(r->lines[2].ore, KR(700));
+    nytte_alloc_result_free(r);
+    cfg.rules.min_ore = 0;
+
+    /* co-owners of the farm: 50/50 of 750.01 kr → 375.01 + 375.00 (ties to the lower owner id) */
+    sp.capex_ore = KR(1000) + 1;
+    nytte_alloc_holding h[] = {{0, "a", 1.0}, {1, "b", 1.0}, {2, "farmer1", 0.5}, {2, "farmer2", 0.5}, {3, "d", 1.0}};
+    {
+        nytte_alloc_element el = {.id = "dike", .pool = sp, .parcels = p};
+        nytte_alloc_input in = {.nparcels = 4, .elements = &el, .nelements = 1, .config = &cfg, .holdings = h,
+                                .nholdings = 5};
+        assert_int_equal(nytte_allocate_run(ctx, &r, &in), NYTTE_OK);
+        assert_int_equal(r->lines[2].ore, KR(750) + 1);
+        long o1 = nytte_alloc_find_owner(r, "farmer1"), o2 = nytte_alloc_find_owner(r, "farmer2");
+        assert_int_equal(r->owners[o1].total_ore, KR(375) + 1);
+        assert_int_equal(r->owners[o2].total_ore, KR(375));
+        assert_int_equal(r->total_ore, KR(1000) + 1);
+        nytte_alloc_result_free(r);
+    }
+
+    /* hybrid with a contributor component charges contributors too; bad inputs and parameters */
+    cfg.model = NYTTE_ALLOC_HYBRID;
+    cfg.hybrid.n = 2;
+    cfg.hybrid.mix[0].model = NYTTE_ALLOC_EQUAL;
+    cfg.hybrid.mix[0].fraction = 0.5;
+    cfg.hybrid.mix[1].model = NYTTE_ALLOC_CONTRIBUTOR;
+    cfg.hybrid.mix[1].fraction = 0.5;
+    sp.capex_ore = KR(1000);
+    assert_int_equal(run1(ctx, &r, &cfg, &sp, p, 4), NYTTE_OK);
+    /* equal part over the area (a, b): .25 each; contributor part b .125, c .375 */
+    assert_int_equal(r->lines[0].ore, KR(250));
+    assert_int_equal(r->lines[1].ore, KR(375));
+    assert_int_equal(r->lines[2].ore, KR(375));
+    nytte_alloc_result_free(r);
+    cfg.model = NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR;
+    cfg.contributor_fraction = 1.5;
+    assert_int_equal(run1(ctx, &r, &cfg, &sp, p, 4), NYTTE_ECONFIG);
+    assert_string_equal(nytte_ctx_errmsg(ctx),
+                        "element dike: benefit_and_contributor: contributor fraction must be in [0, 1] (got 1.5)");
+    cfg.contributor_fraction = 0.5;
+    p[2].contributor = NAN;
+    assert_int_equal(run1(ctx, &r, &cfg, &sp, p, 4), NYTTE_EINPUT);
+    assert_string_equal(nytte_ctx_errmsg(ctx), "element dike: parcel c: contributor weight unknown or negative");
+    nytte_ctx_free(ctx);
+}
+
+/*
+ * Random cases (fixed seed): a parcel outside the benefit area with no contributor fact
+ * never pays; doubling a parcel's contributor fact never lowers its amount under
+ * `contributor` or `benefit_and_contributor` (without caps); the pool is met to the øre.
+ */
+static void test_contributor_properties(void **state)
+{
+    (void)state;
+    nytte_ctx *ctx = new_ctx();
+    uint64_t s = 99;
+    char ids[40][8];
+    nytte_alloc_parcel p[40];
+    for (int round = 0; round < 200; round++) {
+        size_t n = 2 + (size_t)(round % 38);
+        for (size_t i = 0; i < n; i++) {
+            snprintf(ids[i], sizeof ids[i], "p%02zu", i);
+            p[i] = parcel(ids[i]);
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            p[i].in_area = (s >> 60) < 8;
+            p[i].benefit = p[i].in_area ? (double)((s >> 20) % 100000) : NAN;
+            p[i].contributor = (s >> 40) % 3 == 0 ? 0.0 : (double)((s >> 8) % 5000) / 7.0;
+        }
+        p[0].in_area = true; /* someone always pays */
+        p[0].benefit = 10;
+        p[0].contributor = 1;
+        nytte_alloc_config cfg = NYTTE_ALLOC_CONFIG_INIT;
+        cfg.model = round % 2 ? NYTTE_ALLOC_CONTRIBUTOR : NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR;
+        cfg.contributor_fraction = (double)(round % 5) / 4.0;
+        nytte_alloc_pool_spec sp = {.capex_ore = 12345678 + round};
+        nytte_alloc_result *r = NULL, *r2 = NULL;
+        assert_int_equal(run1(ctx, &r, &cfg, &sp, p, n), NYTTE_OK);
+        int64_t sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            sum += r->lines[i].ore;
+            if (!p[i].in_area && p[i].contributor == 0.0)
+                assert_int_equal(r->lines[i].ore, 0);
+        }
+        assert_int_equal(sum, sp.capex_ore);
+        size_t k = (size_t)round % n;
+        double keep = p[k].contributor;
+        p[k].contributor = keep > 0 ? 2 * keep : 1.0;
+        assert_int_equal(run1(ctx, &r2, &cfg, &sp, p, n), NYTTE_OK);
+        /* exact shares rise; rounding can move an øre between payers, never more */
+        assert_true(r2->lines[k].exact_kr >= r->lines[k].exact_kr - 1e-9);
+        assert_true(r2->lines[k].ore >= r->lines[k].ore - 1);
+        p[k].contributor = keep;
+        nytte_alloc_result_free(r);
+        nytte_alloc_result_free(r2);
+    }
+    nytte_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -872,6 +1065,8 @@ int main(void)
         cmocka_unit_test(test_elements_and_owners),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_random_properties),
+        cmocka_unit_test(test_contributor_models),
+        cmocka_unit_test(test_contributor_properties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
