@@ -3,6 +3,7 @@
  * Every problem is collected with file:line:col; the first one goes into the context.
  */
 #include "nytte/config.h"
+#include "nytte/io.h"
 
 #include "config/ytree.h"
 
@@ -409,8 +410,8 @@ static void load_inputs(loader *L, const ynode *in, nytte_project *p)
 
     const ynode *v = get(L, in, "inputs", "parcels", 1);
     if (v && need_map(L, v, "inputs.parcels")) {
-        static const char *const ex[] = {"!id", "value", "landuse", NULL};
-        char **outs[] = {&p->parcels.id, &p->parcels.value, &p->parcels.landuse};
+        static const char *const ex[] = {"!id", "value", "landuse", "paved_area", NULL};
+        char **outs[] = {&p->parcels.id, &p->parcels.value, &p->parcels.landuse, &p->parcels.paved_area};
         get_layer(L, v, "inputs.parcels", ex, &p->parcels.src, outs);
     }
     v = get(L, in, "inputs", "buildings", 0);
@@ -430,7 +431,7 @@ static void load_inputs(loader *L, const ynode *in, nytte_project *p)
     }
 }
 
-static const char *const hazard_types[] = {"coastal", "flood_raster", "bluespot", "groundwater", NULL};
+static const char *const hazard_types[] = {"coastal", "flood_raster", "bluespot", "groundwater", "catchment", NULL};
 
 static void check_increasing(loader *L, const ynode *seq, const char *kp, const double *x, size_t n, int strict,
                              const char *what)
@@ -439,6 +440,98 @@ static void check_increasing(loader *L, const ynode *seq, const char *kp, const 
         if (strict ? !(x[i] > x[i - 1]) : !(x[i] >= x[i - 1])) {
             problem(L, seq->items[i], NYTTE_ECONFIG, kp, "%s must %s: %g after %g", what,
                     strict ? "increase strictly" : "not decrease", x[i], x[i - 1]);
+            return;
+        }
+}
+
+/* A list of raster files, one per return period, resolved and checked to exist. */
+static char **raster_list(loader *L, const ynode *r, const char *kp, size_t nevents)
+{
+    if (r->type != YT_SEQ) {
+        problem(L, r, NYTTE_ECONFIG, kp, "expected a list of depth rasters, one per return period");
+        return NULL;
+    }
+    if (nevents && r->n != nevents)
+        problem(L, r, NYTTE_ECONFIG, kp, "%zu rasters for %zu return periods", r->n, nevents);
+    char **out = calloc(r->n + 1, sizeof *out);
+    for (size_t i = 0; out && i < r->n; i++) {
+        char ip[200];
+        snprintf(ip, sizeof ip, "%s[%zu]", kp, i);
+        if (r->items[i]->type != YT_SCALAR) {
+            problem(L, r->items[i], NYTTE_ECONFIG, ip, "expected a file name");
+            out[i] = strdup("");
+            continue;
+        }
+        out[i] = resolve(L, r->items[i]->text);
+        struct stat st;
+        if (out[i] && stat(out[i], &st) != 0)
+            problem(L, r->items[i], NYTTE_EIO, ip, "file not found: %s", out[i]);
+    }
+    return out;
+}
+
+static void free_list(char **l)
+{
+    for (size_t k = 0; l && l[k]; k++)
+        free(l[k]);
+    free(l);
+}
+
+/* A catchment hazard: the protected area and the runoff coefficients of its contributors. */
+static void load_catchment(loader *L, const ynode *h, const char *kp, nytte_hazard_cfg *hz)
+{
+    char sub[96];
+    static const char *const not_here[] = {"sea", "return_periods", "levels", "rasters", "with_measure", "offset",
+                                           "wave_allowance", NULL};
+    for (const char *const *k = not_here; *k; k++)
+        if (ytree_get(h, *k))
+            problem(L, ytree_get(h, *k), NYTTE_ECONFIG, kp, "'%s' does not apply to a catchment hazard", *k);
+    const ynode *pa = get(L, h, kp, "protected_area", 1);
+    snprintf(sub, sizeof sub, "%s.protected_area", kp);
+    if (pa)
+        get_layer_any(L, pa, sub, &hz->protected_area);
+    nytte_runoff_table_default(&hz->runoff);
+    const ynode *r = ytree_get(h, "runoff");
+    snprintf(sub, sizeof sub, "%s.runoff", kp);
+    if (!r || !need_map(L, r, sub))
+        return;
+    static const char *const rkeys[] = {"roof", "paved", "fallback", "landuse", NULL};
+    check_keys(L, r, sub, rkeys);
+    get_num(L, r, sub, "roof", 0, 0, 1, &hz->runoff.roof);
+    get_num(L, r, sub, "paved", 0, 0, 1, &hz->runoff.paved);
+    get_num(L, r, sub, "fallback", 0, 0, 1, &hz->runoff.fallback);
+    const ynode *lu = ytree_get(r, "landuse");
+    char lp[128];
+    snprintf(lp, sizeof lp, "%s.landuse", sub);
+    if (!lu || !need_map(L, lu, lp))
+        return;
+    hz->runoff_names = calloc(lu->n ? lu->n : 1, sizeof *hz->runoff_names);
+    for (size_t i = 0; hz->runoff_names && i < lu->n; i++) {
+        double c = 0;
+        const char *name = lu->items[2 * i]->text;
+        if (!get_num(L, lu, lp, name, 1, 0, 1, &c))
+            continue;
+        char *owned = strdup(name);
+        if (!owned)
+            continue;
+        hz->runoff_names[hz->nrunoff_names++] = owned;
+        nytte_ctx *tmp = NULL;
+        if (nytte_ctx_new(&tmp) == NYTTE_OK) {
+            if (nytte_runoff_table_set(tmp, &hz->runoff, owned, c) != NYTTE_OK)
+                problem(L, lu->items[2 * i], NYTTE_ECONFIG, lp, "%s", nytte_ctx_errmsg(tmp));
+            nytte_ctx_free(tmp);
+        }
+    }
+}
+
+/* Ids become parts of file names: letters, digits, '-' and '_' only. */
+static void check_id(loader *L, const ynode *map, const char *kp, const char *id)
+{
+    if (!id)
+        return;
+    for (const char *c = id; *c; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '-' || *c == '_')) {
+            problem(L, ytree_get(map, "id"), NYTTE_ECONFIG, kp, "id '%s' may hold letters, digits, - and _ only", id);
             return;
         }
 }
@@ -452,6 +545,7 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
     hz->col = h->col;
     char *type = NULL;
     get_str(L, h, kp, "id", 1, &hz->id);
+    check_id(L, h, kp, hz->id);
     if (get_str(L, h, kp, "type", 1, &type)) {
         int t = -1;
         for (int i = 0; hazard_types[i]; i++)
@@ -459,7 +553,8 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
                 t = i;
         if (t < 0)
             problem(L, ytree_get(h, "type"), NYTTE_ECONFIG, kp,
-                    "unknown hazard type '%s' (expected coastal, flood_raster, bluespot or groundwater)", type);
+                    "unknown hazard type '%s' (expected coastal, flood_raster, catchment, bluespot or groundwater)",
+                    type);
         else
             hz->type = (nytte_hazard_type)t;
         if (t == NYTTE_HAZARD_BLUESPOT || t == NYTTE_HAZARD_GROUNDWATER)
@@ -467,10 +562,14 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
                     "hazard type '%s' is not available in this version of the pipeline yet", type);
     }
     free(type);
-    static const char *const keys[] = {"id", "type", "sea", "return_periods", "levels", "rasters",
-                                       "offset", "wave_allowance", NULL};
+    static const char *const keys[] = {"id", "type", "sea", "return_periods", "levels", "rasters", "with_measure",
+                                       "offset", "wave_allowance", "protected_area", "runoff", NULL};
     check_keys(L, h, kp, keys);
     char sub[96];
+    if (hz->type == NYTTE_HAZARD_CATCHMENT) {
+        load_catchment(L, h, kp, hz);
+        return;
+    }
     hz->return_periods = get_num_list(L, h, kp, "return_periods", 1, &hz->nevents, 1.0);
     snprintf(sub, sizeof sub, "%s.return_periods", kp);
     if (hz->return_periods) {
@@ -524,6 +623,38 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
                     problem(L, r->items[i], NYTTE_EIO, ip, "file not found: %s", hz->rasters[i]);
             }
         }
+        const ynode *w = ytree_get(h, "with_measure");
+        snprintf(sub, sizeof sub, "%s.with_measure", kp);
+        if (w && need_map(L, w, sub)) {
+            hz->with_rasters = calloc(p->nmeasures + 1, sizeof *hz->with_rasters);
+            for (size_t i = 0; hz->with_rasters && i < w->n; i++) {
+                const char *mid = w->items[2 * i]->text;
+                char ip[160];
+                snprintf(ip, sizeof ip, "%s.%s", sub, mid);
+                long m = -1;
+                for (size_t k = 0; k < p->nmeasures; k++)
+                    if (p->measures[k].id && strcmp(p->measures[k].id, mid) == 0)
+                        m = (long)k;
+                if (m < 0 && strcmp(mid, "all") != 0) {
+                    problem(L, w->items[2 * i], NYTTE_ECONFIG, sub,
+                            "'%s' is not the id of a measure (or 'all' for every measure together)", mid);
+                    continue;
+                }
+                char **list = raster_list(L, w->items[2 * i + 1], ip, hz->nevents);
+                if (m < 0)
+                    hz->with_all = list;
+                else
+                    hz->with_rasters[m] = list;
+            }
+        }
+        for (size_t k = 0; hz->rasters && k < p->nmeasures; k++)
+            if (!hz->with_rasters || !hz->with_rasters[k])
+                problem(L, w ? w : h, NYTTE_ECONFIG, sub,
+                        "no depth rasters with measure '%s' (give with_measure: {%s: [one per return period]})",
+                        p->measures[k].id ? p->measures[k].id : "?", p->measures[k].id ? p->measures[k].id : "?");
+        if (hz->rasters && p->nmeasures > 1 && !hz->with_all)
+            problem(L, w ? w : h, NYTTE_ECONFIG, sub,
+                    "with several measures, give the depth rasters with all of them as with_measure: {all: [...]}");
     }
 }
 
@@ -541,12 +672,14 @@ static void load_measure(loader *L, const ynode *m, size_t idx, nytte_project *p
                                        "deductions", NULL};
     check_keys(L, m, kp, keys);
     get_str(L, m, kp, "id", 1, &ms->id);
+    check_id(L, m, kp, ms->id);
     get_str(L, m, kp, "name", 0, &ms->name);
     const ynode *g = get(L, m, kp, "geometry", 1);
     snprintf(sub, sizeof sub, "%s.geometry", kp);
     if (g)
         get_layer_any(L, g, sub, &ms->geometry);
-    get_num(L, m, kp, "crest", 1, -100, 1000, &ms->crest);
+    ms->crest = NAN; /* required for barriers against a coastal hazard: checked with the hazards */
+    get_num(L, m, kp, "crest", 0, -100, 1000, &ms->crest);
     get_money(L, m, kp, "capex", 1, &ms->capex);
     get_money(L, m, kp, "om_per_year", 0, &ms->om_per_year);
     get_int(L, m, kp, "lifetime", 0, 1, 1000, &ms->lifetime);
@@ -614,11 +747,11 @@ static int parse_model(loader *L, const ynode *v, const char *kp, nytte_alloc_mo
         return 0;
     }
     int m = nytte_alloc_model_parse(v->text);
-    if (m < 0 || m == NYTTE_ALLOC_CONTRIBUTOR || m == NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR ||
-        (!allow_hybrid && m == NYTTE_ALLOC_HYBRID)) {
+    if (m < 0 || (!allow_hybrid && (m == NYTTE_ALLOC_HYBRID || m == NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR))) {
         problem(L, v, NYTTE_ECONFIG, kp, "unknown model '%s' (expected %s)", v->text,
-                allow_hybrid ? "benefit, parts, zones, value_levy, area, equal or hybrid"
-                             : "benefit, parts, zones, value_levy, area or equal");
+                allow_hybrid ? "benefit, parts, zones, value_levy, area, equal, contributor, "
+                               "benefit_and_contributor or hybrid"
+                             : "benefit, parts, zones, value_levy, area, equal or contributor");
         return 0;
     }
     *out = (nytte_alloc_model)m;
@@ -693,7 +826,7 @@ static void load_allocation(loader *L, const ynode *a, nytte_project *p)
     static const char *const keys[] = {"model", "design_event", "design_level", "om", "deductions",
                                        "exempt_unbuilt", "exempt_land_only", "min_benefit", "min_payment",
                                        "max_payment", "zones", "parts", "value_levy", "area", "hybrid",
-                                       "compare", NULL};
+                                       "compare", "contributor_fraction", "contributor_hazard", NULL};
     check_keys(L, a, "allocation", keys);
     nytte_alloc_config *c = &p->alloc;
     parse_model(L, get(L, a, "allocation", "model", 1), "allocation.model", &c->model, 1);
@@ -806,6 +939,17 @@ static void load_allocation(loader *L, const ynode *a, nytte_project *p)
     } else if (c->model == NYTTE_ALLOC_HYBRID) {
         problem(L, a, NYTTE_ECONFIG, "allocation.hybrid", "missing (the hybrid model needs its mix)");
     }
+    get_num(L, a, "allocation", "contributor_fraction", 0, 0, 1, &c->contributor_fraction);
+    char *ch = NULL;
+    if (get_str(L, a, "allocation", "contributor_hazard", 0, &ch)) {
+        for (size_t i = 0; i < p->nhazards; i++)
+            if (p->hazards[i].id && !strcmp(p->hazards[i].id, ch) && p->hazards[i].type == NYTTE_HAZARD_CATCHMENT)
+                p->contributor_hazard = (long)i;
+        if (p->contributor_hazard < 0)
+            problem(L, ytree_get(a, "contributor_hazard"), NYTTE_ECONFIG, "allocation.contributor_hazard",
+                    "'%s' is not the id of a catchment hazard", ch);
+    }
+    free(ch);
     if (c->model == NYTTE_ALLOC_ZONES && c->zones.nbands == 0 && !ytree_get(a, "zones"))
         problem(L, a, NYTTE_ECONFIG, "allocation.zones", "missing (the zones model needs its bands)");
     /* the models to compare share every parameter above; the chosen one comes first */
@@ -837,12 +981,83 @@ static void load_allocation(loader *L, const ynode *a, nytte_project *p)
             p->ncompare++;
         }
     }
+    /* a contributor model anywhere needs the catchment that says who sends the water */
+    int uses = 0;
+    for (size_t k = 0; k < p->ncompare; k++) {
+        nytte_alloc_model mm = p->compare[k].model;
+        uses |= mm == NYTTE_ALLOC_CONTRIBUTOR || mm == NYTTE_ALLOC_BENEFIT_AND_CONTRIBUTOR;
+    }
+    for (size_t k = 0; k < c->hybrid.n; k++)
+        uses |= c->hybrid.mix[k].model == NYTTE_ALLOC_CONTRIBUTOR;
+    if (uses && p->contributor_hazard < 0 && !ytree_get(a, "contributor_hazard"))
+        problem(L, a, NYTTE_ECONFIG, "allocation.contributor_hazard",
+                "missing (the contributor models need the id of a catchment hazard)");
+}
+
+/*
+ * Depth-damage curves per use group, replacing the defaults:
+ *   curves: {residential: {depth: [0, 0.5, 1], structure: [0, 0.25, 0.4], contents: [0, 0.3, 0.5]}}
+ * contents is optional (default: the structure curve). A bad curve is reported at its
+ * line with the curve and point it concerns.
+ */
+static void load_curves(loader *L, const ynode *m, nytte_project *p)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        const ynode *k = m->items[2 * i], *v = m->items[2 * i + 1];
+        char kp[96];
+        snprintf(kp, sizeof kp, "damage.curves.%s", k->text);
+        int u = nytte_use_parse(k->text);
+        if (u < 0) {
+            problem(L, k, NYTTE_ECONFIG, "damage.curves",
+                    "unknown use group '%s' (expected residential, summerhouse, business, public or other)", k->text);
+            continue;
+        }
+        if (!need_map(L, v, kp))
+            continue;
+        static const char *const ckeys[] = {"depth", "structure", "contents", NULL};
+        check_keys(L, v, kp, ckeys);
+        size_t nd = 0, ns = 0, nc = 0;
+        double *depth = get_num_list(L, v, kp, "depth", 1, &nd, -1e9);
+        double *st = get_num_list(L, v, kp, "structure", 1, &ns, -1e9);
+        double *ct = ytree_get(v, "contents") ? get_num_list(L, v, kp, "contents", 1, &nc, -1e9) : NULL;
+        const char *parts[2] = {"structure", "contents"};
+        double *fr[2] = {st, ct ? ct : st};
+        size_t nf[2] = {ns, ct ? nc : ns};
+        nytte_curve *dst[2] = {&p->damage.structure[u], &p->damage.contents[u]};
+        int ncurves = ct ? 2 : 1, ok = 1;
+        for (int j = 0; j < ncurves && depth && fr[j]; j++) {
+            if (nf[j] != nd) {
+                problem(L, ytree_get(v, parts[j]), NYTTE_ECONFIG, kp, "%zu %s fractions for %zu depths", nf[j],
+                        parts[j], nd);
+                break;
+            }
+            char name[NYTTE_CURVE_NAME_MAX];
+            snprintf(name, sizeof name, "%s/%s", k->text, parts[j]);
+            nytte_ctx *tmp = NULL;
+            if (nytte_ctx_new(&tmp) != NYTTE_OK)
+                break;
+            if (nytte_curve_set(tmp, dst[j], name, depth, fr[j], (int)nd) != NYTTE_OK ||
+                nytte_curve_validate(tmp, dst[j]) != NYTTE_OK) {
+                problem(L, ytree_get(v, parts[j]), NYTTE_ECONFIG, kp, "%s", nytte_ctx_errmsg(tmp));
+                ok = 0;
+            }
+            nytte_ctx_free(tmp);
+        }
+        if (!ct && ok && depth && st && ns == nd) {
+            /* contents follow the structure curve unless given */
+            *dst[1] = *dst[0];
+            snprintf(dst[1]->name, sizeof dst[1]->name, "%s/contents", k->text);
+        }
+        free(depth);
+        free(st);
+        free(ct);
+    }
 }
 
 static void load_damage(loader *L, const ynode *d, nytte_project *p)
 {
     static const char *const keys[] = {"depth", "ead", "discount_rate", "horizon", "unit_value", "contents_factor",
-                                       NULL};
+                                       "curves", NULL};
     check_keys(L, d, "damage", keys);
     char *s = NULL;
     if (get_str(L, d, "damage", "depth", 0, &s)) {
@@ -871,6 +1086,8 @@ static void load_damage(loader *L, const ynode *d, nytte_project *p)
         load_use_map(L, m, "damage.unit_value", p->damage.unit_value, 0, 1e7);
     if ((m = ytree_get(d, "contents_factor")))
         load_use_map(L, m, "damage.contents_factor", p->damage.contents_factor, 0, 100);
+    if ((m = ytree_get(d, "curves")) && need_map(L, m, "damage.curves"))
+        load_curves(L, m, p);
 }
 
 static void load_finance(loader *L, const ynode *f, nytte_project *p)
@@ -925,28 +1142,23 @@ static void load_root(loader *L, const ynode *root, nytte_project *p)
         problem(L, ytree_get(root, "nytte"), NYTTE_ECONFIG, "nytte",
                 "schema version %d is not supported (this nytte reads version 1)", version);
     get_str(L, root, NULL, "name", 1, &p->name);
-    if (!get_str(L, root, NULL, "crs", 0, &p->crs))
+    if (!get_str(L, root, NULL, "crs", 0, &p->crs)) {
         p->crs = strdup("EPSG:25832");
+    } else {
+        /* the working CRS must be one PROJ knows and in metres: say so here, not late in a run */
+        nytte_ctx *tmp = NULL;
+        char *wkt = NULL;
+        if (nytte_ctx_new(&tmp) == NYTTE_OK) {
+            if (nytte_crs_wkt(tmp, &wkt, p->crs) != NYTTE_OK)
+                problem(L, ytree_get(root, "crs"), NYTTE_ECONFIG, NULL, "%s", nytte_ctx_errmsg(tmp));
+            free(wkt);
+            nytte_ctx_free(tmp);
+        }
+    }
 
     const ynode *v = get(L, root, NULL, "inputs", 1);
     if (v && need_map(L, v, "inputs"))
         load_inputs(L, v, p);
-
-    v = get(L, root, NULL, "hazards", 1);
-    if (v && v->type != YT_SEQ) {
-        problem(L, v, NYTTE_ECONFIG, "hazards", "expected a list of hazards (lines starting with '-')");
-    } else if (v) {
-        if (v->n == 0)
-            problem(L, v, NYTTE_ECONFIG, "hazards", "at least one hazard is needed");
-        p->hazards = calloc(v->n ? v->n : 1, sizeof *p->hazards);
-        p->nhazards = p->hazards ? v->n : 0;
-        for (size_t i = 0; i < p->nhazards; i++) {
-            char kp[32];
-            snprintf(kp, sizeof kp, "hazards[%zu]", i);
-            if (need_map(L, v->items[i], kp))
-                load_hazard(L, v->items[i], i, p);
-        }
-    }
 
     v = get(L, root, NULL, "measures", 1);
     if (v && v->type != YT_SEQ) {
@@ -968,11 +1180,44 @@ static void load_root(loader *L, const ynode *root, nytte_project *p)
                     problem(L, ytree_get(v->items[i], "id"), NYTTE_ECONFIG, "measures",
                             "duplicate measure id '%s' (first in measures[%zu])", p->measures[i].id, j);
     }
+    v = get(L, root, NULL, "hazards", 1);
+    if (v && v->type != YT_SEQ) {
+        problem(L, v, NYTTE_ECONFIG, "hazards", "expected a list of hazards (lines starting with '-')");
+    } else if (v) {
+        if (v->n == 0)
+            problem(L, v, NYTTE_ECONFIG, "hazards", "at least one hazard is needed");
+        p->hazards = calloc(v->n ? v->n : 1, sizeof *p->hazards);
+        p->nhazards = p->hazards ? v->n : 0;
+        for (size_t i = 0; i < p->nhazards; i++) {
+            char kp[32];
+            snprintf(kp, sizeof kp, "hazards[%zu]", i);
+            if (need_map(L, v->items[i], kp))
+                load_hazard(L, v->items[i], i, p);
+        }
+    }
+
     for (size_t i = 0; i < p->nhazards; i++)
         for (size_t j = 0; j < i; j++)
             if (p->hazards[i].id && p->hazards[j].id && strcmp(p->hazards[i].id, p->hazards[j].id) == 0)
                 problem(L, ytree_get(ytree_get(root, "hazards")->items[i], "id"), NYTTE_ECONFIG, "hazards",
                         "duplicate hazard id '%s' (first in hazards[%zu])", p->hazards[i].id, j);
+
+    /* the hazard that gives depths: the first coastal or flood_raster one */
+    p->primary_hazard = p->nhazards;
+    for (size_t i = 0; i < p->nhazards && p->primary_hazard == p->nhazards; i++)
+        if (p->hazards[i].type == NYTTE_HAZARD_COASTAL || p->hazards[i].type == NYTTE_HAZARD_FLOOD_RASTER)
+            p->primary_hazard = i;
+    if (p->nhazards && p->primary_hazard == p->nhazards)
+        problem(L, ytree_get(root, "hazards"), NYTTE_ECONFIG, "hazards",
+                "a coastal or flood_raster hazard is needed: it gives the depths with and without the measures");
+    p->contributor_hazard = -1;
+    if (p->primary_hazard < p->nhazards && p->hazards[p->primary_hazard].type == NYTTE_HAZARD_COASTAL) {
+        const ynode *ml = ytree_get(root, "measures");
+        for (size_t i = 0; i < p->nmeasures; i++)
+            if (isnan(p->measures[i].crest) && ml && ml->type == YT_SEQ && i < ml->n)
+                problem(L, ml->items[i], NYTTE_ECONFIG, "measures", "measure %s: crest missing (a barrier against "
+                        "the coastal hazard needs its crest or closing height, m)", p->measures[i].id ? p->measures[i].id : "?");
+    }
 
     nytte_alloc_config_init(&p->alloc);
     p->om_mode = NYTTE_OM_PV;
@@ -980,14 +1225,18 @@ static void load_root(loader *L, const ynode *root, nytte_project *p)
     if (v && need_map(L, v, "allocation"))
         load_allocation(L, v, p);
     /* the design event must be one of the modelled return periods, or the design flood is unknown */
-    if (v && v->type == YT_MAP && p->nhazards > 0 && p->hazards[0].return_periods && !isnan(p->design_event)) {
+    const nytte_hazard_cfg *ph = p->primary_hazard < p->nhazards ? &p->hazards[p->primary_hazard] : NULL;
+    if (v && v->type == YT_MAP && ph && !isnan(p->design_level) && ph->type != NYTTE_HAZARD_COASTAL)
+        problem(L, ytree_get(v, "design_level"), NYTTE_ECONFIG, "allocation.design_level",
+                "a design level needs a coastal hazard; with given depth rasters use design_event");
+    if (v && v->type == YT_MAP && ph && ph->return_periods && !isnan(p->design_event)) {
         int found = 0;
-        for (size_t i = 0; i < p->hazards[0].nevents; i++)
-            found |= fabs(p->hazards[0].return_periods[i] - p->design_event) < 1e-9;
+        for (size_t i = 0; i < ph->nevents; i++)
+            found |= fabs(ph->return_periods[i] - p->design_event) < 1e-9;
         if (!found)
             problem(L, ytree_get(v, "design_event") ? ytree_get(v, "design_event") : v, NYTTE_ECONFIG,
                     "allocation.design_event", "%g is not one of the return periods of hazard '%s'", p->design_event,
-                    p->hazards[0].id ? p->hazards[0].id : "?");
+                    ph->id ? ph->id : "?");
     }
 
     nytte_damage_model_default(&p->damage);
@@ -1009,24 +1258,47 @@ static void load_root(loader *L, const ynode *root, nytte_project *p)
     v = get(L, root, NULL, "outputs", 0);
     char *folder = NULL;
     if (v && need_map(L, v, "outputs")) {
-        static const char *const keys2[] = {"folder", NULL};
+        static const char *const keys2[] = {"folder", "csv_dialect", "shapefile", NULL};
         check_keys(L, v, "outputs", keys2);
         get_str(L, v, "outputs", "folder", 0, &folder);
+        char *dialect = NULL;
+        if (get_str(L, v, "outputs", "csv_dialect", 0, &dialect)) {
+            if (!strcmp(dialect, "excel_da"))
+                p->csv_excel_da = true;
+            else if (strcmp(dialect, "standard"))
+                problem(L, ytree_get(v, "csv_dialect"), NYTTE_ECONFIG, "outputs.csv_dialect",
+                        "expected standard or excel_da, got '%s'", dialect);
+        }
+        free(dialect);
+        const ynode *b = ytree_get(v, "shapefile");
+        if (b && (b->type != YT_SCALAR || (strcmp(b->text, "true") && strcmp(b->text, "false"))))
+            problem(L, b, NYTTE_ECONFIG, "outputs.shapefile", "expected true or false");
+        else if (b)
+            p->shapefile = strcmp(b->text, "true") == 0;
     }
     p->out_dir = resolve(L, folder ? folder : "out");
     free(folder);
 
-    /* money sanity: each element's fixed deductions must not exceed its capex */
-    for (size_t m = 0; m < p->nmeasures; m++) {
+    /* money sanity: each element's fixed deductions must not exceed its capex (only when every
+     * amount was read: a capex refused above would otherwise read as 0 and add a second, false problem) */
+    for (size_t m = 0; L->nerr == 0 && m < p->nmeasures; m++) {
         int64_t fixed = 0;
         for (size_t i = 0; i < p->measures[m].ndeductions; i++)
             if (p->measures[m].deductions[i].percent < 0)
                 fixed += p->measures[m].deductions[i].amount;
-        if (fixed > p->measures[m].capex)
-            problem(L, NULL, NYTTE_ECONFIG, "deductions",
+        if (fixed > p->measures[m].capex) {
+            /* point at the deductions as written: under the measure, or allocation.deductions */
+            const ynode *ms = ytree_get(root, "measures"), *al = ytree_get(root, "allocation");
+            const ynode *at = ms && ms->type == YT_SEQ && m < ms->n ? ytree_get(ms->items[m], "deductions") : NULL;
+            char kp[64];
+            snprintf(kp, sizeof kp, "measures[%zu].deductions", m);
+            if (!at && (at = ytree_get(al, "deductions")))
+                snprintf(kp, sizeof kp, "allocation.deductions");
+            problem(L, at, NYTTE_ECONFIG, kp,
                     "measure %s: deductions of %lld.%02lld kr exceed its capex of %lld.%02lld kr",
                     p->measures[m].id ? p->measures[m].id : "?", (long long)(fixed / 100), (long long)(fixed % 100),
                     (long long)(p->measures[m].capex / 100), (long long)(p->measures[m].capex % 100));
+        }
     }
 }
 
@@ -1041,7 +1313,7 @@ void nytte_project_free(nytte_project *p)
         free(layers[i]->where);
     }
     char *strs[] = {p->path, p->dir, p->name, p->crs, p->terrain, p->vertical_datum, p->parcels.id,
-                    p->parcels.value, p->parcels.landuse, p->buildings.id, p->buildings.parcel, p->buildings.use,
+                    p->parcels.value, p->parcels.landuse, p->parcels.paved_area, p->buildings.id, p->buildings.parcel, p->buildings.use,
                     p->buildings.floor_area, p->buildings.floor_height, p->buildings.value, p->owners.parcel,
                     p->owners.owner, p->owners.name, p->owners.share, p->out_dir};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
@@ -1054,9 +1326,17 @@ void nytte_project_free(nytte_project *p)
         free(h->sea.where);
         free(h->return_periods);
         free(h->levels);
-        for (size_t k = 0; h->rasters && h->rasters[k]; k++)
-            free(h->rasters[k]);
-        free(h->rasters);
+        free_list(h->rasters);
+        for (size_t k = 0; h->with_rasters && k < p->nmeasures; k++)
+            free_list(h->with_rasters[k]);
+        free(h->with_rasters);
+        free_list(h->with_all);
+        free(h->protected_area.path);
+        free(h->protected_area.layer);
+        free(h->protected_area.where);
+        for (size_t k = 0; k < h->nrunoff_names; k++)
+            free(h->runoff_names[k]);
+        free(h->runoff_names);
     }
     free(p->hazards);
     for (size_t i = 0; i < p->nmeasures; i++) {

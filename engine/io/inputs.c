@@ -96,14 +96,36 @@ static long find_parcel(const nytte_inputs *in, const char *id)
     return -1;
 }
 
+/* Whether s is well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF). */
+static int utf8_valid(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u) {
+        unsigned c = *u;
+        size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 4;
+        if (n == 4 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4))
+            return 0;
+        unsigned cp = n == 0 ? c : n == 1 ? c & 0x1F : n == 2 ? c & 0x0F : c & 0x07;
+        for (size_t k = 1; k <= n; k++) {
+            if ((u[k] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (u[k] & 0x3F);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;
+        u += n + 1;
+    }
+    return 1;
+}
+
 static const char *layer_name(const nytte_layer_cfg *c) { return c->layer ? c->layer : "(first layer)"; }
 
 static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p, const char *wkt)
 {
     const nytte_parcels_cfg *c = &p->parcels;
-    const char *fields[3] = {c->id, NULL, NULL};
+    const char *fields[4] = {c->id, NULL, NULL, NULL};
     size_t nf = 1;
-    int ivalue = -1, iland = -1;
+    int ivalue = -1, iland = -1, ipaved = -1;
     if (c->value) {
         ivalue = (int)nf;
         fields[nf++] = c->value;
@@ -111,6 +133,10 @@ static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p
     if (c->landuse) {
         iland = (int)nf;
         fields[nf++] = c->landuse;
+    }
+    if (c->paved_area) {
+        ipaved = (int)nf;
+        fields[nf++] = c->paved_area;
     }
     nytte_vlayer l;
     int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, wkt);
@@ -157,6 +183,13 @@ static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p
                                  path, ln, pc->id, c->value, f->values[ivalue]);
                 goto cleanup;
             }
+        }
+        if (ipaved >= 0 && f->values[ipaved] &&
+            (parse_num(f->values[ipaved], &pc->paved_area) != 0 || pc->paved_area < 0 ||
+             pc->paved_area > pc->area * (1 + 1e-9))) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: parcel %s: %s '%s' is not an area between 0 and the plot's %.1f m²",
+                             path, ln, pc->id, c->paved_area, f->values[ipaved], pc->area);
+            goto cleanup;
         }
         if (iland >= 0 && f->values[iland]) {
             pc->landuse = f->values[iland];
@@ -318,6 +351,13 @@ static int read_owners(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p)
     for (size_t i = 0; i < n; i++) {
         nytte_vfeature *f = &l.features[i];
         const char *pid = f->values[0], *oid = f->values[1];
+        /* owner names and ids go into UTF-8 outputs (CSV, GeoPackage): refuse Latin-1 and other encodings */
+        for (size_t k = 0; k < nf; k++)
+            if (f->values[k] && !utf8_valid(f->values[k])) {
+                rc = nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: field %s is not UTF-8 text (save the table as UTF-8)",
+                                 path, f->fid, fields[k]);
+                goto cleanup;
+            }
         long pi = pid ? find_parcel(in, pid) : -1;
         if (pi < 0) {
             rc = nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: parcel '%s' is not in the parcel layer", path, f->fid,
@@ -338,12 +378,16 @@ static int read_owners(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p)
         in->holdings[i].parcel = (size_t)pi;
         in->holdings[i].share = share;
         hold_owner[i] = oid;
-        /* owner table: collect, dedupe after sorting */
+        /* owner table: collect, dedupe after sorting; counted as it grows so that an error frees it */
         in->owners[i].id = strdup(oid);
         in->owners[i].name = iname >= 0 && f->values[iname] ? strdup(f->values[iname]) : NULL;
+        in->nowners = i + 1;
+        if (!in->owners[i].id || (iname >= 0 && f->values[iname] && !in->owners[i].name)) {
+            rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+            goto cleanup;
+        }
     }
     in->nholdings = n;
-    in->nowners = n;
     qsort(in->owners, in->nowners, sizeof *in->owners, cmp_owner);
     size_t w = 0;
     for (size_t i = 0; i < in->nowners; i++) {

@@ -45,6 +45,9 @@ void run_state_free(run_state *s)
     free(s->tstats);
     free(s->metrics);
     free(s->element_pv);
+    free(s->contributor);
+    free(s->area_in);
+    free(s->roof_in);
     free(s->element_ead);
     free(s->ead);
     free(s->facts);
@@ -94,13 +97,13 @@ static int compute(run_state *s)
     s->timing[STAGE_INPUTS] = nytte_now() - t;
 
     static int (*const stages[])(run_state *) = {pipeline_hazard, pipeline_overlay, pipeline_damage,
-                                                 pipeline_allocate};
-    static const int slot[] = {STAGE_HAZARD, STAGE_OVERLAY, STAGE_DAMAGE, STAGE_ALLOCATE};
+                                                 pipeline_catchment, pipeline_allocate};
+    static const int slot[] = {STAGE_HAZARD, STAGE_OVERLAY, STAGE_DAMAGE, STAGE_HAZARD, STAGE_ALLOCATE};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
         t = nytte_now();
         if ((rc = stages[i](s)))
             return rc;
-        s->timing[slot[i]] = nytte_now() - t;
+        s->timing[slot[i]] += nytte_now() - t;
     }
     t = nytte_now();
     rc = pipeline_finance(s);

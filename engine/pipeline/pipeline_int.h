@@ -44,6 +44,10 @@ typedef struct run_state {
     double *element_ead;          /* per element: [2e] EAD without, [2e+1] with it, kr/yr */
     char ead_rule[64];
 
+    /* catchment: contributor facts (NULL without a contributor hazard) */
+    double *contributor;          /* per parcel: effective runoff area in the catchment, m² */
+    double *area_in, *roof_in;    /* per parcel: m² inside the catchment, of it roofs */
+
     /* allocation and finance */
     nytte_alloc_parcel *facts;    /* [e * nparcels + i] */
     nytte_alloc_element *elements;
@@ -65,6 +69,7 @@ void pipeline_remove_tree(const char *dir);
 int pipeline_hazard(run_state *s);
 int pipeline_overlay(run_state *s);
 int pipeline_damage(run_state *s);
+int pipeline_catchment(run_state *s);
 int pipeline_allocate(run_state *s);
 int pipeline_finance(run_state *s);
 

@@ -2,6 +2,7 @@
  * stages.c — the stage drivers of a run: each turns the run state of the previous
  * stages into the inputs of one module, calls it, and keeps its results.
  */
+#include "nytte/catchment.h"
 #include "nytte/hazard.h"
 #include "nytte/io.h"
 
@@ -63,11 +64,76 @@ static int read_geoms(nytte_ctx *ctx, nytte_vlayer *l, const nytte_layer_cfg *c,
     return NYTTE_OK;
 }
 
+/* Scenario names: without, with_<element> for each, with_all when there are several. */
+static int make_scenarios(run_state *s)
+{
+    const nytte_project *p = s->p;
+    size_t nm = p->nmeasures;
+    s->nscen = 1 + nm + (nm > 1 ? 1 : 0);
+    s->scen = calloc(s->nscen, sizeof *s->scen);
+    s->paths = calloc(s->nscen * s->nlev, sizeof *s->paths);
+    if (!s->scen || !s->paths)
+        return nytte_error(s->ctx, NYTTE_ENOMEM, "out of memory");
+    for (size_t sc = 0; sc < s->nscen; sc++) {
+        char name[128];
+        if (sc == 0)
+            snprintf(name, sizeof name, "without");
+        else if (sc <= nm)
+            snprintf(name, sizeof name, "with_%s", p->measures[sc - 1].id);
+        else
+            snprintf(name, sizeof name, "with_all");
+        if (!(s->scen[sc] = strdup(name)))
+            return nytte_error(s->ctx, NYTTE_ENOMEM, "out of memory");
+    }
+    return NYTTE_OK;
+}
+
+/* Given depth rasters (flood_raster): used as they are, in the working CRS. */
+static int given_rasters(run_state *s, const nytte_hazard_cfg *h)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_project *p = s->p;
+    s->nev = s->nlev = h->nevents;
+    s->levels = calloc(s->nlev, sizeof *s->levels);
+    if (!s->levels)
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    for (size_t k = 0; k < s->nev; k++) {
+        s->levels[k] = NAN; /* no water level: the depths are given */
+        if (fabs(h->return_periods[k] - p->design_event) < 1e-9)
+            s->design_k = k;
+    }
+    int rc = make_scenarios(s);
+    if (rc)
+        return rc;
+    for (size_t sc = 0; sc < s->nscen; sc++) {
+        char *const *list = sc == 0 ? h->rasters : sc <= p->nmeasures ? h->with_rasters[sc - 1] : h->with_all;
+        for (size_t k = 0; k < s->nlev; k++) {
+            nytte_grid g;
+            char *wkt = NULL;
+            if ((rc = nytte_raster_info(ctx, list[k], &g, &wkt)))
+                return rc;
+            if (!wkt)
+                rc = nytte_error(ctx, NYTTE_EINPUT, "%s: the depth raster has no CRS", list[k]);
+            else
+                rc = pipeline_check_crs(ctx, list[k], wkt, s->wkt);
+            free(wkt);
+            if (rc)
+                return rc;
+            if (!(s->paths[sc * s->nlev + k] = strdup(list[k])))
+                return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        }
+    }
+    s->nrasters = s->nscen * s->nlev;
+    return NYTTE_OK;
+}
+
 int pipeline_hazard(run_state *s)
 {
     nytte_ctx *ctx = s->ctx;
     const nytte_project *p = s->p;
-    const nytte_hazard_cfg *h = &p->hazards[0];
+    const nytte_hazard_cfg *h = &p->hazards[p->primary_hazard];
+    if (h->type == NYTTE_HAZARD_FLOOD_RASTER)
+        return given_rasters(s, h);
     size_t nm = p->nmeasures;
     int rc = NYTTE_OK;
     nytte_vlayer sea = {0};
@@ -78,12 +144,6 @@ int pipeline_hazard(run_state *s)
     size_t nbars = 0;
     if (!ml)
         return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-    if (h->type != NYTTE_HAZARD_COASTAL) {
-        rc = nytte_error(ctx, NYTTE_ECONFIG,
-                         "%s:%d:%d: hazards[0]: the pipeline derives coastal hazards in this version; put the coastal "
-                         "hazard first", p->path, h->line, h->col);
-        goto cleanup;
-    }
     char what[128];
     snprintf(what, sizeof what, "hazard %s", h->id);
 
@@ -131,24 +191,11 @@ int pipeline_hazard(run_state *s)
         goto cleanup;
     }
 
-    /* scenarios: without, with each element, with all of them */
-    s->nscen = 1 + nm + (nm > 1 ? 1 : 0);
-    s->scen = calloc(s->nscen, sizeof *s->scen);
-    s->paths = calloc(s->nscen * s->nlev, sizeof *s->paths);
-    if (!s->scen || !s->paths) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    if ((rc = make_scenarios(s)))
         goto cleanup;
-    }
     nytte_progress_begin(ctx, "hazard", s->nscen * s->nlev);
     for (size_t sc = 0; sc < s->nscen; sc++) {
-        char name[128];
-        if (sc == 0)
-            snprintf(name, sizeof name, "without");
-        else if (sc <= nm)
-            snprintf(name, sizeof name, "with_%s", p->measures[sc - 1].id);
-        else
-            snprintf(name, sizeof name, "with_all");
-        s->scen[sc] = strdup(name);
+        const char *name = s->scen[sc];
         const nytte_raster *terrain = &s->dem;
         if (sc > 0) {
             nbars = 0;
@@ -250,7 +297,7 @@ int pipeline_damage(run_state *s)
 {
     nytte_ctx *ctx = s->ctx;
     const nytte_project *p = s->p;
-    const nytte_hazard_cfg *h = &p->hazards[0];
+    const nytte_hazard_cfg *h = &p->hazards[p->primary_hazard];
     size_t np = s->in.nparcels, nb = s->in.nbuildings, nev = s->nev;
     int rc = nytte_damage_model_validate(ctx, &p->damage);
     if (rc)
@@ -368,6 +415,71 @@ cleanup:
     return rc;
 }
 
+/* ---- catchment: who sends the water -------------------------------------- */
+
+int pipeline_catchment(run_state *s)
+{
+    const nytte_project *p = s->p;
+    if (p->contributor_hazard < 0)
+        return NYTTE_OK;
+    nytte_ctx *ctx = s->ctx;
+    const nytte_hazard_cfg *h = &p->hazards[p->contributor_hazard];
+    size_t np = s->in.nparcels;
+    nytte_flow flow = NYTTE_FLOW_INIT;
+    nytte_raster mask = NYTTE_RASTER_INIT;
+    nytte_vlayer prot = {0};
+    nytte_geom *targets = NULL;
+    char what[128], path[4600];
+    snprintf(what, sizeof what, "hazard %s: protected_area", h->id);
+    int rc = read_geoms(ctx, &prot, &h->protected_area, s->wkt, what);
+    if (rc)
+        goto cleanup;
+    targets = calloc(prot.nfeatures, sizeof *targets);
+    s->contributor = calloc(np ? np : 1, sizeof *s->contributor);
+    s->area_in = calloc(np ? np : 1, sizeof *s->area_in);
+    s->roof_in = calloc(np ? np : 1, sizeof *s->roof_in);
+    if (!targets || !s->contributor || !s->area_in || !s->roof_in) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < prot.nfeatures; i++)
+        targets[i] = prot.features[i].geom;
+    nytte_log(ctx, NYTTE_LOG_INFO, "catchment %s: flow directions on %d x %d cells", h->id, s->dem.grid.nx,
+              s->dem.grid.ny);
+    size_t ncells = 0;
+    if ((rc = nytte_flow_directions(ctx, &flow, &s->dem)) ||
+        (rc = nytte_catchment_mask(ctx, &mask, &flow, targets, prot.nfeatures, &ncells))) {
+        nytte_error_prefix(ctx, "hazard %s", h->id);
+        goto cleanup;
+    }
+    free(mask.crs_wkt);
+    mask.crs_wkt = s->dem.crs_wkt ? strdup(s->dem.crs_wkt) : NULL;
+    snprintf(path, sizeof path, "%s/catchment_%s.tif", s->tmpdir, h->id);
+    if ((rc = nytte_raster_write(ctx, &mask, path)))
+        goto cleanup;
+    if ((rc = nytte_catchment_parcel_areas(ctx, s->area_in, s->roof_in, &mask, &s->in)))
+        goto cleanup;
+    for (size_t i = 0; i < np; i++) {
+        const nytte_parcel *pc = &s->in.parcels[i];
+        double paved_in = pc->area > 0 ? pc->paved_area * s->area_in[i] / pc->area : 0.0;
+        s->contributor[i] = nytte_contributor_weight(&h->runoff, pc->landuse, s->area_in[i], s->roof_in[i], paved_in);
+        if (!(s->contributor[i] >= 0)) {
+            rc = nytte_error(ctx, NYTTE_EINPUT, "parcel %s: contributor weight cannot be computed (area %.1f m², in "
+                             "catchment %.1f m², roofs %.1f m², paved %.1f m²)", pc->id, pc->area, s->area_in[i],
+                             s->roof_in[i], paved_in);
+            goto cleanup;
+        }
+    }
+    nytte_log(ctx, NYTTE_LOG_INFO, "catchment %s: %zu cells (%.1f ha) drain into the protected area", h->id, ncells,
+              (double)ncells * s->dem.grid.dx * s->dem.grid.dy / 1e4);
+cleanup:
+    nytte_flow_clear(&flow);
+    nytte_raster_clear(&mask);
+    nytte_vlayer_clear(&prot);
+    free(targets);
+    return rc;
+}
+
 /* ---- allocation and finance -------------------------------------------- */
 
 int pipeline_allocate(run_state *s)
@@ -421,6 +533,7 @@ int pipeline_allocate(run_state *s)
                 .risk_zone = m->risk_zone,
                 .benefit = 0,
                 .flags = 0,
+                .contributor = s->contributor ? s->contributor[i] : 0.0,
             };
         }
         for (size_t b = 0; b < nb; b++)
@@ -459,8 +572,8 @@ int pipeline_allocate(run_state *s)
         for (size_t i = 0; i < np; i++) {
             const nytte_alloc_line *l = &r->lines[e * np + i];
             lines += l->ore;
-            if (l->ore > 0 && !l->in_area)
-                return nytte_error(ctx, NYTTE_ECHECK, "element %s: parcel %s pays but is outside the benefit area",
+            if (l->ore > 0 && !l->in_area && !l->contributor_only)
+                return nytte_error(ctx, NYTTE_ECHECK, "element %s: parcel %s pays but is neither in the benefit area nor a contributor",
                                    r->elements[e].id, s->in.parcels[i].id);
         }
         if (lines != r->elements[e].pool.pool_ore)

@@ -8,6 +8,7 @@
 #define NYTTE_CONFIG_H
 
 #include "nytte/allocate.h"
+#include "nytte/catchment.h"
 #include "nytte/damage.h"
 #include "nytte/finance.h"
 #include "nytte/nytte.h"
@@ -31,6 +32,7 @@ typedef struct nytte_parcels_cfg {
     char *id;        /**< id field (required) */
     char *value;     /**< public property value field or NULL */
     char *landuse;   /**< land-use field or NULL */
+    char *paved_area; /**< paved-area field (m²) or NULL */
 } nytte_parcels_cfg;
 
 typedef struct nytte_buildings_cfg {
@@ -51,7 +53,8 @@ typedef enum {
     NYTTE_HAZARD_COASTAL = 0,
     NYTTE_HAZARD_FLOOD_RASTER = 1,
     NYTTE_HAZARD_BLUESPOT = 2,
-    NYTTE_HAZARD_GROUNDWATER = 3
+    NYTTE_HAZARD_GROUNDWATER = 3,
+    NYTTE_HAZARD_CATCHMENT = 4
 } nytte_hazard_type;
 
 typedef struct nytte_hazard_cfg {
@@ -61,7 +64,13 @@ typedef struct nytte_hazard_cfg {
     size_t nevents;
     double *return_periods;    /**< years, strictly increasing */
     double *levels;            /**< coastal: still-water levels, m, non-decreasing */
-    char **rasters;            /**< flood_raster: one depth raster per return period */
+    char **rasters;            /**< flood_raster: one depth raster per return period, without the measures */
+    char ***with_rasters;      /**< flood_raster: per measure (index as measures[]), NULL-terminated lists */
+    char **with_all;           /**< flood_raster: with every measure (needed with several measures) */
+    nytte_layer_cfg protected_area; /**< catchment: the area protected from water arriving from upstream */
+    nytte_runoff_table runoff; /**< catchment: runoff coefficients (land-use names owned by runoff_names) */
+    char **runoff_names;
+    size_t nrunoff_names;
     double offset;             /**< sea-level rise for the horizon, m */
     double wave_allowance;     /**< m, added to every level */
     int line, col;
@@ -105,6 +114,8 @@ typedef struct nytte_project {
     /* allocation: the model and its parameters, docs/models.md */
     nytte_alloc_config alloc;
     nytte_alloc_om_mode om_mode;
+    size_t primary_hazard;     /**< the coastal or flood_raster hazard that gives depths and damage */
+    long contributor_hazard;   /**< index of the catchment hazard giving contributor facts, or -1 */
     double design_event;       /**< return period of the design event (years); NaN if design_level */
     double design_level;       /**< design water level (m); NaN if design_event */
     nytte_alloc_config *compare;  /**< models for `nytte compare` (the chosen model first) */
@@ -120,6 +131,8 @@ typedef struct nytte_project {
     nytte_loan_terms loan;
 
     char *out_dir;             /**< resolved output folder */
+    bool csv_excel_da;         /**< outputs.csv_dialect: excel_da (';' and decimal comma) */
+    bool shapefile;            /**< outputs.shapefile: also write parcels.shp */
 
     char **warnings;           /**< things worth saying that are not errors */
     size_t nwarnings;

@@ -109,6 +109,7 @@ typedef struct nytte_parcel {
     double area;            /**< m², from the geometry */
     double property_value;  /**< public property value, kr; NaN if not given */
     char *landuse;          /**< may be NULL */
+    double paved_area;      /**< m² of paved ground on the plot; 0 if not given */
 } nytte_parcel;
 
 typedef struct nytte_building {
