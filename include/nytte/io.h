@@ -94,6 +94,23 @@ int nytte_vlayer_write(nytte_ctx *ctx, const char *path, const char *driver, con
                        const nytte_field_def *fields, size_t nfields, const nytte_cell *cells,
                        const nytte_geom *const *geoms, size_t nrows, bool append);
 
+/** One default style for a GeoPackage's `layer_styles` table, which QGIS reads. */
+typedef struct nytte_layer_style {
+    const char *table;           /**< f_table_name: the layer it styles */
+    const char *geometry_column; /**< f_geometry_column ("geom" for layers OGR wrote) */
+    const char *name;            /**< styleName */
+    const char *qml;             /**< styleQML: a QGIS style document */
+    const char *description;
+} nytte_layer_style;
+
+/**
+ * Add a `layer_styles` table to an existing GeoPackage with one row per style, each
+ * marked useAsDefault, with the columns and types QGIS itself creates (f_table_catalog,
+ * f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, styleSLD,
+ * useAsDefault, description, owner, ui, update_time). Errors name the path.
+ */
+int nytte_gpkg_write_styles(nytte_ctx *ctx, const char *path, const nytte_layer_style *styles, size_t n);
+
 struct nytte_project;
 
 /**

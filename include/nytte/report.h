@@ -1,8 +1,12 @@
 /*
- * report.h — the outputs users live in: owners.csv and parcels.csv for Excel,
- * parcels.gpkg for QGIS (through io/), with stable, documented column names
+ * report.h — the outputs users live in: owners.csv/.xlsx and parcels.csv for Excel,
+ * parcels.gpkg (parcels, buildings, measures, default styles) and .shp for QGIS
+ * (through io/), a .qml style beside every depth raster and a project.qgs opening them
+ * all, a self-contained report.html for the council and the hearing, and
+ * manifest.json to reproduce the run. Column names are stable and documented
  * (docs/outputs.md). Text cells that a spreadsheet would run as a formula are
- * neutralised.
+ * neutralised. Owner names appear in the tables and the report (hearing documents),
+ * never in logs or the manifest.
  */
 #ifndef NYTTE_REPORT_H
 #define NYTTE_REPORT_H
@@ -10,7 +14,10 @@
 #include "nytte/allocate.h"
 #include "nytte/config.h"
 #include "nytte/finance.h"
+#include "nytte/overlay.h"
 #include "nytte/types.h"
+
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,6 +48,19 @@ typedef struct nytte_report_data {
     const nytte_alloc_result *alloc;
     const nytte_loan *loans;               /**< one per alloc->owners[] */
     const char *ead_rule;                  /**< "trapezoid/zero/constant" */
+
+    /* Optional (NULL / 0: the outputs that need them are left out). All borrowed. */
+    const nytte_zonal_stats *building_design; /**< building b's depth statistics at the design event
+                                                   without the measures: building_design[b * building_stride] */
+    size_t building_stride;
+    const double *building_ead_without;    /**< per building, kr/yr */
+    const double *building_ead_with;       /**< per building, kr/yr with every measure */
+    const char *const *rasters;            /**< depth rasters written into the output folder (paths) */
+    size_t nrasters;
+    const nytte_alloc_input *alloc_input;  /**< the facts `alloc` came from: the model comparison */
+    const double *timing;                  /**< seconds per stage, for the manifest */
+    const char *const *timing_names;       /**< names of the stages */
+    size_t ntiming;
 } nytte_report_data;
 
 /** Dialect of the CSV tables. */
@@ -58,8 +78,60 @@ typedef struct nytte_csv_opts {
  */
 char *nytte_report_safe_text(char *buf, size_t size, const char *s);
 
-/** Write owners.csv, parcels.csv and parcels.gpkg into `dir` (which must exist). */
+/**
+ * Write every output but the manifest into `dir` (which must exist): owners.csv,
+ * owners.xlsx, parcels.csv, parcels.gpkg (layers parcels, buildings, measures and the
+ * layer_styles table), parcels.shp + parcels_fields.csv when project->shapefile, a .qml
+ * beside each raster in d->rasters, project.qgs and report.html. `csv` NULL: the
+ * project's dialect (outputs.csv_dialect). Errors name the file. Single-threaded.
+ */
 int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const nytte_csv_opts *csv);
+
+/**
+ * Write manifest.json into `dir`: version, the project file verbatim and its SHA-256,
+ * SHA-256 of every input file and of every file already in `dir`, CRS, rules, threads,
+ * timings and totals. Owner ids appear (in no list), names never. Call it last.
+ */
+int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, const char *dir);
+
+/** One row of the model comparison. */
+typedef struct nytte_report_model {
+    nytte_alloc_model model;
+    int rc;                        /**< NYTTE_OK, or why the model could not run on these facts */
+    char error[256];               /**< the message when rc != NYTTE_OK */
+    nytte_alloc_metrics metrics;   /**< vs the first config's result (more / less / same) */
+    int64_t *owner_ore;            /**< per owner of the result, in id order (owned) */
+    size_t nowners;
+} nytte_report_model;
+
+/**
+ * Run nytte_allocate_run once per config on the same facts (`in`, whose config is
+ * replaced per run; every element uses the run's config) and measure each against
+ * the first. *out is a new array of n rows (free with nytte_report_models_free). A model
+ * that fails is reported in its row (rc, error), not as a failure of the call.
+ */
+int nytte_report_compare(nytte_ctx *ctx, nytte_report_model **out, const nytte_alloc_input *in,
+                         const nytte_alloc_config *configs, size_t n);
+void nytte_report_models_free(nytte_report_model *m, size_t n);
+
+/** A short description of a model with its parameters, in words, into buf. Returns buf. */
+char *nytte_report_model_words(char *buf, size_t size, const nytte_alloc_config *c);
+
+/* ---- SHA-256 (FIPS 180-4) ------------------------------------------------------ */
+
+typedef struct nytte_sha256 {
+    uint32_t h[8];
+    uint64_t len;          /**< bytes so far */
+    unsigned char buf[64];
+    size_t nbuf;
+} nytte_sha256;
+
+void nytte_sha256_init(nytte_sha256 *c);
+void nytte_sha256_update(nytte_sha256 *c, const void *data, size_t n);
+/** The digest as 64 lowercase hex digits and a NUL into hex. */
+void nytte_sha256_final(nytte_sha256 *c, char hex[65]);
+/** SHA-256 of a file; NYTTE_EIO naming the path if it cannot be read. */
+int nytte_sha256_file(nytte_ctx *ctx, char hex[65], const char *path);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,140 @@
+/*
+ * compare.c — the model comparison of the report: the same facts allocated under each
+ * model of `allocation.compare`, measured against the first (the chosen model), and
+ * each model described in words for the council.
+ */
+#include "report/report_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void nytte_report_models_free(nytte_report_model *m, size_t n)
+{
+    for (size_t i = 0; m && i < n; i++)
+        free(m[i].owner_ore);
+    free(m);
+}
+
+int nytte_report_compare(nytte_ctx *ctx, nytte_report_model **out, const nytte_alloc_input *in,
+                         const nytte_alloc_config *configs, size_t n)
+{
+    *out = NULL;
+    nytte_report_model *m = calloc(n ? n : 1, sizeof *m);
+    nytte_alloc_element *els = calloc(in->nelements ? in->nelements : 1, sizeof *els);
+    nytte_alloc_result *ref = NULL;
+    int rc = NYTTE_OK;
+    if (!m || !els) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    /* every element under the run's model */
+    for (size_t e = 0; e < in->nelements; e++) {
+        els[e] = in->elements[e];
+        els[e].config = NULL;
+    }
+    for (size_t k = 0; k < n; k++) {
+        nytte_alloc_input ik = *in;
+        ik.elements = els;
+        ik.config = &configs[k];
+        m[k].model = configs[k].model;
+        nytte_alloc_result *r = NULL;
+        m[k].rc = nytte_allocate_run(ctx, &r, &ik);
+        if (m[k].rc == NYTTE_OK)
+            m[k].rc = nytte_alloc_metrics_of(ctx, &m[k].metrics, r, ref ? ref : r);
+        if (m[k].rc != NYTTE_OK) {
+            snprintf(m[k].error, sizeof m[k].error, "%s", nytte_ctx_errmsg(ctx));
+            nytte_ctx_clear_error(ctx);
+            nytte_alloc_result_free(r);
+            continue;
+        }
+        m[k].nowners = r->nowners;
+        m[k].owner_ore = malloc((r->nowners ? r->nowners : 1) * sizeof *m[k].owner_ore);
+        if (!m[k].owner_ore) {
+            nytte_alloc_result_free(r);
+            rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        for (size_t o = 0; o < r->nowners; o++)
+            m[k].owner_ore[o] = r->owners[o].total_ore;
+        if (k == 0)
+            ref = r;
+        else
+            nytte_alloc_result_free(r);
+    }
+cleanup:
+    nytte_alloc_result_free(ref);
+    free(els);
+    if (rc) {
+        nytte_report_models_free(m, n);
+        return rc;
+    }
+    *out = m;
+    return NYTTE_OK;
+}
+
+char *nytte_report_model_words(char *buf, size_t size, const nytte_alloc_config *c)
+{
+    sbuf b = {0};
+    switch (c->model) {
+    case NYTTE_ALLOC_BENEFIT:
+        sb_add(&b, "Benefit: each property pays in proportion to the present value of the flood damage the "
+                   "measure avoids on it (expected annual damage without minus with, discounted).");
+        break;
+    case NYTTE_ALLOC_PARTS:
+        sb_printf(&b, "Parts: each property is given parts by a rule table (base %g, per plot %g, per house %g, "
+                      "plot flooded %g, building flooded %g, access road %g",
+                  c->parts.base, c->parts.per_plot, c->parts.per_house, c->parts.plot_flooded,
+                  c->parts.building_flooded, c->parts.access_road);
+        if (c->parts.kote == c->parts.kote)
+            sb_printf(&b, ", below kote %.2f m: plot %g, house %g", c->parts.kote, c->parts.below_plot,
+                      c->parts.below_house);
+        sb_add(&b, "); the cost is split in proportion to the parts.");
+        break;
+    case NYTTE_ALLOC_ZONES:
+        sb_add(&b, "Zones: weight = band factor × use factor × floor area (at least ");
+        sb_printf(&b, "%g m²). The band is set by the lowest ground level of the plot:", c->zones.min_area);
+        for (size_t k = 0; k < c->zones.nbands; k++)
+            sb_printf(&b, "%s up to kote %.2f m factor %g", k ? ";" : "", c->zones.upper[k], c->zones.factor[k]);
+        sb_add(&b, "; higher plots pay nothing. Use factors:");
+        for (int u = 0; u < NYTTE_USE_COUNT; u++)
+            sb_printf(&b, "%s %s %g", u ? "," : "", nytte_use_name((nytte_use)u), c->zones.use_factor[u]);
+        sb_add(&b, ". The cost is split in proportion to the weights.");
+        break;
+    case NYTTE_ALLOC_VALUE_LEVY:
+        sb_add(&b, "Value levy: weight = a per mille rate of the public property value by risk zone (");
+        for (int k = 1; k < 3 && k < NYTTE_ALLOC_MAX_RISK_ZONES; k++)
+            sb_printf(&b, "%szone %d: %g ‰", k > 1 ? ", " : "", k, c->levy.permille[k]);
+        sb_add(&b, "); the cost is split in proportion.");
+        break;
+    case NYTTE_ALLOC_AREA:
+        sb_printf(&b, "Area: weight = %g × building area + %g × plot area (m²); the cost is split in proportion.",
+                  c->area.a_building, c->area.b_plot);
+        break;
+    case NYTTE_ALLOC_EQUAL:
+        sb_add(&b, "Equal: every property in the benefit area pays the same.");
+        break;
+    case NYTTE_ALLOC_HYBRID:
+        sb_add(&b, "Hybrid: a weighted mix of the normalised weights of");
+        for (size_t k = 0; k < c->hybrid.n; k++)
+            sb_printf(&b, "%s %g × %s", k ? "," : "", c->hybrid.mix[k].fraction,
+                      nytte_alloc_model_name(c->hybrid.mix[k].model));
+        sb_add(&b, ".");
+        break;
+    default:
+        sb_printf(&b, "Model %s.", nytte_alloc_model_name(c->model));
+        break;
+    }
+    if (c->rules.exempt_unbuilt)
+        sb_add(&b, " Unbuilt plots are dormant and pay nothing until built.");
+    if (c->rules.exempt_land_only)
+        sb_add(&b, " Plots that flood while their buildings stay dry pay nothing.");
+    if (c->rules.min_ore > 0)
+        sb_printf(&b, " Minimum payment %lld.%02lld kr.", (long long)(c->rules.min_ore / 100),
+                  (long long)(c->rules.min_ore % 100));
+    if (c->rules.max_ore > 0)
+        sb_printf(&b, " Maximum payment %lld.%02lld kr.", (long long)(c->rules.max_ore / 100),
+                  (long long)(c->rules.max_ore % 100));
+    snprintf(buf, size, "%s", b.s && !b.failed ? b.s : "");
+    free(b.s);
+    return buf;
+}

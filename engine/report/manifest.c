@@ -1,0 +1,246 @@
+/*
+ * manifest.json — what is needed to reproduce and check a run: the nytte version, the
+ * project file verbatim with its SHA-256, the SHA-256 of every input file and of every
+ * output written before it, the CRS, the rules, the thread count, the time per stage,
+ * and the totals. Owner names never appear here (nor owner ids: only counts and sums).
+ */
+#include "report/report_int.h"
+
+#include "nytte/io.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+typedef struct input_file {
+    const char *path;
+    char roles[256];
+} input_file;
+
+static void add_input(input_file *f, size_t *n, size_t cap, const char *path, const char *role)
+{
+    if (!path)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp(f[i].path, path)) {
+            size_t k = strlen(f[i].roles);
+            snprintf(f[i].roles + k, sizeof f[i].roles - k, ", %s", role);
+            return;
+        }
+    if (*n == cap)
+        return;
+    f[*n].path = path;
+    snprintf(f[*n].roles, sizeof f[*n].roles, "%s", role);
+    (*n)++;
+}
+
+static void ore_field(sbuf *b, const char *name, int64_t ore, int comma)
+{
+    sb_printf(b, "%s\"%s\": %lld", comma ? ", " : "", name, (long long)ore);
+}
+
+static int file_entry(nytte_ctx *ctx, sbuf *b, const char *path, const char *shown)
+{
+    char hex[65];
+    struct stat st;
+    int rc = nytte_sha256_file(ctx, hex, path);
+    if (rc)
+        return rc;
+    sb_add(b, "\"path\": ");
+    sb_json(b, shown);
+    sb_printf(b, ", \"bytes\": %lld, \"sha256\": \"%s\"", stat(path, &st) == 0 ? (long long)st.st_size : -1LL, hex);
+    return NYTTE_OK;
+}
+
+static int skip_output(const struct dirent *e)
+{
+    return e->d_name[0] != '.' && strcmp(e->d_name, "manifest.json") != 0;
+}
+
+int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, const char *dir)
+{
+    const nytte_project *p = d->project;
+    const nytte_alloc_result *r = d->alloc;
+    sbuf b = {0};
+    int rc = NYTTE_OK;
+    char *text = NULL;
+    struct dirent **ents = NULL;
+    int nents = 0;
+
+    sb_add(&b, "{\n  \"nytte_version\": ");
+    sb_json(&b, nytte_version());
+    time_t now = time(NULL);
+    struct tm tmv;
+    char when[64];
+    gmtime_r(&now, &tmv);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    sb_add(&b, ",\n  \"created_utc\": ");
+    sb_json(&b, when);
+
+    /* the project file, verbatim */
+    FILE *f = fopen(p->path, "rb");
+    if (!f) {
+        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot read the project file for the manifest", p->path);
+        goto cleanup;
+    }
+    sbuf t = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sb_addn(&t, chunk, n);
+    fclose(f);
+    text = t.s;
+    nytte_sha256 sh;
+    char hex[65];
+    nytte_sha256_init(&sh);
+    nytte_sha256_update(&sh, t.s ? t.s : "", t.n);
+    nytte_sha256_final(&sh, hex);
+    sb_add(&b, ",\n  \"project\": {\"path\": ");
+    sb_json(&b, p->path);
+    sb_add(&b, ", \"name\": ");
+    sb_json(&b, p->name);
+    sb_printf(&b, ", \"sha256\": \"%s\", \"text\": ", hex);
+    sb_json(&b, t.s ? t.s : "");
+    sb_add(&b, "}");
+
+    /* inputs */
+    input_file in[64];
+    size_t nin = 0;
+    add_input(in, &nin, 64, p->terrain, "terrain");
+    add_input(in, &nin, 64, p->parcels.src.path, "parcels");
+    if (p->buildings.given)
+        add_input(in, &nin, 64, p->buildings.src.path, "buildings");
+    if (p->owners.given)
+        add_input(in, &nin, 64, p->owners.src.path, "owners");
+    for (size_t h = 0; h < p->nhazards; h++) {
+        add_input(in, &nin, 64, p->hazards[h].sea.path, "sea");
+        for (size_t k = 0; p->hazards[h].rasters && k < p->hazards[h].nevents; k++)
+            add_input(in, &nin, 64, p->hazards[h].rasters[k], "hazard raster");
+    }
+    for (size_t m = 0; m < p->nmeasures; m++)
+        add_input(in, &nin, 64, p->measures[m].geometry.path, "measure");
+    sb_add(&b, ",\n  \"inputs\": [");
+    for (size_t i = 0; i < nin; i++) {
+        sb_add(&b, i ? ",\n    {\"roles\": " : "\n    {\"roles\": ");
+        sb_json(&b, in[i].roles);
+        sb_add(&b, ", ");
+        if ((rc = file_entry(ctx, &b, in[i].path, in[i].path)))
+            goto cleanup;
+        sb_add(&b, "}");
+    }
+    sb_add(&b, "\n  ]");
+
+    /* CRS and rules */
+    char crs[256];
+    sb_add(&b, ",\n  \"crs\": {\"given\": ");
+    sb_json(&b, p->crs);
+    sb_add(&b, ", \"name\": ");
+    sb_json(&b, nytte_crs_name(crs, sizeof crs, d->inputs->crs_wkt));
+    sb_add(&b, ", \"wkt\": ");
+    sb_json(&b, d->inputs->crs_wkt);
+    sb_add(&b, "}");
+    sb_add(&b, ",\n  \"vertical_datum\": ");
+    sb_json(&b, p->vertical_datum);
+    if (p->design_level == p->design_level)
+        sb_printf(&b, ",\n  \"design\": {\"level_m\": %.4f}", p->design_level);
+    else
+        sb_printf(&b, ",\n  \"design\": {\"return_period_years\": %g}", p->design_event);
+    sb_add(&b, ",\n  \"ead_rule\": ");
+    sb_json(&b, d->ead_rule);
+    sb_printf(&b, ",\n  \"discount_rate\": %g, \"horizon_years\": %d", p->discount_rate, p->horizon);
+    sb_add(&b, ",\n  \"allocation_model\": ");
+    sb_json(&b, nytte_alloc_model_name(p->alloc.model));
+    sb_add(&b, ",\n  \"allocation_words\": ");
+    char words[2048];
+    sb_json(&b, nytte_report_model_words(words, sizeof words, &p->alloc));
+    sb_add(&b, ",\n  \"compare\": [");
+    for (size_t k = 0; k < p->ncompare; k++) {
+        sb_add(&b, k ? ", " : "");
+        sb_json(&b, nytte_alloc_model_name(p->compare[k].model));
+    }
+    sb_add(&b, "]");
+    sb_add(&b, ",\n  \"loan\": {\"kind\": ");
+    sb_json(&b, nytte_loan_kind_name(p->loan.kind));
+    sb_printf(&b, ", \"years\": %d, \"rate\": %g, \"payments_per_year\": %d}", p->loan.years, p->loan.rate,
+              p->loan.payments_per_year);
+    sb_printf(&b, ",\n  \"threads\": %d", nytte_ctx_threads(ctx));
+    sb_add(&b, ",\n  \"csv_dialect\": ");
+    sb_json(&b, p->csv_excel_da ? "excel_da" : "standard");
+
+    /* timings */
+    sb_add(&b, ",\n  \"timings_s\": {");
+    double total = 0;
+    for (size_t k = 0; d->timing && k < d->ntiming; k++) {
+        sb_printf(&b, "%s\"", k ? ", " : "");
+        sb_add(&b, d->timing_names && d->timing_names[k] ? d->timing_names[k] : "stage");
+        sb_printf(&b, "\": %.3f", d->timing[k]);
+        total += d->timing[k];
+    }
+    sb_printf(&b, "%s\"total\": %.3f}", d->ntiming ? ", " : "", total);
+
+    /* totals */
+    size_t payers = 0;
+    int64_t charged = 0;
+    for (size_t o = 0; o < r->nowners; o++) {
+        payers += r->owners[o].total_ore > 0;
+        charged += r->owners[o].total_ore;
+    }
+    sb_printf(&b, ",\n  \"totals\": {\"parcels\": %zu, \"buildings\": %zu, \"owners\": %zu, \"payers\": %zu",
+              d->inputs->nparcels, d->inputs->nbuildings, r->nowners, payers);
+    ore_field(&b, "pool_ore", r->total_ore, 1);
+    ore_field(&b, "yearly_pool_ore", r->yearly_ore, 1);
+    ore_field(&b, "charged_ore", charged, 1);
+    sb_add(&b, ",\n    \"elements\": [");
+    for (size_t e = 0; e < r->nelements; e++) {
+        const nytte_alloc_element_result *er = &r->elements[e];
+        sb_add(&b, e ? ",\n      {\"id\": " : "\n      {\"id\": ");
+        sb_json(&b, er->id);
+        sb_add(&b, ", \"model\": ");
+        sb_json(&b, nytte_alloc_model_name(er->model));
+        ore_field(&b, "capex_ore", er->pool.capex_ore, 1);
+        ore_field(&b, "om_pv_ore", er->pool.om_pv_ore, 1);
+        ore_field(&b, "gross_ore", er->pool.gross_ore, 1);
+        sb_add(&b, ", \"deductions\": [");
+        for (size_t k = 0; k < er->pool.ndeductions; k++) {
+            const char *label = e < p->nmeasures && k < p->measures[e].ndeductions ? p->measures[e].deductions[k].name
+                                                                                   : "deduction";
+            sb_add(&b, k ? ", {\"name\": " : "{\"name\": ");
+            sb_json(&b, label);
+            ore_field(&b, "ore", er->pool.deducted_ore[k], 1);
+            sb_add(&b, "}");
+        }
+        sb_add(&b, "]");
+        ore_field(&b, "pool_ore", er->pool.pool_ore, 1);
+        ore_field(&b, "yearly_ore", er->pool.yearly_ore, 1);
+        sb_printf(&b, ", \"in_area\": %zu, \"payers\": %zu, \"exempt\": %zu}", er->nin_area, er->npayers, er->nexempt);
+    }
+    sb_add(&b, "\n    ]\n  }");
+
+    /* the outputs written before this file */
+    nents = scandir(dir, &ents, skip_output, alphasort);
+    if (nents < 0) {
+        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot list the outputs", dir);
+        nents = 0;
+        goto cleanup;
+    }
+    sb_add(&b, ",\n  \"outputs\": [");
+    for (int i = 0; i < nents; i++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
+        sb_add(&b, i ? ",\n    {" : "\n    {");
+        if ((rc = file_entry(ctx, &b, path, ents[i]->d_name)))
+            goto cleanup;
+        sb_add(&b, "}");
+    }
+    sb_add(&b, "\n  ]\n}\n");
+    rc = sb_write_file(ctx, &b, dir, "manifest.json");
+cleanup:
+    for (int i = 0; i < nents; i++)
+        free(ents[i]);
+    free((void *)ents);
+    free(text);
+    free(b.s);
+    return rc;
+}

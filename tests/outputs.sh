@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# outputs.sh — every output of a run of the default case, read back through GDAL/OGR:
+# schemas, CRS, row counts, amounts equal to the CSV, the XLSX equal to the CSV, the
+# "=Jensen Holding ApS" owner neutralised, .qml/.qgs well-formed XML with relative
+# paths, manifest hashes, report.html self-contained (and rendered in headless
+# Chromium when it is installed); the Danish Excel dialect and the Shapefile; and the
+# safety of the output folder when a run is killed midway.
+#
+# usage: bash tests/outputs.sh NYTTE REPO_ROOT BUILD_DIR
+set -u
+NYTTE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$2" && pwd)
+DATA=$ROOT/datasets/kerteminde
+W=$(mktemp -d "${TMPDIR:-/tmp}/nytte-outputs-XXXXXX")
+trap 'rm -rf "$W"' EXIT
+fails=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fails=$((fails + 1)); }
+check() { # check "what" command...
+    local what=$1
+    shift
+    if "$@"; then ok "$what"; else bad "$what"; fi
+}
+for tool in ogrinfo ogr2ogr gdalinfo sha256sum; do
+    command -v $tool >/dev/null || { echo "SKIP: $tool is not installed (gdal-bin, coreutils)"; exit 0; }
+done
+
+# ---- run the default case ----------------------------------------------------------
+A=$W/a
+"$NYTTE" -q run --out "$A" "$DATA/project.yaml" >"$W/run.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || { cat "$W/run.log"; bad "default run exits 0 (got $rc)"; exit 1; }
+ok "default run"
+
+for f in owners.csv owners.xlsx parcels.csv parcels.gpkg project.qgs report.html manifest.json; do
+    check "$f exists" test -s "$A/$f"
+done
+ntif=$(ls "$A"/depth_*.tif | wc -l)
+nqml=$(ls "$A"/depth_*.qml | wc -l)
+check "20 depth rasters" test "$ntif" -eq 20
+check "a .qml beside every raster" test "$nqml" -eq "$ntif"
+for t in "$A"/depth_*.tif; do [ -s "${t%.tif}.qml" ] || bad "no style for $t"; done
+
+# ---- parcels.gpkg --------------------------------------------------------------------
+G=$A/parcels.gpkg
+layers=$(ogrinfo -ro -q "$G" | sed -n 's/^[0-9]*: \([a-z_]*\).*/\1/p' | sort | tr '\n' ' ')
+check "gpkg layers (got: $layers)" test "$layers" = "buildings layer_styles measures parcels "
+ncsv=$(ogr2ogr -f CSV /vsistdout/ "$A/parcels.csv" -sql "SELECT COUNT(*) AS n FROM parcels" | tail -1 | tr -d '"')
+count() { ogrinfo -ro -so "$G" "$1" | sed -n 's/^Feature Count: //p'; }
+check "parcels: 1209 rows, as parcels.csv ($ncsv)" test "$(count parcels)" -eq 1209 -a "$ncsv" -eq 1209
+check "buildings: 1271 rows" test "$(count buildings)" -eq 1271
+check "measures: 2 rows" test "$(count measures)" -eq 2
+check "layer_styles: 3 default styles" test "$(count layer_styles)" -eq 3
+for l in parcels buildings measures; do
+    check "$l in EPSG:25832" grep -q 'ID\["EPSG",25832\]' <(ogrinfo -ro -so "$G" $l)
+done
+schema() { ogrinfo -ro -so "$G" "$1" | sed -n 's/^\([a-z_A-Z0-9]*\): \([A-Za-z0-9]*\) ([0-9.]*)$/\1:\2/p' | tr '\n' ' '; }
+check "parcels schema" test "$(schema parcels)" = "parcel_id:String owners:String area_m2:Real outside_terrain_m2:Real ground_min_m:Real ground_mean_m:Real wet_design_m2:Real depth_design_m:Real risk_zone:Integer64 n_buildings:Integer64 floor_area_m2:Real building_flooded:Integer64 building_value_kr:Real ead_without_kr:Real ead_with_kr:Real avoided_ead_kr:Real benefit_pv_kr:Real property_value_kr:Real in_area:Integer64 exempt:String weight:Real share:Real amount_kr:Real amount_ore:Integer64 yearly_om_kr:Real explanation:String "
+check "buildings schema" test "$(schema buildings)" = "building_id:String parcel_id:String use:String floor_area_m2:Real floor_height_m:Real value_kr:Real depth_design_m:Real depth_design_mean_m:Real ead_without_kr:Real ead_with_kr:Real avoided_ead_kr:Real "
+check "measures schema" test "$(schema measures)" = "measure_id:String name:String crest_m:Real capex_kr:Real om_per_year_kr:Real lifetime_years:Integer64 deductions_kr:Real pool_kr:Real yearly_pool_kr:Real payers:Integer64 length_m:Real "
+check "layer_styles has QGIS's columns" grep -q "styleQML: String" <(ogrinfo -ro -so "$G" layer_styles)
+
+# amounts per parcel: the GeoPackage's øre equal the CSV's kr, row by row
+ogr2ogr -f CSV /vsistdout/ "$G" -sql "SELECT parcel_id, amount_ore FROM parcels ORDER BY parcel_id" |
+    tail -n +2 | tr -d '"' >"$W/g.txt"
+ogr2ogr -f CSV /vsistdout/ "$A/parcels.csv" -sql "SELECT parcel_id, amount_kr FROM parcels ORDER BY parcel_id" |
+    tail -n +2 | tr -d '"' | awk -F, '{ s = $NF; gsub(/"/, "", s); split(s, p, "."); $NF = sprintf("%.0f", p[1] * 100 + p[2]); print }' OFS=, >"$W/c.txt"
+check "parcel amounts: gpkg = csv (1209 rows)" cmp -s "$W/g.txt" "$W/c.txt"
+check "parcel amounts compared are not all zero" grep -qv ',0$' "$W/g.txt"
+gsum=$(ogrinfo -ro -q "$G" -sql "SELECT SUM(amount_ore) AS s FROM parcels" | sed -n 's/.*s (Integer64) = //p')
+check "the parcels pay 35 000 000.00 kr ($gsum øre)" test "$gsum" = 3500000000
+
+# ---- owners.xlsx = owners.csv ------------------------------------------------------------
+ogr2ogr -f CSV /vsistdout/ "$A/owners.xlsx" -sql "SELECT owner_id, owner_name, amount_kr, first_payment_kr FROM owners" |
+    tail -n +2 | tr -d '"' | awk -F, '{ printf "%s,%s,%.2f,%.2f\n", $1, $2, $3, $4 }' >"$W/x.txt"
+ogr2ogr -f CSV /vsistdout/ "$A/owners.csv" -sql "SELECT owner_id, owner_name, amount_kr, first_payment_kr FROM owners" |
+    tail -n +2 | tr -d '"' | awk -F, '{ printf "%s,%s,%.2f,%.2f\n", $1, $2, $3, $4 }' >"$W/o.txt"
+check "owners.xlsx: 1252 rows" test "$(wc -l <"$W/x.txt")" -eq 1252
+check "owners.xlsx = owners.csv (id, name, amount, first payment)" cmp -s "$W/x.txt" "$W/o.txt"
+check "owners.csv: '=' owner neutralised" grep -q "^E00421,'=Jensen Holding ApS," "$A/owners.csv"
+check "owners.xlsx: '=' owner neutralised" grep -q "^E00421,'=Jensen Holding ApS," "$W/x.txt"
+check "owners.csv: no cell starts with =" test -z "$(grep -E '(^|,)=' "$A/owners.csv" | head -1)"
+osum=$(awk -F, '{ split($3, p, "."); s += p[1] * 100 + p[2] } END { printf "%.0f", s }' "$W/o.txt")
+check "owners pay the parcels' total ($osum)" test "$osum" = "$gsum"
+
+# ---- rasters and styles -----------------------------------------------------------------
+T=$A/depth_surge_without_design.tif
+check "depth raster in EPSG:25832" grep -q 'ID\["EPSG",25832\]' <(gdalinfo "$T")
+check "depth raster is tiled (COG-like)" grep -q "Block=512x512" <(gdalinfo "$T")
+if command -v xmllint >/dev/null; then
+    check "project.qgs and .qml are well-formed XML" xmllint --noout "$A/project.qgs" "$A"/*.qml
+else
+    echo "note: xmllint not installed (libxml2-utils); a minimal check instead"
+    check "project.qgs ends its root" grep -q '^</qgis>$' "$A/project.qgs"
+fi
+check "qml: pseudocolor, 0 transparent" grep -q 'pixelListEntry min="0" max="0" percentTransparent="100"' "$A/depth_surge_without_design.qml"
+nds=$(grep -c '<datasource>' "$A/project.qgs")
+nrel=$(grep -c '<datasource>\./' "$A/project.qgs")
+check "project.qgs: 23 layers, all relative ($nrel of $nds)" test "$nds" -eq 23 -a "$nrel" -eq 23
+for src in $(sed -n 's|.*<datasource>\./\([^|<]*\).*|\1|p' "$A/project.qgs" | sort -u); do
+    [ -f "$A/$src" ] || bad "project.qgs names $src, which is not there"
+done
+check "project.qgs: parcels above the rasters" test "$(grep -n 'layer-tree-layer id="parcels_layer"' "$A/project.qgs" | cut -d: -f1)" -lt "$(grep -n 'layer-tree-layer id="raster_0"' "$A/project.qgs" | cut -d: -f1)"
+
+# ---- manifest.json ------------------------------------------------------------------------
+M=$A/manifest.json
+for f in owners.csv parcels.gpkg report.html project.qgs depth_surge_without_design.tif; do
+    h=$(sha256sum "$A/$f" | cut -d' ' -f1)
+    check "manifest: sha256 of $f" grep -q "\"path\": \"$f\", \"bytes\": [0-9]*, \"sha256\": \"$h\"" "$M"
+done
+for f in terrain.tif cadastre.gpkg owners.csv; do
+    h=$(sha256sum "$DATA/$f" | cut -d' ' -f1)
+    check "manifest: sha256 of input $f" grep -q "$f\", \"bytes\": [0-9]*, \"sha256\": \"$h\"" "$M"
+done
+h=$(sha256sum "$DATA/project.yaml" | cut -d' ' -f1)
+check "manifest: project file hash" grep -q "\"sha256\": \"$h\", \"text\": " "$M"
+check "manifest: totals" grep -q '"pool_ore": 3500000000, "yearly_pool_ore": 32500000, "charged_ore": 3500000000' "$M"
+check "manifest: timings" grep -q '"timings_s": {"inputs": [0-9.]*, "hazard"' "$M"
+check "manifest: no owner names" test -z "$(grep -E 'Jensen|Kommune|Havn' "$M" | grep -v '"text"' | head -1)"
+check "manifest: no owner name in the embedded project" test -z "$(grep -o 'Jensen' "$M" | head -1)"
+
+# ---- report.html ----------------------------------------------------------------------------
+R=$A/report.html
+check "report: no external URL" test -z "$(grep -oE '(https?:)?//[a-zA-Z0-9.-]+' "$R" | grep -v '^http://www.w3.org' | head -1)"
+check "report: no src= or url(" test -z "$(grep -oE ' src=|url\(' "$R" | head -1)"
+check "report: owner names in the lookup" grep -q '"name":"=Jensen Holding ApS"' "$R"
+check "report: map of parcels" test "$(grep -c '<path d="M' "$R")" -ge 1209
+check "report: model comparison" grep -q '<td>value_levy</td>' "$R"
+CHROME=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+if [ -z "$CHROME" ]; then
+    echo "SKIP: headless render of report.html: chromium is not installed (apt-get install chromium)"
+else
+    timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+        --enable-logging=stderr --v=0 --dump-dom "file://$R" >"$W/dom.html" 2>"$W/chrome.log"
+    check "chromium: the lookup script ran" grep -q 'Type at least 2 characters' "$W/dom.html"
+    if grep -q 'CONSOLE' "$W/chrome.log"; then
+        grep 'CONSOLE' "$W/chrome.log" | head -5
+        bad "chromium: console messages (errors, blocked requests) while rendering report.html"
+    else
+        ok "chromium: no console messages, no blocked requests"
+    fi
+fi
+
+# ---- Danish Excel dialect and the Shapefile -----------------------------------------------------
+P=$W/proj
+mkdir -p "$P"
+for f in terrain.tif cadastre.gpkg owners.csv; do ln -s "$DATA/$f" "$P/$f"; done
+sed 's/^  folder: out$/  folder: out\n  csv_dialect: excel_da\n  shapefile: true/' "$DATA/project.yaml" >"$P/project.yaml"
+check "variant project has the new keys" grep -q 'csv_dialect: excel_da' "$P/project.yaml"
+B=$W/b
+"$NYTTE" -q run --out "$B" "$P/project.yaml" >"$W/run2.log" 2>&1 || { cat "$W/run2.log"; bad "excel_da run"; }
+check "excel_da: ; separator" grep -q '^owner_id;owner_name;n_parcels;' "$B/owners.csv"
+check "excel_da: decimal comma" grep -q '^E00001;Kerteminde Kommune;13;[^;]*;2399939,36;' "$B/owners.csv"
+check "excel_da: '=' owner neutralised" grep -q "^E00421;'=Jensen Holding ApS;" "$B/owners.csv"
+check "shapefile written" test -s "$B/parcels.shp" -a -s "$B/parcels.dbf" -a -s "$B/parcels.prj"
+check "shapefile: 1209 rows" grep -q "Feature Count: 1209" <(ogrinfo -ro -so "$B/parcels.shp" parcels)
+check "parcels_fields.csv: 26 fields" test "$(tail -n +2 "$B/parcels_fields.csv" | wc -l)" -eq 26
+for f in $(tail -n +2 "$B/parcels_fields.csv" | cut -d, -f2); do
+    [ ${#f} -le 10 ] || bad "shapefile field $f is longer than 10"
+    grep -q "^$f: " <(ogrinfo -ro -so "$B/parcels.shp" parcels) || bad "shapefile lacks $f"
+done
+ogr2ogr -f CSV /vsistdout/ "$B/parcels.shp" -sql "SELECT parcel_id, amount_ore FROM parcels ORDER BY parcel_id" |
+    tail -n +2 | tr -d '"' >"$W/s.txt"
+check "shapefile amounts = gpkg amounts" cmp -s "$W/s.txt" "$W/g.txt"
+printf 'nytte: 1\noutputs:\n  csv_dialect: semicolons\n' >"$W/badkey.yaml"
+"$NYTTE" validate "$W/badkey.yaml" >"$W/bad.log" 2>&1
+check "a wrong csv_dialect is named" grep -q "outputs.csv_dialect.*expected standard or excel_da" "$W/bad.log"
+
+# ---- a killed run leaves the previous outputs as they were -----------------------------------------
+(cd "$A" && sha256sum * | sort) >"$W/before.sum"
+"$NYTTE" -q run --force --out "$A" "$DATA/project.yaml" >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+(cd "$A" && sha256sum * | sort) >"$W/after.sum"
+check "killed run: previous outputs intact" cmp -s "$W/before.sum" "$W/after.sum"
+ls -d "$A".tmp-* >/dev/null 2>&1 && echo "note: the killed run left $(ls -d "$A".tmp-* | wc -l) temp folder(s) beside the outputs (docs/outputs.md)"
+"$NYTTE" -q run --out "$A" "$DATA/project.yaml" >"$W/run3.log" 2>&1
+rc=$?
+check "re-run without --force exits 2 (got $rc)" test $rc -eq 2
+check "re-run names the folder" grep -q "output folder exists; use --force" "$W/run3.log"
+(cd "$A" && sha256sum * | sort) >"$W/after2.sum"
+check "re-run without --force leaves the outputs alone" cmp -s "$W/before.sum" "$W/after2.sum"
+
+if [ $fails -ne 0 ]; then
+    echo "$fails check(s) failed"
+    exit 1
+fi
+echo "all output checks passed"
