@@ -20,6 +20,7 @@
  */
 #include "overlay/overlay_int.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,10 @@ static int scratch_reserve(ovl_scratch *s, size_t ncarry, size_t ntouched)
     }
     return NYTTE_OK;
 }
+
+/* fmin/fmax are library calls without -ffast-math; these are not (no NaN reaches them) */
+static inline double dmin(double a, double b) { return a < b ? a : b; }
+static inline double dmax(double a, double b) { return a > b ? a : b; }
 
 static inline double grid_u(const nytte_grid *g, double x) { return (x - g->x0) / g->dx; }
 static inline double grid_v(const nytte_grid *g, double y) { return (g->y0 - y) / g->dy; }
@@ -91,13 +96,13 @@ bool ovl_geom_window(const nytte_grid *grid, const nytte_geom *g, int *c0, int *
         fc1 = floor(umax) + 1; /* a point on a cell border belongs to the cell east/south of it */
         fr1 = floor(vmax) + 1;
     } else {
-        fc1 = fmax(ceil(umax), fc0 + 1);
-        fr1 = fmax(ceil(vmax), fr0 + 1);
+        fc1 = dmax(ceil(umax), fc0 + 1);
+        fr1 = dmax(ceil(vmax), fr0 + 1);
     }
-    fc0 = fmax(fc0, 0.0);
-    fr0 = fmax(fr0, 0.0);
-    fc1 = fmin(fc1, (double)grid->nx);
-    fr1 = fmin(fr1, (double)grid->ny);
+    fc0 = dmax(fc0, 0.0);
+    fr0 = dmax(fr0, 0.0);
+    fc1 = dmin(fc1, (double)grid->nx);
+    fr1 = dmin(fr1, (double)grid->ny);
     if (!(fc0 < fc1 && fr0 < fr1))
         return false;
     *c0 = (int)fc0;
@@ -129,10 +134,10 @@ static void mark_horizontal(cov_win *w, double u1, double u2, double v)
     double r = floor(v);
     if (r < w->row0 || r >= (double)w->row0 + w->nrows)
         return;
-    double ul = fmin(u1, u2), ur = fmax(u1, u2);
+    double ul = dmin(u1, u2), ur = dmax(u1, u2);
     double cl = floor(ul), cr = ur > ul ? ceil(ur) - 1 : cl;
-    cl = fmax(cl, (double)w->col0);
-    cr = fmin(cr, (double)w->col0 + w->ncols - 1);
+    cl = dmax(cl, (double)w->col0);
+    cr = dmin(cr, (double)w->col0 + w->ncols - 1);
     if (cl > cr)
         return;
     unsigned char *t = w->touched + (size_t)((int)r - w->row0) * (size_t)w->ncols;
@@ -142,9 +147,11 @@ static void mark_horizontal(cov_win *w, double u1, double u2, double v)
 
 /*
  * The part of an edge inside row r, from its top point (ut, vt) to its bottom point
- * (ub, vb), vt < vb; s = +1 if the edge runs south, -1 if north.
+ * (ub, vb), vt < vb; s = +1 if the edge runs south, -1 if north. The edge's line is
+ * v = ev + (u - eu) * dvdu (dvdu unused for vertical edges).
  */
-static void row_segment(cov_win *w, int r, double s, double ut, double vt, double ub, double vb)
+static void row_segment(cov_win *w, int r, double s, double ut, double vt, double ub, double vb, double eu, double ev,
+                        double dvdu)
 {
     size_t lr = (size_t)(r - w->row0);
     double *carry = w->carry + lr * (size_t)(w->ncols + 1);
@@ -165,23 +172,29 @@ static void row_segment(cov_win *w, int r, double s, double ut, double vt, doubl
     if (pl_u >= cw1) /* wholly east: adds nothing to the window */
         return;
     double cmin = floor(pl_u), cmax = pr_u > pl_u ? ceil(pr_u) - 1 : cmin;
-    double dvdu = pr_u > pl_u ? (pr_v - pl_v) / (pr_u - pl_u) : 0.0;
-    double vlo = fmin(vt, vb), vhi = fmax(vt, vb);
+    if (cmin == cmax && cmin >= cw0) { /* steep edges: one piece in one cell (the common case) */
+        int lc = (int)cmin - w->col0;
+        area[lc] += dvtot * ((cmin + 1.0) - 0.5 * (pl_u + pr_u));
+        tch[lc] = 1;
+        carry[lc + 1] += dvtot;
+        return;
+    }
+    double vlo = dmin(vt, vb), vhi = dmax(vt, vb);
     double uprev = pl_u, vprev = pl_v, left = 0.0; /* left: signed height west of column c */
     double c = cmin;
     if (c < cw0) {
-        double vc = fmin(fmax(pl_v + (cw0 - pl_u) * dvdu, vlo), vhi);
+        double vc = dmin(dmax(ev + (cw0 - eu) * dvdu, vlo), vhi);
         left = s * fabs(vc - pl_v);
         uprev = cw0;
         vprev = vc;
         c = cw0;
     }
-    double cend = fmin(cmax, cw1 - 1);
+    double cend = dmin(cmax, cw1 - 1);
     for (; c <= cend; c += 1.0) {
         double un, vn;
         if (c < cmax) {
             un = c + 1.0;
-            vn = fmin(fmax(pl_v + (un - pl_u) * dvdu, vlo), vhi);
+            vn = dmin(dmax(ev + (un - eu) * dvdu, vlo), vhi);
         } else {
             un = pr_u;
             vn = pr_v;
@@ -213,21 +226,22 @@ static void exact_edge(cov_win *w, double u1, double v1, double u2, double v2)
         v1 = v2, v2 = t;
         s = -1.0;
     }
-    if (fmin(u1, u2) >= (double)w->col0 + w->ncols)
+    if (dmin(u1, u2) >= (double)w->col0 + w->ncols)
         return;
-    double rfirst = fmax(floor(v1), (double)w->row0);
-    double rlast = fmin(ceil(v2) - 1.0, (double)w->row0 + w->nrows - 1);
+    double rfirst = dmax(floor(v1), (double)w->row0);
+    double rlast = dmin(ceil(v2) - 1.0, (double)w->row0 + w->nrows - 1);
     if (rfirst > rlast)
         return;
-    double dudv = (u2 - u1) / (v2 - v1), ulo = fmin(u1, u2), uhi = fmax(u1, u2);
+    double dudv = (u2 - u1) / (v2 - v1), ulo = dmin(u1, u2), uhi = dmax(u1, u2);
+    double dvdu = u2 != u1 ? (v2 - v1) / (u2 - u1) : 0.0;
     for (int r = (int)rfirst; r <= (int)rlast; r++) {
-        double vt = fmax(v1, (double)r), vb = fmin(v2, (double)r + 1.0);
+        double vt = dmax(v1, (double)r), vb = dmin(v2, (double)r + 1.0);
         if (!(vt < vb))
             continue;
         /* the same expression for a row's bottom and the next row's top: they match */
-        double ut = vt == v1 ? u1 : fmin(fmax(u1 + (vt - v1) * dudv, ulo), uhi);
-        double ub = vb == v2 ? u2 : fmin(fmax(u1 + (vb - v1) * dudv, ulo), uhi);
-        row_segment(w, r, s, ut, vt, ub, vb);
+        double ut = vt == v1 ? u1 : dmin(dmax(u1 + (vt - v1) * dudv, ulo), uhi);
+        double ub = vb == v2 ? u2 : dmin(dmax(u1 + (vb - v1) * dudv, ulo), uhi);
+        row_segment(w, r, s, ut, vt, ub, vb, u1, v1, dvdu);
     }
 }
 
@@ -237,10 +251,10 @@ static void centre_edge(cov_win *w, double u1, double v1, double u2, double v2)
     if (v1 == v2)
         return;
     double s = v2 > v1 ? 1.0 : -1.0;
-    double va = fmin(v1, v2), vb = fmax(v1, v2);
+    double va = dmin(v1, v2), vb = dmax(v1, v2);
     /* rows whose centre line vc satisfies va <= vc < vb (half-open: each vertex counted once) */
-    double rfirst = fmax(ceil(va - 0.5), (double)w->row0);
-    double rlast = fmin(ceil(vb - 0.5) - 1.0, (double)w->row0 + w->nrows - 1);
+    double rfirst = dmax(ceil(va - 0.5), (double)w->row0);
+    double rlast = dmin(ceil(vb - 0.5) - 1.0, (double)w->row0 + w->nrows - 1);
     for (double r = rfirst; r <= rlast; r += 1.0) {
         double vc = r + 0.5;
         double u = u1 + (vc - v1) * (u2 - u1) / (v2 - v1);
@@ -316,18 +330,34 @@ int ovl_cover_window(ovl_scratch *s, const nytte_grid *grid, const nytte_geom *g
             }
             continue;
         }
-        for (int c = 0; c < ncols; c++) {
+        for (int c = 0; c < ncols;) {
             run += carry[c];
-            /* untouched cells lie wholly inside or outside: their winding is an integer */
-            double v = tch[c] ? f[c] + run : rint(run);
-            if (v < OVL_SNAP)
-                v = 0.0;
-            else if (v > 1.0 - OVL_SNAP)
-                v = 1.0;
-            if (mode == NYTTE_COVER_ALL_TOUCHED && v > 0.0)
-                v = 1.0;
-            f[c] = v;
+            if (tch[c]) {
+                double v = f[c] + run;
+                v = v < OVL_SNAP ? 0.0 : v;
+                f[c++] = v > 1.0 - OVL_SNAP ? 1.0 : v;
+                continue;
+            }
+            /* untouched cells lie wholly inside or outside: their winding is an integer,
+             * the same along a run of untouched cells that receive no carry */
+            double v = rint(run);
+            v = v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
+            /* carries sit only on column 0 and just east of crossed cells, so the run
+             * lasts until the next crossed cell */
+            const unsigned char *next = memchr(tch + c, 1, (size_t)(ncols - c));
+            int end = next ? (int)(next - tch) : ncols;
+#ifndef NDEBUG
+            for (int k = c + 1; k < end; k++)
+                assert(carry[k] == 0.0);
+#endif
+            if (v != 0.0)
+                for (; c < end; c++)
+                    f[c] = v;
+            c = end; /* 0: already zero */
         }
+        if (mode == NYTTE_COVER_ALL_TOUCHED)
+            for (int c = 0; c < ncols; c++)
+                f[c] = f[c] > 0.0 ? 1.0 : 0.0;
     }
     return NYTTE_OK;
 }

@@ -19,10 +19,8 @@
  */
 #include "overlay/overlay_int.h"
 
-#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
-#include <limits.h>
 #include <math.h>
 #include <omp.h>
 #include <stdarg.h>
@@ -413,6 +411,8 @@ static void do_tile(ovl_thread *t, const ovl_job *job, const ovl_group *grp, con
             continue;
         }
         bool single = plan->first[gi] == SIZE_MAX;
+        double parea = single ? nytte_geom_area(g) : 0.0;
+        bool inside = single && ovl_inside_extent(&grp->grid, g);
         for (size_t k = 0; k < grp->nr; k++) {
             const ovl_rast *r = &job->rasts[grp->ridx[k]];
             const float *v = t->vals[k] + (size_t)(r0 - tr0) * t->stride[k] + (size_t)(c0 - tc0);
@@ -421,8 +421,8 @@ static void do_tile(ovl_thread *t, const ovl_job *job, const ovl_group *grp, con
             ovl_acc_add(&a, t->frac, nc, nrw, v, t->stride[k], r->has_nodata, r->nodata, o->thresholds,
                         o->nthresholds);
             if (single)
-                ovl_acc_finish(&job->out[gi * job->nrasters + grp->ridx[k]], &a, g, cell_area,
-                               nytte_geom_area(g), ovl_inside_extent(&grp->grid, g), o->nthresholds);
+                ovl_acc_finish(&job->out[gi * job->nrasters + grp->ridx[k]], &a, g, cell_area, parea, inside,
+                               o->nthresholds);
             else
                 partial[(plan->first[gi] + plan->pairs[p].rank) * grp->nr + k] = a;
         }

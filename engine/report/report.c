@@ -176,7 +176,7 @@ static owner_row *owner_rows(const nytte_report_data *d)
                 continue;
             const char *pid = d->inputs->parcels[pt->parcel].id;
             if (rows[i].nparcels++)
-                sb_add(&parcels, " ");
+                sb_add(&parcels, "; ");
             sb_add(&parcels, pid);
             char line[2048], share[64];
             nytte_alloc_parcel_summary(line, sizeof line, r, pt->parcel);
@@ -410,7 +410,7 @@ static int write_parcels(nytte_ctx *ctx, const nytte_report_data *d, const char 
         size_t i = in->holdings[h].parcel;
         sbuf b = {owners[i], owners[i] ? strlen(owners[i]) : 0, owners[i] ? strlen(owners[i]) + 1 : 0, 0};
         if (b.n)
-            sb_add(&b, " ");
+            sb_add(&b, "; ");
         sb_add(&b, in->owners[in->holdings[h].owner].id);
         owners[i] = b.s;
     }

@@ -4,8 +4,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <cpl_conv.h>
-#include <cpl_string.h>
 #include <gdal.h>
 #include <math.h>
 #include <stdio.h>
@@ -289,6 +287,78 @@ static void test_random_stars_area(void **state)
         double a = nytte_geom_area(&g), c = coverage_area(&grid, &g, NYTTE_COVER_EXACT);
         if (fabs(c - a) > 1e-9 * a)
             fail_msg("star %d: coverage area %.17g, polygon area %.17g", k, c, a);
+        nytte_geom_clear(&g);
+    }
+}
+
+/* Reference: area of ring ∩ [x0,x1] × [y0,y1] by Sutherland–Hodgman clipping; the signed
+ * area of the clipped ring is the covered area, also for non-convex rings. */
+static double clip_area(const double *xy, size_t n, double x0, double y0, double x1, double y1)
+{
+    double a[64], b[64];
+    size_t na = n - 1; /* drop the closing point */
+    memcpy(a, xy, 2 * na * sizeof *a);
+    for (int side = 0; side < 4; side++) {
+        size_t nb = 0;
+        for (size_t i = 0; i < na; i++) {
+            const double *p = a + 2 * i, *q = a + 2 * ((i + 1) % na);
+            double dp, dq; /* signed distance inside the half-plane (>= 0 inside) */
+            switch (side) {
+            case 0: dp = p[0] - x0, dq = q[0] - x0; break;
+            case 1: dp = x1 - p[0], dq = x1 - q[0]; break;
+            case 2: dp = p[1] - y0, dq = q[1] - y0; break;
+            default: dp = y1 - p[1], dq = y1 - q[1]; break;
+            }
+            if (dp >= 0) {
+                b[2 * nb] = p[0], b[2 * nb + 1] = p[1], nb++;
+            }
+            if ((dp >= 0) != (dq >= 0)) {
+                double t = dp / (dp - dq);
+                b[2 * nb] = p[0] + t * (q[0] - p[0]), b[2 * nb + 1] = p[1] + t * (q[1] - p[1]), nb++;
+            }
+        }
+        memcpy(a, b, 2 * nb * sizeof *a);
+        na = nb;
+    }
+    double s = 0;
+    for (size_t i = 0; i < na; i++) {
+        const double *p = a + 2 * i, *q = a + 2 * ((i + 1) % na);
+        s += p[0] * q[1] - q[0] * p[1];
+    }
+    return 0.5 * s;
+}
+
+static void test_against_clipping(void **state)
+{
+    (void)state;
+    rng_state = 2024;
+    /* Star-shaped polygons with vertices rounded to half cells: many vertices on cell
+     * corners, edges along grid lines, horizontal and vertical edges. Radii >= 3 and
+     * angular gaps >= 0.25 rad keep them star-shaped (simple) after rounding. Every cell
+     * is compared with the clipping reference. */
+    const nytte_grid grid = {0, 14, 1, 1, 14, 14};
+    double full[14 * 14];
+    for (int k = 0; k < 400; k++) {
+        int n = 3 + (int)(8 * rnd());
+        double xy[2 * 12];
+        double a0 = rnd() * 6.283185307179586;
+        for (int i = 0; i < n; i++) {
+            double a = a0 + 6.283185307179586 * (i + 0.6 * rnd()) / n, rad = 3 + 3.5 * rnd();
+            xy[2 * i] = round(2 * (7 + rad * cos(a))) / 2;
+            xy[2 * i + 1] = round(2 * (7 + rad * sin(a))) / 2;
+        }
+        xy[2 * n] = xy[0];
+        xy[2 * n + 1] = xy[1];
+        size_t np[] = {(size_t)n + 1};
+        nytte_geom g;
+        make_geom(&g, NYTTE_GEOM_POLYGON, 1, np, xy);
+        cover_full(&grid, &g, NYTTE_COVER_EXACT, full);
+        for (int r = 0; r < 14; r++)
+            for (int c = 0; c < 14; c++) {
+                double ref = clip_area(xy, (size_t)n + 1, c, 13 - r, c + 1, 14 - r);
+                if (fabs(full[r * 14 + c] - ref) > TOL)
+                    fail_msg("polygon %d cell %d,%d: %.17g, clipping gives %.17g", k, c, r, full[r * 14 + c], ref);
+            }
         nytte_geom_clear(&g);
     }
 }
@@ -639,6 +709,7 @@ int main(void)
         cmocka_unit_test(test_sliver),
         cmocka_unit_test(test_point_and_bad_geometry),
         cmocka_unit_test(test_random_stars_area),
+        cmocka_unit_test(test_against_clipping),
         cmocka_unit_test(test_tiling_sums_to_one),
         cmocka_unit_test(test_stats_nodata_thresholds),
         cmocka_unit_test(test_files_threads),
