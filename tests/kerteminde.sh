@@ -12,9 +12,17 @@ check() { # check NAME CONDITION-RESULT(0/1) DETAIL
     if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fail=1; fi
 }
 
-rm -rf "$out"
+rm -rf "$out" "$out".tmp-*
+# the temporary folder of a killed run (its process is gone) is removed by the next run
+sleep 0 & dead=$!
+wait $dead
+mkdir -p "$out.tmp-stale1" && echo $dead > "$out.tmp-stale1/.nytte-run-pid"
 "$nytte" -q run --out "$out" "$project" 2>"$out.err"
 check "run exits 0" $? "$(cat "$out.err")"
+[ ! -e "$out.tmp-stale1" ]
+check "removes the temporary folder of an interrupted run" $? "still there"
+[ ! -e "$out/.nytte-run-pid" ]
+check "leaves no run marker in the outputs" $? "marker present"
 for f in owners.csv parcels.csv parcels.gpkg depth_surge_without_T100.tif depth_surge_with_sluice_T100.tif; do
     [ -s "$out/$f" ]
     check "writes $f" $? "missing"

@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include <signal.h>
 #include <unistd.h>
 
 void run_state_free(run_state *s)
@@ -111,6 +113,56 @@ static int compute(run_state *s)
     return rc;
 }
 
+/*
+ * A run's temporary folder holds a marker with the process id, so that a later run can
+ * tell the folder of a run that was killed (its process is gone) from the folder of a
+ * run still going, and remove only the former.
+ */
+#define RUN_MARKER ".nytte-run-pid"
+
+static int write_marker(nytte_ctx *ctx, const char *dir)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", dir, RUN_MARKER);
+    FILE *f = fopen(path, "w");
+    if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0)
+        return nytte_error(ctx, NYTTE_EIO, "%s: cannot write: %s", path, strerror(errno));
+    return NYTTE_OK;
+}
+
+static void remove_stale_tmp(nytte_ctx *ctx, const char *out_dir)
+{
+    char parent[4096], prefix[4200];
+    snprintf(parent, sizeof parent, "%s", out_dir);
+    char *slash = strrchr(parent, '/');
+    const char *base = slash ? slash + 1 : parent;
+    snprintf(prefix, sizeof prefix, "%s.tmp-", base);
+    if (slash)
+        *slash = '\0';
+    DIR *d = opendir(slash ? (*parent ? parent : "/") : ".");
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        char dir[8400], marker[8500];
+        snprintf(dir, sizeof dir, "%s/%s", slash ? (*parent ? parent : "") : ".", e->d_name);
+        snprintf(marker, sizeof marker, "%s/%s", dir, RUN_MARKER);
+        FILE *f = fopen(marker, "r");
+        long pid = 0;
+        int have = f && fscanf(f, "%ld", &pid) == 1;
+        if (f)
+            fclose(f);
+        if (have && pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+            nytte_log(ctx, NYTTE_LOG_WARN, "%s: removing the temporary folder of an interrupted run (process %ld)",
+                      dir, pid);
+            pipeline_remove_tree(dir);
+        }
+    }
+    closedir(d);
+}
+
 int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts, nytte_run_summary *out)
 {
     nytte_run_opts defaults = NYTTE_RUN_OPTS_INIT;
@@ -132,11 +184,14 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
         return nytte_error(ctx, NYTTE_EUSAGE, "%s: the output folder exists; use --force to replace it", out_dir);
     if ((rc = mkdir_p_parent(ctx, out_dir)))
         return rc;
+    remove_stale_tmp(ctx, out_dir);
     /* a temporary folder beside the output, so that the final rename stays on one file system */
     snprintf(s.tmpdir, sizeof s.tmpdir, "%s.tmp-XXXXXX", out_dir);
     if (!mkdtemp(s.tmpdir))
         return nytte_error(ctx, NYTTE_EIO, "%s: cannot create a temporary folder: %s", s.tmpdir, strerror(errno));
     have_tmp = 1;
+    if ((rc = write_marker(ctx, s.tmpdir)))
+        goto cleanup;
     if ((rc = compute(&s)))
         goto cleanup;
 
@@ -159,6 +214,9 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     if ((rc = nytte_report_write_manifest(ctx, &rd, s.tmpdir)))
         goto cleanup;
 
+    char marker[4300];
+    snprintf(marker, sizeof marker, "%s/%s", s.tmpdir, RUN_MARKER);
+    unlink(marker);
     /* into place: the old folder (with --force) is moved aside first, removed after */
     if (stat(out_dir, &st) == 0) {
         char old[4200];
