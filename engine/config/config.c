@@ -482,7 +482,7 @@ static void load_catchment(loader *L, const ynode *h, const char *kp, nytte_haza
 {
     char sub[96];
     static const char *const not_here[] = {"sea", "return_periods", "levels", "rasters", "with_measure", "offset",
-                                           "wave_allowance", NULL};
+                                           "wave_allowance", "sea_level_rise", NULL};
     for (const char *const *k = not_here; *k; k++)
         if (ytree_get(h, *k))
             problem(L, ytree_get(h, *k), NYTTE_ECONFIG, kp, "'%s' does not apply to a catchment hazard", *k);
@@ -563,7 +563,8 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
     }
     free(type);
     static const char *const keys[] = {"id", "type", "sea", "return_periods", "levels", "rasters", "with_measure",
-                                       "offset", "wave_allowance", "protected_area", "runoff", NULL};
+                                       "offset", "wave_allowance", "sea_level_rise", "protected_area", "runoff",
+                                       NULL};
     check_keys(L, h, kp, keys);
     char sub[96];
     if (hz->type == NYTTE_HAZARD_CATCHMENT) {
@@ -585,6 +586,9 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
     }
     get_num(L, h, kp, "offset", 0, -10, 10, &hz->offset);
     get_num(L, h, kp, "wave_allowance", 0, 0, 10, &hz->wave_allowance);
+    if (get_num(L, h, kp, "sea_level_rise", 0, 0, 10, &hz->sea_level_rise) && hz->type != NYTTE_HAZARD_COASTAL)
+        problem(L, ytree_get(h, "sea_level_rise"), NYTTE_ECONFIG, kp,
+                "sea_level_rise applies to coastal hazards (give depth rasters for later years instead)");
     if (hz->type == NYTTE_HAZARD_COASTAL) {
         const ynode *sea = get(L, h, kp, "sea", 1);
         snprintf(sub, sizeof sub, "%s.sea", kp);

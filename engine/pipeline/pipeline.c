@@ -36,7 +36,7 @@ void run_state_free(run_state *s)
     nytte_inputs_free(&s->in);
     nytte_raster_clear(&s->dem);
     free(s->wkt);
-    for (size_t i = 0; i < s->nscen * s->nlev; i++)
+    for (size_t i = 0; i < s->nepoch * s->nscen * s->nlev; i++)
         free(s->paths ? s->paths[i] : NULL);
     free(s->paths);
     for (size_t i = 0; i < s->nscen; i++)
@@ -52,6 +52,7 @@ void run_state_free(run_state *s)
     free(s->roof_in);
     free(s->element_ead);
     free(s->ead);
+    free(s->ead_end);
     free(s->facts);
     free(s->elements);
     free(s->holdings);

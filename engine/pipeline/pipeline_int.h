@@ -29,7 +29,8 @@ typedef struct run_state {
     size_t nlev;                  /* nev, + 1 when the design level is not one of the events */
     size_t design_k;              /* level index of the design event */
     double *levels;               /* nlev water levels, m */
-    char **paths;                 /* [scen * nlev + k] depth raster files */
+    size_t nepoch;                /* 1, or 2 with a sea-level-rise path (today, end of the horizon) */
+    char **paths;                 /* [(epoch * nscen + scen) * nlev + k] depth raster files */
 
     /* overlay */
     size_t nrasters;              /* nscen * nlev */
@@ -38,7 +39,8 @@ typedef struct run_state {
     nytte_zonal_stats *tstats;    /* parcels × terrain */
 
     /* damage */
-    double *ead;                  /* [scen * nbuildings + b] */
+    double *ead;                  /* [scen * nbuildings + b], today */
+    double *ead_end;              /* the same at the end of the horizon (sea-level rise), or NULL */
     nytte_parcel_metrics *metrics;
     nytte_project_pv *element_pv;  /* per element: PV of avoided damage and of costs, BCR */
     double *element_ead;          /* per element: [2e] EAD without, [2e+1] with it, kr/yr */

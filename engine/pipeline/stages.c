@@ -71,7 +71,9 @@ static int make_scenarios(run_state *s)
     size_t nm = p->nmeasures;
     s->nscen = 1 + nm + (nm > 1 ? 1 : 0);
     s->scen = calloc(s->nscen, sizeof *s->scen);
-    s->paths = calloc(s->nscen * s->nlev, sizeof *s->paths);
+    if (s->nepoch == 0)
+        s->nepoch = 1;
+    s->paths = calloc(s->nepoch * s->nscen * s->nlev, sizeof *s->paths);
     if (!s->scen || !s->paths)
         return nytte_error(s->ctx, NYTTE_ENOMEM, "out of memory");
     for (size_t sc = 0; sc < s->nscen; sc++) {
@@ -191,11 +193,16 @@ int pipeline_hazard(run_state *s)
         goto cleanup;
     }
 
+    s->nepoch = h->sea_level_rise > 0 ? 2 : 1;
     if ((rc = make_scenarios(s)))
         goto cleanup;
-    nytte_progress_begin(ctx, "hazard", s->nscen * s->nlev);
+    nytte_progress_begin(ctx, "hazard", s->nepoch * s->nscen * s->nlev);
+    for (size_t ep = 0; ep < s->nepoch; ep++) {
     for (size_t sc = 0; sc < s->nscen; sc++) {
-        const char *name = s->scen[sc];
+        char name[160];
+        /* the end of the horizon: every event's level raised by the sea-level rise */
+        snprintf(name, sizeof name, "%s%s", s->scen[sc], ep ? "_slr" : "");
+        double rise = ep ? h->sea_level_rise : 0.0;
         const nytte_raster *terrain = &s->dem;
         if (sc > 0) {
             nbars = 0;
@@ -212,6 +219,15 @@ int pipeline_hazard(run_state *s)
         }
         for (size_t k = 0; k < s->nlev; k++) {
             char file[256], path[4600];
+            size_t slot = (ep * s->nscen + sc) * s->nlev + k;
+            if (ep && k >= s->nev) {
+                /* the design level is a fixed kote: the same raster at both ends of the horizon */
+                if (!(s->paths[slot] = strdup(s->paths[sc * s->nlev + k]))) {
+                    rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+                    goto cleanup;
+                }
+                continue;
+            }
             if (k < s->nev)
                 rc = nytte_hazard_output_name(file, sizeof file, h->id, name, h->return_periods[k]);
             else
@@ -225,19 +241,20 @@ int pipeline_hazard(run_state *s)
             }
             snprintf(path, sizeof path, "%s/%s", s->tmpdir, file);
             nytte_raster_clear(&depth);
-            if ((rc = nytte_hazard_bathtub(ctx, &depth, terrain, sea_geoms, sea.nfeatures, s->levels[k])))
+            if ((rc = nytte_hazard_bathtub(ctx, &depth, terrain, sea_geoms, sea.nfeatures, s->levels[k] + rise)))
                 goto cleanup;
             if ((rc = nytte_raster_write(ctx, &depth, path)))
                 goto cleanup;
-            if (!(s->paths[sc * s->nlev + k] = strdup(path))) {
+            if (!(s->paths[slot] = strdup(path))) {
                 rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
                 goto cleanup;
             }
-            nytte_progress_update(ctx, sc * s->nlev + k + 1);
+            nytte_progress_update(ctx, slot + 1);
         }
     }
+    }
     nytte_progress_end(ctx);
-    s->nrasters = s->nscen * s->nlev;
+    s->nrasters = s->nepoch * s->nscen * s->nlev;
 cleanup:
     nytte_raster_clear(&burned);
     nytte_raster_clear(&depth);
@@ -293,6 +310,22 @@ static double building_depth(const run_state *s, size_t b, size_t r)
     return nytte_damage_depth(s->p->damage.depth_stat, st->mean, st->max, s->in.buildings[b].floor_height);
 }
 
+/*
+ * Present value of building b's avoided damage thanks to scenario `with`: today's
+ * avoided EAD over the horizon, or, with a sea-level-rise path, a yearly benefit moving
+ * linearly from today's to the end of the horizon's (docs/models.md, nytte_pv_ramp).
+ * Negative avoided damage (the measure makes it worse) weighs 0.
+ */
+static double benefit_pv(const run_state *s, size_t b, size_t with)
+{
+    size_t nb = s->in.nbuildings;
+    double now = nytte_benefit_weight(nytte_avoided_ead(s->ead[b], s->ead[with * nb + b]));
+    if (!s->ead_end)
+        return nytte_pv_factor(s->p->discount_rate, s->p->horizon) * now;
+    double end = nytte_benefit_weight(nytte_avoided_ead(s->ead_end[b], s->ead_end[with * nb + b]));
+    return nytte_pv_ramp(s->p->discount_rate, s->p->horizon, now, end);
+}
+
 int pipeline_damage(run_state *s)
 {
     nytte_ctx *ctx = s->ctx;
@@ -318,24 +351,30 @@ int pipeline_damage(run_state *s)
         value[b] = nytte_damage_value(&p->damage, bd->use, bd->floor_area, bd->value);
         ids[b] = bd->id;
     }
+    if (s->nepoch > 1 && !(s->ead_end = calloc(s->nscen * (nb ? nb : 1), sizeof *s->ead_end))) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
     size_t nadj_total = 0;
-    for (size_t sc = 0; sc < s->nscen; sc++) {
-        for (size_t b = 0; b < nb; b++)
-            for (size_t k = 0; k < nev; k++)
-                D[b * nev + k] = nytte_damage_at_depth(&p->damage, s->in.buildings[b].use, value[b],
-                                                       building_depth(s, b, sc * s->nlev + k));
-        size_t nadj = 0;
-        if (nb && (rc = nytte_ead_table(ctx, e, &nadj, &p->ead, h->return_periods, nev, D, nb, ids)))
-            goto cleanup;
-        nadj_total += nadj;
-        for (size_t b = 0; b < nb; b++)
-            s->ead[sc * nb + b] = e[b].ead;
+    for (size_t ep = 0; ep < s->nepoch; ep++) {
+        double *dst = ep ? s->ead_end : s->ead;
+        for (size_t sc = 0; sc < s->nscen; sc++) {
+            for (size_t b = 0; b < nb; b++)
+                for (size_t k = 0; k < nev; k++)
+                    D[b * nev + k] = nytte_damage_at_depth(&p->damage, s->in.buildings[b].use, value[b],
+                                                           building_depth(s, b, (ep * s->nscen + sc) * s->nlev + k));
+            size_t nadj = 0;
+            if (nb && (rc = nytte_ead_table(ctx, e, &nadj, &p->ead, h->return_periods, nev, D, nb, ids)))
+                goto cleanup;
+            nadj_total += nadj;
+            for (size_t b = 0; b < nb; b++)
+                dst[sc * nb + b] = e[b].ead;
+        }
     }
     if (nadj_total)
         nytte_log(ctx, NYTTE_LOG_INFO, "damage: %zu building series raised to be non-decreasing in return period",
                   nadj_total);
 
-    double pvf = nytte_pv_factor(p->discount_rate, p->horizon);
     size_t all = s->nscen - 1, dk = s->design_k, nr = s->nrasters;
     for (size_t i = 0; i < np; i++) {
         nytte_parcel_metrics *m = &s->metrics[i];
@@ -379,7 +418,7 @@ int pipeline_damage(run_state *s)
         m->building_flooded |= building_depth(s, b, dk) > 0;
         m->ead_without += s->ead[b];
         m->ead_with += s->ead[all * nb + b];
-        m->benefit_pv += pvf * nytte_benefit_weight(nytte_avoided_ead(s->ead[b], s->ead[all * nb + b]));
+        m->benefit_pv += benefit_pv(s, b, all);
     }
     /* economics per element: the summed avoided EAD against capex and O&M */
     s->element_pv = calloc(p->nmeasures ? p->nmeasures : 1, sizeof *s->element_pv);
@@ -389,15 +428,17 @@ int pipeline_damage(run_state *s)
         goto cleanup;
     }
     for (size_t el = 0; el < p->nmeasures; el++) {
-        double without = 0, with = 0;
+        double without = 0, with = 0, without_end = 0, with_end = 0;
         for (size_t b = 0; b < nb; b++) {
             without += s->ead[b];
             with += s->ead[(1 + el) * nb + b];
+            without_end += s->ead_end ? s->ead_end[b] : s->ead[b];
+            with_end += s->ead_end ? s->ead_end[(1 + el) * nb + b] : s->ead[(1 + el) * nb + b];
         }
         s->element_ead[2 * el] = without;
         s->element_ead[2 * el + 1] = with;
         const nytte_measure_cfg *m = &p->measures[el];
-        if ((rc = nytte_project_pv_calc(ctx, &s->element_pv[el], without - with, without - with, m->capex,
+        if ((rc = nytte_project_pv_calc(ctx, &s->element_pv[el], without - with, without_end - with_end, m->capex,
                                         m->om_per_year, p->discount_rate, p->horizon))) {
             nytte_error_prefix(ctx, "measure %s", m->id);
             goto cleanup;
@@ -499,7 +540,6 @@ int pipeline_allocate(run_state *s)
     for (size_t b = 0; b < nb; b++)
         dominant[s->in.buildings[b].parcel * NYTTE_USE_COUNT + s->in.buildings[b].use] +=
             s->in.buildings[b].floor_area > 0 ? s->in.buildings[b].floor_area : 1e-9;
-    double pvf = nytte_pv_factor(p->discount_rate, p->horizon);
     for (size_t e = 0; e < ne; e++) {
         size_t with = 1 + e;
         nytte_alloc_parcel *f = s->facts + e * np;
@@ -537,8 +577,7 @@ int pipeline_allocate(run_state *s)
             };
         }
         for (size_t b = 0; b < nb; b++)
-            f[s->in.buildings[b].parcel].benefit +=
-                pvf * nytte_benefit_weight(nytte_avoided_ead(s->ead[b], s->ead[with * nb + b]));
+            f[s->in.buildings[b].parcel].benefit += benefit_pv(s, b, with);
         const nytte_measure_cfg *mc = &p->measures[e];
         nytte_alloc_element *el = &s->elements[e];
         el->id = mc->id;

@@ -73,6 +73,7 @@ typedef struct nytte_hazard_cfg {
     size_t nrunoff_names;
     double offset;             /**< sea-level rise for the horizon, m */
     double wave_allowance;     /**< m, added to every level */
+    double sea_level_rise;     /**< coastal: rise by the end of the horizon, m (0 = none); EAD moves linearly */
     int line, col;
 } nytte_hazard_cfg;
 
