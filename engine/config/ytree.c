@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 typedef struct diag_capture {
     char msg[512];
@@ -95,7 +96,8 @@ static ynode *parse(struct fy_parser *p, diag_capture *cap, const char *name, ch
             }
             break;
         case FYET_ALIAS:
-            set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + 1 : 0,
+            /* at the '*': libfyaml's mark is at the name right after it */
+            set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + (m->column > 0 ? 0 : 1) : 0,
                     "YAML aliases (*name) are not supported in project files");
             failed = 1;
             break;
@@ -106,8 +108,30 @@ static ynode *parse(struct fy_parser *p, diag_capture *cap, const char *name, ch
                                       : e->type == FYET_MAPPING_START ? e->mapping_start.anchor
                                                                       : e->sequence_start.anchor;
             if (anchor) {
-                set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + 1 : 0,
+                /* at the &name itself: libfyaml's mark is at the name, right after the '&' */
+                const struct fy_mark *am = fy_token_start_mark(anchor);
+                if (am)
+                    m = am;
+                set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + (am && am->column > 0 ? 0 : 1) : 0,
                         "YAML anchors (&name) are not supported in project files");
+                failed = 1;
+                break;
+            }
+            /* tags are refused: !include and friends would silently be read as plain text */
+            struct fy_token *tag = e->type == FYET_SCALAR ? e->scalar.tag
+                                   : e->type == FYET_MAPPING_START ? e->mapping_start.tag
+                                                                   : e->sequence_start.tag;
+            if (tag) {
+                /* shown as written (handle + suffix, "!include", "!!str") at the tag itself */
+                size_t hlen = 0, slen = 0;
+                const char *th = fy_tag_token_handle(tag, &hlen), *ts = fy_tag_token_suffix(tag, &slen);
+                const struct fy_mark *tm = fy_token_start_mark(tag);
+                if (tm)
+                    m = tm;
+                char msg[200];
+                snprintf(msg, sizeof msg, "YAML tags (%.*s%.*s) are not supported in project files (there is no !include)",
+                         (int)(th && hlen < 20 ? hlen : 0), th ? th : "", (int)(ts && slen < 60 ? slen : 0), ts ? ts : "");
+                set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + 1 : 0, msg);
                 failed = 1;
                 break;
             }
@@ -118,17 +142,29 @@ static ynode *parse(struct fy_parser *p, diag_capture *cap, const char *name, ch
                 break;
             }
             if (e->type == FYET_SCALAR) {
-                size_t len = 0;
-                const char *t = fy_token_get_text(e->scalar.value, &len);
-                node->text = malloc(len + 1);
-                if (!node->text) {
+                /* read through a token iterator into our own buffer: fy_token_get_text leaks its
+                 * formatting buffer in libfyaml 0.7 for scalars of many chunks (fuzz finding,
+                 * tests/fuzz/project/crashers/leak-9702864...) */
+                size_t len = 0, got = 0;
+                struct fy_token_iter *it = fy_token_iter_create(e->scalar.value);
+                if (it) {
+                    len = fy_token_get_text_length(e->scalar.value);
+                    node->text = malloc(len + 1);
+                }
+                while (it && node->text && got < len) {
+                    ssize_t r = fy_token_iter_read(it, node->text + got, len - got);
+                    if (r <= 0)
+                        break;
+                    got += (size_t)r;
+                }
+                if (it)
+                    fy_token_iter_destroy(it);
+                if (!it || !node->text || got != len) {
                     ytree_free(node);
                     failed = 1;
                     snprintf(err, errlen, "%s: out of memory", name);
                     break;
                 }
-                if (len)
-                    memcpy(node->text, t, len);
                 node->text[len] = '\0';
                 if (strlen(node->text) != len) {
                     set_err(err, errlen, name, node->line, node->col, "text contains a NUL character");
@@ -231,8 +267,92 @@ static ynode *parse(struct fy_parser *p, diag_capture *cap, const char *name, ch
     return root;
 }
 
+/*
+ * The text must be UTF-8 without NUL bytes; else the line:col of the first bad byte.
+ * Checked before libfyaml sees it: libfyaml 0.7 loops for ever on some malformed UTF-8
+ * in a directive line (tests/fuzz/project/crashers/timeout-df8ae70...).
+ */
+static int check_utf8(const char *name, const char *text, size_t len, char *err, size_t errlen)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    int line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        unsigned c = u[i];
+        size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 4;
+        int bad = c == 0 || n == 4 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4) || i + n >= len + (n == 0);
+        unsigned cp = n == 0 ? c : n == 1 ? c & 0x1F : n == 2 ? c & 0x0F : c & 0x07;
+        for (size_t k = 1; !bad && k <= n; k++) {
+            bad = (u[i + k] & 0xC0) != 0x80;
+            cp = (cp << 6) | (u[i + k] & 0x3F);
+        }
+        if (!bad && ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))))
+            bad = 1;
+        if (bad) {
+            set_err(err, errlen, name, line, col,
+                    c == 0 ? "the file holds a NUL byte; a project file is UTF-8 text"
+                           : "the text is not UTF-8 (save the project file as UTF-8)");
+            return -1;
+        }
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += n + 1;
+    }
+    return 0;
+}
+
+/* A project file is small: read it whole (at most 16 MiB). Caller frees *out. */
+static int read_file(const char *name, const char *path, char **out, size_t *len, char *err, size_t errlen)
+{
+    *out = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read the file", name);
+        return -1;
+    }
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *nb = cap < ((size_t)16 << 20) ? realloc(buf, cap * 2) : NULL;
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (!buf || failed) {
+        free(buf);
+        snprintf(err, errlen, "%s: %s", name, failed ? "cannot read the file" : "too large for a project file (16 MiB)");
+        return -1;
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
 static ynode *load(const char *name, const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
+    char *owned = NULL;
+    if (path) {
+        if (read_file(name, path, &owned, &len, err, errlen) != 0)
+            return NULL;
+        text = owned;
+    }
+    if (check_utf8(name, text, len, err, errlen) != 0) {
+        free(owned);
+        return NULL;
+    }
     diag_capture cap = {{0}, 0};
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
@@ -248,7 +368,7 @@ static ynode *load(const char *name, const char *path, const char *text, size_t 
     ynode *root = NULL;
     if (!p) {
         snprintf(err, errlen, "%s: cannot start the YAML parser", name);
-    } else if ((path ? fy_parser_set_input_file(p, path) : fy_parser_set_string(p, text, len)) != 0) {
+    } else if (fy_parser_set_string(p, len ? text : "", len) != 0) {
         snprintf(err, errlen, "%s: cannot read the file", name);
     } else {
         root = parse(p, &cap, name, err, errlen);
@@ -257,6 +377,7 @@ static ynode *load(const char *name, const char *path, const char *text, size_t 
         fy_parser_destroy(p);
     if (diag)
         fy_diag_destroy(diag);
+    free(owned);
     return root;
 }
 

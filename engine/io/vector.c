@@ -206,6 +206,12 @@ static int convert(GEOSContextHandle_t h, OGRGeometryH g, nytte_geom *out, int *
                 kind = NYTTE_GEOM_POLYGON;
                 rc = add_polygons(h, &b, valid ? valid : gg);
             }
+            /* a polygon that MakeValid turns into lines or points (all points on a line) has no area:
+             * an error, not an empty geometry that would read as "no geometry given" */
+            if (rc == NYTTE_OK && valid && b.nparts == 0) {
+                snprintf(why + strlen(why), whylen - strlen(why), "; the polygon has no area");
+                rc = NYTTE_EINPUT;
+            }
         }
         if (gg)
             GEOSGeom_destroy_r(h, gg);
