@@ -84,6 +84,9 @@ static ynode *parse(struct fy_parser *p, diag_capture *cap, const char *name, ch
     ynode *root = NULL;
     struct fy_event *e;
     int failed = 0;
+    /* a NUL inside scalar text: reported unless libfyaml reports a syntax error later,
+     * which explains it better (a broken flow collection gives such text) */
+    char nul_err[512] = "";
     while (!failed && (e = fy_parser_parse(p))) {
         const struct fy_mark *m = fy_event_start_mark(e);
         ynode *node = NULL;
@@ -166,12 +169,8 @@ static ynode *parse(struct fy_parser *p, diag_capture *cap, const char *name, ch
                     break;
                 }
                 node->text[len] = '\0';
-                if (strlen(node->text) != len) {
-                    set_err(err, errlen, name, node->line, node->col, "text contains a NUL character");
-                    ytree_free(node);
-                    failed = 1;
-                    break;
-                }
+                if (strlen(node->text) != len && !nul_err[0])
+                    set_err(nul_err, sizeof nul_err, name, node->line, node->col, "text contains a NUL character");
                 node->plain = fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN;
             }
             if (depth == 0) {
@@ -255,6 +254,10 @@ static ynode *parse(struct fy_parser *p, diag_capture *cap, const char *name, ch
         } else {
             snprintf(err, errlen, "%s: YAML syntax error", name);
         }
+    }
+    if (!failed && nul_err[0]) {
+        failed = 1;
+        snprintf(err, errlen, "%s", nul_err);
     }
     if (failed) {
         ytree_free(root);

@@ -95,6 +95,11 @@ static int compute(run_state *s)
         return rc;
     if ((rc = pipeline_check_crs(ctx, p->terrain, s->dem.crs_wkt, s->wkt)))
         return rc;
+    size_t ncells = (size_t)s->dem.grid.nx * (size_t)s->dem.grid.ny, nvalid = 0;
+    for (size_t i = 0; i < ncells; i++)
+        nvalid += !nytte_raster_isnodata(&s->dem, s->dem.v[i]);
+    if (nvalid == 0)
+        return nytte_error(ctx, NYTTE_EINPUT, "%s: every cell of the terrain is nodata", p->terrain);
     nytte_log(ctx, NYTTE_LOG_INFO, "%zu parcels, %zu buildings, %zu owners; terrain %d x %d cells of %g m",
               s->in.nparcels, s->in.nbuildings, s->in.nowners, s->dem.grid.nx, s->dem.grid.ny, s->dem.grid.dx);
     s->timing[STAGE_INPUTS] = nytte_now() - t;
@@ -129,6 +134,18 @@ static int write_marker(nytte_ctx *ctx, const char *dir)
     if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0)
         return nytte_error(ctx, NYTTE_EIO, "%s: cannot write: %s", path, strerror(errno));
     return NYTTE_OK;
+}
+
+/* Errors about files being written name the output folder, not the temporary one. */
+static void name_output_folder(nytte_ctx *ctx, int rc, const char *tmpdir, const char *out_dir)
+{
+    const char *msg = nytte_ctx_errmsg(ctx);
+    const char *at = strstr(msg, tmpdir);
+    if (!at)
+        return;
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - msg), msg, out_dir, at + strlen(tmpdir));
+    nytte_error(ctx, rc, "%s", buf);
 }
 
 static void remove_stale_tmp(nytte_ctx *ctx, const char *out_dir)
@@ -259,6 +276,8 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     }
     out->seconds = nytte_now() - t0;
 cleanup:
+    if (rc != NYTTE_OK && have_tmp)
+        name_output_folder(ctx, rc, s.tmpdir, out_dir);
     if (have_tmp)
         pipeline_remove_tree(s.tmpdir);
     run_state_free(&s);
