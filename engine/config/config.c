@@ -602,7 +602,7 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
                 problem(L, ytree_get(h, "levels"), NYTTE_ECONFIG, sub,
                         "%zu levels for %zu return periods (one level per return period)", nl, hz->nevents);
             else
-                check_increasing(L, ytree_get(h, "levels"), sub, hz->levels, nl, 0,
+                check_increasing(L, ytree_get(h, "levels"), sub, hz->levels, nl, 1,
                                  "levels (higher return periods have higher water)");
         }
     } else if (hz->type == NYTTE_HAZARD_FLOOD_RASTER) {

@@ -213,8 +213,11 @@ int pipeline_hazard(run_state *s)
                     bars[nbars++] = (nytte_barrier){&ml[m].features[f].geom, p->measures[m].crest, p->measures[m].id};
             }
             nytte_raster_clear(&burned);
-            if ((rc = nytte_hazard_burn_barriers(ctx, &burned, &s->dem, bars, nbars)))
+            if ((rc = nytte_hazard_burn_barriers(ctx, &burned, &s->dem, bars, nbars))) {
+                if (sc <= nm)
+                    nytte_error_prefix(ctx, "%s", p->measures[sc - 1].geometry.path);
                 goto cleanup;
+            }
             terrain = &burned;
         }
         for (size_t k = 0; k < s->nlev; k++) {
@@ -241,8 +244,10 @@ int pipeline_hazard(run_state *s)
             }
             snprintf(path, sizeof path, "%s/%s", s->tmpdir, file);
             nytte_raster_clear(&depth);
-            if ((rc = nytte_hazard_bathtub(ctx, &depth, terrain, sea_geoms, sea.nfeatures, s->levels[k] + rise)))
+            if ((rc = nytte_hazard_bathtub(ctx, &depth, terrain, sea_geoms, sea.nfeatures, s->levels[k] + rise))) {
+                nytte_error_prefix(ctx, "%s", h->sea.path);
                 goto cleanup;
+            }
             if ((rc = nytte_raster_write(ctx, &depth, path)))
                 goto cleanup;
             if (!(s->paths[slot] = strdup(path))) {

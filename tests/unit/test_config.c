@@ -208,7 +208,7 @@ static void test_messages(void **state)
         const char *msg;
     } cases[] = {
         {"    levels: [1.0, 1.5, 2.0]\n", "    levels: [1.0, 2.0, 1.5]\n", NYTTE_ECONFIG,
-         "project.yaml:17:24: hazards[0].levels: levels (higher return periods have higher water) must not decrease: "
+         "project.yaml:17:24: hazards[0].levels: levels (higher return periods have higher water) must increase strictly: "
          "1.5 after 2"},
         {"    levels: [1.0, 1.5, 2.0]\n", "    levels: [1.0, 1.5]\n", NYTTE_ECONFIG,
          "project.yaml:17:13: hazards[0].levels: 2 levels for 3 return periods (one level per return period)"},
@@ -275,7 +275,7 @@ static void test_diag_lists_every_problem(void **state)
     /* in the order the loader checks them (measures' money, then the hazard lists) */
     assert_non_null(strstr(diag.lines[0], "project.yaml:22:12: measures[0].capex: must not be negative, got -1800.5"));
     assert_non_null(strstr(diag.lines[1], "project.yaml:17:19: hazards[0].levels: levels (higher return periods have "
-                                          "higher water) must not decrease: 1.5 after 2"));
+                                          "higher water) must increase strictly: 1.5 after 2"));
     assert_non_null(strstr(msg, "(and 1 more problems)"));
     nytte_diag_clear(&diag);
 }
