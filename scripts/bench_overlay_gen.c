@@ -13,11 +13,16 @@
  *       spacing, ~300–2000 m², tiling a block of the square from its south-west corner + 200 m),
  *       exact zonal stats with thresholds 0 and 0.1 over the rasters; prints the time of
  *       nytte_overlay_zonal alone, parcels/s, and a hash of the output bytes.
+ *   bench_overlay_gen parcels OUT.gpkg NPARCELS
+ *       the same parcels as a GeoPackage layer "parcels" (EPSG:25832), for the GRASS
+ *       comparison in bench_overlay.sh.
  * BENCH_REPEAT=k in the environment: best of k runs (wall and CPU separately).
  */
 #include "nytte/overlay.h"
 
 #include <cpl_string.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
 #include <gdal.h>
 #include <math.h>
 #include <stdint.h>
@@ -243,6 +248,44 @@ static int cmd_zonal(int argc, char **argv)
     return 0;
 }
 
+static int cmd_parcels(int argc, char **argv)
+{
+    if (argc != 4)
+        return 2;
+    size_t n = (size_t)atol(argv[3]);
+    double amin, amax;
+    nytte_geom *g = parcels(n, &amin, &amax);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), argv[2], 0, 0, 0, GDT_Unknown, NULL);
+    if (!ds) {
+        fprintf(stderr, "%s: cannot create\n", argv[2]);
+        return 1;
+    }
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(srs, 25832);
+    OGRLayerH lyr = GDALDatasetCreateLayer(ds, "parcels", srs, wkbPolygon, NULL);
+    OSRDestroySpatialReference(srs);
+    if (!lyr)
+        return 1;
+    GDALDatasetStartTransaction(ds, FALSE);
+    for (size_t p = 0; p < n; p++) {
+        OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon), ring = OGR_G_CreateGeometry(wkbLinearRing);
+        for (size_t i = 0; i < g[p].off[1]; i++)
+            OGR_G_AddPoint_2D(ring, g[p].xy[2 * i], g[p].xy[2 * i + 1]);
+        OGR_G_AddGeometryDirectly(poly, ring);
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetGeometryDirectly(f, poly);
+        if (OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
+            return 1;
+        OGR_F_Destroy(f);
+        nytte_geom_clear(&g[p]);
+    }
+    GDALDatasetCommitTransaction(ds);
+    GDALClose(ds);
+    free(g);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int rc = 2;
@@ -252,8 +295,10 @@ int main(int argc, char **argv)
         rc = cmd_read(argc, argv);
     else if (argc >= 2 && strcmp(argv[1], "zonal") == 0)
         rc = cmd_zonal(argc, argv);
+    else if (argc >= 2 && strcmp(argv[1], "parcels") == 0)
+        rc = cmd_parcels(argc, argv);
     if (rc == 2)
         fprintf(stderr, "usage: bench_overlay_gen raster OUT CELLS none|deflate PHASE | read PATH... |"
-                        " zonal NPARCELS THREADS [exact|centre|all_touched] PATH...\n");
+                        " zonal NPARCELS THREADS [exact|centre|all_touched] PATH... | parcels OUT.gpkg NPARCELS\n");
     return rc;
 }

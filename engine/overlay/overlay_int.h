@@ -9,11 +9,34 @@
 
 #include <stdbool.h>
 
+/* One contribution of an edge to one cell of a window row (sparse coverage). */
+typedef struct ovl_piece {
+    int row;    /* window-relative */
+    int ck;     /* column (window-relative) * 4 + kind: area (and crossed), carry, crossed only */
+    double val, val2; /* area or carry; for area: the carry into the next cell east */
+} ovl_piece;
+
+/*
+ * Cells [c0, c1) of window row `row` with weight w (window-relative). w == 1: a maximal
+ * run of whole cells; any other w: one cell (c1 == c0 + 1). Cells of weight 0 have no
+ * span. Spans come in row-major order.
+ */
+typedef struct ovl_span {
+    int row, c0, c1;
+    double w;
+} ovl_span;
+
 /* Reusable buffers of the coverage kernel; one per thread. Zero-initialise. */
 typedef struct ovl_scratch {
-    double *carry;          /* nrows * (ncols + 1): winding carried to the right */
-    unsigned char *touched; /* nrows * ncols: a boundary piece crosses the cell */
+    double *carry;          /* dense: nrows * (ncols + 1): winding carried to the right */
+    unsigned char *touched; /* dense: nrows * ncols: a boundary piece crosses the cell */
     size_t cap_carry, cap_touched;
+    ovl_piece *pieces, *sorted; /* sparse: the edges' contributions, and sorted by (row, col) */
+    size_t npieces, cap_pieces, cap_sorted;
+    size_t *rowstart;           /* sparse: start of each row in sorted, nrows + 1 */
+    size_t cap_rowstart;
+    ovl_span *spans;            /* sparse: the result of ovl_cover_spans */
+    size_t nspans, cap_spans;
 } ovl_scratch;
 
 void ovl_scratch_free(ovl_scratch *s);
@@ -31,6 +54,14 @@ bool ovl_geom_window(const nytte_grid *grid, const nytte_geom *g, int *c0, int *
  */
 int ovl_cover_window(ovl_scratch *s, const nytte_grid *grid, const nytte_geom *g, nytte_cover_mode mode, int col0,
                      int row0, int ncols, int nrows, double *frac);
+
+/*
+ * The same weights as ovl_cover_window (the same numbers, bit for bit), as spans in
+ * s->spans[0 .. s->nspans): O(boundary pieces + rows) instead of O(cells), and the
+ * statistics need not rescan a window of weights. Returns NYTTE_OK or NYTTE_ENOMEM.
+ */
+int ovl_cover_spans(ovl_scratch *s, const nytte_grid *grid, const nytte_geom *g, nytte_cover_mode mode, int col0,
+                    int row0, int ncols, int nrows);
 
 /* Check that g is a geometry the overlay takes (polygon, point, none; finite). */
 bool ovl_geom_ok(const nytte_geom *g);
@@ -55,6 +86,13 @@ void ovl_acc_merge(ovl_acc *a, const ovl_acc *b);
  */
 void ovl_acc_add(ovl_acc *a, const double *frac, int ncols, int nrows, const float *vals, size_t stride,
                  bool has_nodata, float nodata, const double *thr, int nthr);
+
+/*
+ * The same for the spans of a window (ovl_cover_spans): the same sums in the same
+ * order as ovl_acc_add over the equivalent dense window, so the same result bit for bit.
+ */
+void ovl_acc_add_spans(ovl_acc *a, const ovl_span *sp, size_t nspans, const float *vals, size_t stride,
+                       bool has_nodata, float nodata, const double *thr, int nthr);
 
 /*
  * Stats from the sums. cell_area = dx * dy; poly_area the geometry's area;

@@ -8,6 +8,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* outside_area below this fraction of the polygon's area is rounding noise */
 #define OVL_OUTSIDE_REL 1e-12
@@ -73,55 +76,169 @@ static void add_run_missing(const float *v, int c, int e, bool has_nodata, float
 }
 
 /*
- * Cells of weight 1 (the interior of a polygon) in [c, e). The common case, no missing
- * value in the run, is done as simple branch-free passes in four lanes (cell i in lane
- * (i - c) % 4), combined in a fixed order: the same result on every run and thread.
+ * The sums of a run of whole cells p[0 .. n) with no missing value, in four lanes: cell
+ * i goes to lane i % 4, the n % 4 cells of the tail to lane 0 in order, and the lanes
+ * are combined as (0 + 1) + (2 + 3). The order is fixed by the run alone, so the result
+ * is the same on every run, thread and machine (SSE2 or not). One pass over the cells
+ * computes the sum, min, max, the threshold counts and whether a value is missing; if
+ * one is (*bad), the caller discards the sums. NTHR is a constant in each caller, so
+ * the threshold loops unroll and the counts stay in registers.
  */
-static void add_run(const float *v, int c, int e, bool has_nodata, float nodata, const double *thr, int nthr,
-                    double *cover, double *nod, double *valid, double *wv, double *mn, double *mx, double *above)
+typedef struct run_sums {
+    double sum;
+    float lo, hi;
+    int64_t n[NYTTE_OVERLAY_MAX_THRESHOLDS];
+} run_sums;
+
+static inline __attribute__((always_inline)) bool run_kernel(run_sums *rs, const float *p, int n, bool has_nodata,
+                                                             float nodata, const float *t, const int NTHR)
+{
+    float lo[4], hi[4];
+    double s[4];
+    int64_t cnt[NYTTE_OVERLAY_MAX_THRESHOLDS][4];
+    int bad = 0, i = 0;
+#if defined(__SSE2__)
+    {
+        __m128d s01 = _mm_setzero_pd(), s23 = _mm_setzero_pd();
+        __m128 vlo = _mm_set1_ps(INFINITY), vhi = _mm_set1_ps(-INFINITY), vbad = _mm_setzero_ps();
+        __m128 vnd = _mm_set1_ps(has_nodata ? nodata : NAN); /* NaN never compares equal */
+        __m128 vt[NYTTE_OVERLAY_MAX_THRESHOLDS];
+        __m128i vc[NYTTE_OVERLAY_MAX_THRESHOLDS];
+        for (int k = 0; k < NTHR; k++) {
+            vt[k] = _mm_set1_ps(t[k]);
+            vc[k] = _mm_setzero_si128();
+        }
+        for (; i + 4 <= n; i += 4) {
+            __m128 x = _mm_loadu_ps(p + i);
+            s01 = _mm_add_pd(s01, _mm_cvtps_pd(x));
+            s23 = _mm_add_pd(s23, _mm_cvtps_pd(_mm_movehl_ps(x, x)));
+            vlo = _mm_min_ps(x, vlo); /* x < lo ? x : lo, as the scalar code */
+            vhi = _mm_max_ps(x, vhi);
+            vbad = _mm_or_ps(vbad, _mm_or_ps(_mm_cmpunord_ps(x, x), _mm_cmpeq_ps(x, vnd)));
+            for (int k = 0; k < NTHR; k++) /* a true compare is -1: subtract it */
+                vc[k] = _mm_sub_epi32(vc[k], _mm_castps_si128(_mm_cmpgt_ps(x, vt[k])));
+        }
+        _mm_storeu_pd(s, s01);
+        _mm_storeu_pd(s + 2, s23);
+        _mm_storeu_ps(lo, vlo);
+        _mm_storeu_ps(hi, vhi);
+        bad = _mm_movemask_ps(vbad);
+        for (int k = 0; k < NTHR; k++) {
+            int32_t c4[4];
+            _mm_storeu_si128((__m128i *)c4, vc[k]);
+            for (int j = 0; j < 4; j++)
+                cnt[k][j] = c4[j];
+        }
+    }
+#else
+    for (int j = 0; j < 4; j++) {
+        s[j] = 0.0;
+        lo[j] = INFINITY;
+        hi[j] = -INFINITY;
+        for (int k = 0; k < NTHR; k++)
+            cnt[k][j] = 0;
+    }
+    for (; i + 4 <= n; i += 4)
+        for (int j = 0; j < 4; j++) {
+            float x = p[i + j];
+            s[j] += x;
+            lo[j] = x < lo[j] ? x : lo[j];
+            hi[j] = x > hi[j] ? x : hi[j];
+            bad |= (x != x) | (has_nodata & (x == nodata));
+            for (int k = 0; k < NTHR; k++)
+                cnt[k][j] += x > t[k];
+        }
+#endif
+    for (; i < n; i++) {
+        float x = p[i];
+        s[0] += x;
+        lo[0] = x < lo[0] ? x : lo[0];
+        hi[0] = x > hi[0] ? x : hi[0];
+        bad |= (x != x) | (has_nodata & (x == nodata));
+        for (int k = 0; k < NTHR; k++)
+            cnt[k][0] += x > t[k];
+    }
+    if (bad)
+        return false;
+    lo[0] = lo[1] < lo[0] ? lo[1] : lo[0];
+    lo[2] = lo[3] < lo[2] ? lo[3] : lo[2];
+    lo[0] = lo[2] < lo[0] ? lo[2] : lo[0];
+    hi[0] = hi[1] > hi[0] ? hi[1] : hi[0];
+    hi[2] = hi[3] > hi[2] ? hi[3] : hi[2];
+    hi[0] = hi[2] > hi[0] ? hi[2] : hi[0];
+    rs->sum = (s[0] + s[1]) + (s[2] + s[3]);
+    rs->lo = lo[0];
+    rs->hi = hi[0];
+    for (int k = 0; k < NTHR; k++)
+        rs->n[k] = (cnt[k][0] + cnt[k][1]) + (cnt[k][2] + cnt[k][3]);
+    return true;
+}
+
+/* The thresholds as floats: for a float x, x > thr exactly when x > float_below(thr). */
+typedef struct run_ctx {
+    bool has_nodata;
+    float nodata;
+    const double *thr;
+    int nthr;
+    float t[NYTTE_OVERLAY_MAX_THRESHOLDS];
+} run_ctx;
+
+static bool run_sums_of(run_sums *rs, const run_ctx *rc, const float *p, int n)
+{
+    switch (rc->nthr) {
+    case 0: return run_kernel(rs, p, n, rc->has_nodata, rc->nodata, rc->t, 0);
+    case 1: return run_kernel(rs, p, n, rc->has_nodata, rc->nodata, rc->t, 1);
+    case 2: return run_kernel(rs, p, n, rc->has_nodata, rc->nodata, rc->t, 2);
+    case 3: return run_kernel(rs, p, n, rc->has_nodata, rc->nodata, rc->t, 3);
+    case 4: return run_kernel(rs, p, n, rc->has_nodata, rc->nodata, rc->t, 4);
+    default: return run_kernel(rs, p, n, rc->has_nodata, rc->nodata, rc->t, NYTTE_OVERLAY_MAX_THRESHOLDS);
+    }
+}
+
+/* Cells of weight 1 (the interior of a polygon) in [c, e). */
+static void add_run(const float *v, int c, int e, const run_ctx *rc, double *cover, double *nod, double *valid,
+                    double *wv, double *mn, double *mx, double *above)
 {
     *cover += (double)(e - c);
-    int bad = 0;
-    for (int i = c; i < e; i++)
-        bad |= (v[i] != v[i]) | (has_nodata & (v[i] == nodata));
-    if (bad) {
-        add_run_missing(v, c, e, has_nodata, nodata, thr, nthr, nod, valid, wv, mn, mx, above);
+    run_sums rs;
+    if (!run_sums_of(&rs, rc, v + c, e - c)) {
+        add_run_missing(v, c, e, rc->has_nodata, rc->nodata, rc->thr, rc->nthr, nod, valid, wv, mn, mx, above);
         return;
     }
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    float lo0 = INFINITY, lo1 = INFINITY, lo2 = INFINITY, lo3 = INFINITY;
-    float hi0 = -INFINITY, hi1 = -INFINITY, hi2 = -INFINITY, hi3 = -INFINITY;
-    int i = c;
-    for (; i + 4 <= e; i += 4) {
-        float x0 = v[i], x1 = v[i + 1], x2 = v[i + 2], x3 = v[i + 3];
-        s0 += x0, s1 += x1, s2 += x2, s3 += x3;
-        lo0 = x0 < lo0 ? x0 : lo0, lo1 = x1 < lo1 ? x1 : lo1, lo2 = x2 < lo2 ? x2 : lo2, lo3 = x3 < lo3 ? x3 : lo3;
-        hi0 = x0 > hi0 ? x0 : hi0, hi1 = x1 > hi1 ? x1 : hi1, hi2 = x2 > hi2 ? x2 : hi2, hi3 = x3 > hi3 ? x3 : hi3;
-    }
-    for (; i < e; i++) {
-        s0 += v[i];
-        lo0 = v[i] < lo0 ? v[i] : lo0;
-        hi0 = v[i] > hi0 ? v[i] : hi0;
-    }
-    lo0 = lo1 < lo0 ? lo1 : lo0;
-    lo2 = lo3 < lo2 ? lo3 : lo2;
-    lo0 = lo2 < lo0 ? lo2 : lo0;
-    hi0 = hi1 > hi0 ? hi1 : hi0;
-    hi2 = hi3 > hi2 ? hi3 : hi2;
-    hi0 = hi2 > hi0 ? hi2 : hi0;
     *valid += (double)(e - c);
-    *wv += (s0 + s1) + (s2 + s3);
-    *mn = (double)lo0 < *mn ? (double)lo0 : *mn;
-    *mx = (double)hi0 > *mx ? (double)hi0 : *mx;
-    for (int k = 0; k < nthr; k++) {
-        float t = float_below(thr[k]);
-        int64_t n0 = 0, n1 = 0, n2 = 0, n3 = 0;
-        for (i = c; i + 4 <= e; i += 4)
-            n0 += v[i] > t, n1 += v[i + 1] > t, n2 += v[i + 2] > t, n3 += v[i + 3] > t;
-        for (; i < e; i++)
-            n0 += v[i] > t;
-        above[k] += (double)((n0 + n1) + (n2 + n3));
+    *wv += rs.sum;
+    *mn = (double)rs.lo < *mn ? (double)rs.lo : *mn;
+    *mx = (double)rs.hi > *mx ? (double)rs.hi : *mx;
+    for (int k = 0; k < rc->nthr; k++)
+        above[k] += (double)rs.n[k];
+}
+
+static void run_ctx_init(run_ctx *rc, bool has_nodata, float nodata, const double *thr, int nthr)
+{
+    rc->has_nodata = has_nodata;
+    rc->nodata = nodata;
+    rc->thr = thr;
+    rc->nthr = nthr;
+    for (int k = 0; k < NYTTE_OVERLAY_MAX_THRESHOLDS; k++) /* unused ones never count: see run_sums_of */
+        rc->t[k] = k < nthr ? float_below(thr[k]) : INFINITY;
+}
+
+/* A cell of fractional weight w (boundary cells, points). */
+static inline void add_cell(float x, double w, const run_ctx *rc, double *cover, double *nod, double *valid,
+                            double *wv, double *mn, double *mx, double *above)
+{
+    *cover += w;
+    if (x != x || (rc->has_nodata && x == rc->nodata)) {
+        *nod += w;
+        return;
     }
+    double xd = x;
+    *valid += w;
+    *wv += w * xd;
+    *mn = xd < *mn ? xd : *mn;
+    *mx = xd > *mx ? xd : *mx;
+    for (int k = 0; k < rc->nthr; k++)
+        above[k] += xd > rc->thr[k] ? w : 0.0;
 }
 
 void ovl_acc_add(ovl_acc *a, const double *frac, int ncols, int nrows, const float *vals, size_t stride,
@@ -129,6 +246,8 @@ void ovl_acc_add(ovl_acc *a, const double *frac, int ncols, int nrows, const flo
 {
     /* Local sums, added to *a once. The order is fixed by the window: row-major, each
      * run of whole cells summed on its own, then added. */
+    run_ctx rc;
+    run_ctx_init(&rc, has_nodata, nodata, thr, nthr);
     double cover = 0, nod = 0, valid = 0, wv = 0, mn = a->min, mx = a->max;
     double above[NYTTE_OVERLAY_MAX_THRESHOLDS] = {0};
     for (int r = 0; r < nrows; r++) {
@@ -144,24 +263,38 @@ void ovl_acc_add(ovl_acc *a, const double *frac, int ncols, int nrows, const flo
                 int e = c + 1;
                 while (e < ncols && f[e] == 1.0)
                     e++;
-                add_run(v, c, e, has_nodata, nodata, thr, nthr, &cover, &nod, &valid, &wv, &mn, &mx, above);
+                add_run(v, c, e, &rc, &cover, &nod, &valid, &wv, &mn, &mx, above);
                 c = e;
                 continue;
             }
-            cover += w;
-            float x = v[c++];
-            if (x != x || (has_nodata && x == nodata)) {
-                nod += w;
-                continue;
-            }
-            double xd = x;
-            valid += w;
-            wv += w * xd;
-            mn = xd < mn ? xd : mn;
-            mx = xd > mx ? xd : mx;
-            for (int k = 0; k < nthr; k++)
-                above[k] += xd > thr[k] ? w : 0.0;
+            add_cell(v[c], w, &rc, &cover, &nod, &valid, &wv, &mn, &mx, above);
+            c++;
         }
+    }
+    a->cover += cover;
+    a->nodata += nod;
+    a->valid += valid;
+    a->wv += wv;
+    a->min = mn;
+    a->max = mx;
+    for (int k = 0; k < nthr; k++)
+        a->above[k] += above[k];
+}
+
+void ovl_acc_add_spans(ovl_acc *a, const ovl_span *sp, size_t nspans, const float *vals, size_t stride,
+                       bool has_nodata, float nodata, const double *thr, int nthr)
+{
+    run_ctx rc;
+    run_ctx_init(&rc, has_nodata, nodata, thr, nthr);
+    double cover = 0, nod = 0, valid = 0, wv = 0, mn = a->min, mx = a->max;
+    double above[NYTTE_OVERLAY_MAX_THRESHOLDS] = {0};
+    for (size_t i = 0; i < nspans; i++) {
+        const float *v = vals + (size_t)sp[i].row * stride;
+        if (sp[i].w == 1.0)
+            add_run(v, sp[i].c0, sp[i].c1, &rc, &cover, &nod, &valid, &wv, &mn, &mx, above);
+        else
+            for (int c = sp[i].c0; c < sp[i].c1; c++)
+                add_cell(v[c], sp[i].w, &rc, &cover, &nod, &valid, &wv, &mn, &mx, above);
     }
     a->cover += cover;
     a->nodata += nod;

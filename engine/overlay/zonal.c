@@ -72,8 +72,7 @@ typedef struct ovl_pair {
 
 /* Per-thread worker state. */
 typedef struct ovl_thread {
-    ovl_scratch cov;
-    double *frac;             /* tw * th */
+    ovl_scratch cov;          /* coverage pieces and spans, reused for every polygon */
     float **tile;             /* per raster of the group (files) */
     void *blockbuf;           /* one block in its native type (files) */
     GDALDatasetH *ds;
@@ -188,7 +187,6 @@ static int make_groups(nytte_ctx *ctx, const ovl_rast *r, size_t nr, int nthread
 static void thread_close(ovl_thread *t, size_t nr)
 {
     ovl_scratch_free(&t->cov);
-    free(t->frac);
     for (size_t k = 0; t->tile && k < nr; k++)
         free(t->tile[k]);
     for (size_t k = 0; t->ds && k < nr; k++)
@@ -199,7 +197,6 @@ static void thread_close(ovl_thread *t, size_t nr)
     free(t->blockbuf);
     free(t->vals);
     free(t->stride);
-    t->frac = NULL;
     t->tile = NULL;
     t->ds = NULL;
     t->blockbuf = NULL;
@@ -211,12 +208,11 @@ static void thread_close(ovl_thread *t, size_t nr)
 static void thread_open(ovl_thread *t, const ovl_job *job, const ovl_group *grp)
 {
     size_t nr = grp->nr, tcells = (size_t)grp->tw * (size_t)grp->th;
-    t->frac = malloc(tcells * sizeof *t->frac);
     t->vals = calloc(nr, sizeof *t->vals);
     t->stride = calloc(nr, sizeof *t->stride);
     t->tile = calloc(nr, sizeof *t->tile);
     t->ds = calloc(nr, sizeof *t->ds);
-    if (!t->frac || !t->vals || !t->stride || !t->tile || !t->ds) {
+    if (!t->vals || !t->stride || !t->tile || !t->ds) {
         thread_fail(t, 0, NYTTE_ENOMEM, "overlay: out of memory");
         return;
     }
@@ -406,7 +402,7 @@ static void do_tile(ovl_thread *t, const ovl_job *job, const ovl_group *grp, con
         c1 = c1 < tc1 ? c1 : tc1;
         r1 = r1 < tr1 ? r1 : tr1;
         int nc = c1 - c0, nrw = r1 - r0;
-        if (ovl_cover_window(&t->cov, &grp->grid, g, o->mode, c0, r0, nc, nrw, t->frac) != NYTTE_OK) {
+        if (ovl_cover_spans(&t->cov, &grp->grid, g, o->mode, c0, r0, nc, nrw) != NYTTE_OK) {
             thread_fail(t, gi, NYTTE_ENOMEM, "overlay: polygon %zu: out of memory", gi);
             continue;
         }
@@ -418,8 +414,8 @@ static void do_tile(ovl_thread *t, const ovl_job *job, const ovl_group *grp, con
             const float *v = t->vals[k] + (size_t)(r0 - tr0) * t->stride[k] + (size_t)(c0 - tc0);
             ovl_acc a;
             ovl_acc_init(&a);
-            ovl_acc_add(&a, t->frac, nc, nrw, v, t->stride[k], r->has_nodata, r->nodata, o->thresholds,
-                        o->nthresholds);
+            ovl_acc_add_spans(&a, t->cov.spans, t->cov.nspans, v, t->stride[k], r->has_nodata, r->nodata,
+                              o->thresholds, o->nthresholds);
             if (single)
                 ovl_acc_finish(&job->out[gi * job->nrasters + grp->ridx[k]], &a, g, cell_area, parea, inside,
                                o->nthresholds);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "nytte/overlay.h"
+#include "overlay/overlay_int.h"
 
 #define TOL 1e-12
 
@@ -441,6 +442,156 @@ static void test_tiling_sums_to_one(void **state)
     free(cnt);
 }
 
+/* ---- spans (the driver's sparse coverage) against the dense window ------------------- */
+
+/* Spans of g on the window, checked for order and maximality, expanded into dense[]. */
+static void spans_dense(ovl_scratch *s, const nytte_grid *grid, const nytte_geom *g, nytte_cover_mode mode, int c0,
+                        int r0, int nc, int nr, double *dense)
+{
+    assert_int_equal(ovl_cover_spans(s, grid, g, mode, c0, r0, nc, nr), NYTTE_OK);
+    memset(dense, 0, (size_t)nc * (size_t)nr * sizeof *dense);
+    for (size_t i = 0; i < s->nspans; i++) {
+        const ovl_span *sp = &s->spans[i];
+        assert_true(sp->row >= 0 && sp->row < nr && sp->c0 >= 0 && sp->c1 <= nc && sp->c0 < sp->c1);
+        assert_true(sp->w != 0.0);
+        if (sp->w != 1.0)
+            assert_int_equal(sp->c1, sp->c0 + 1);
+        if (i > 0) { /* row-major, disjoint; no two runs of whole cells touch */
+            const ovl_span *q = &s->spans[i - 1];
+            assert_true(q->row < sp->row || (q->row == sp->row && q->c1 <= sp->c0));
+            assert_false(q->row == sp->row && q->c1 == sp->c0 && q->w == 1.0 && sp->w == 1.0);
+        }
+        for (int c = sp->c0; c < sp->c1; c++)
+            dense[(size_t)sp->row * (size_t)nc + (size_t)c] = sp->w;
+    }
+}
+
+static void test_spans_match_dense(void **state)
+{
+    (void)state;
+    rng_state = 7;
+    /* Random stars (with holes, with vertices on half cells for grid-line cases), points,
+     * all modes; windows: the whole envelope and random cuts of it (as tiles cut
+     * polygons). The spans must give the dense weights bit for bit, and the statistics
+     * over them (SIMD runs) the dense statistics bit for bit, for 0..8 thresholds. */
+    const nytte_grid grid = {1000.0, 2000.0, 0.5, 0.5, 160, 120};
+    nytte_raster rast;
+    assert_int_equal(nytte_raster_alloc(&rast, &grid, 0.0f, NULL), NYTTE_OK);
+    for (int i = 0; i < grid.nx * grid.ny; i++) {
+        float v = (float)(2.0 * rnd() - 0.5);
+        if (i % 97 == 0)
+            v = -9999.0f;
+        if (i % 389 == 0)
+            v = NAN;
+        rast.v[i] = v;
+    }
+    const double thr[8] = {-0.25, 0.0, 0.1, 0.5, 0.75, 1.0, 1.2, 2.0};
+    ovl_scratch s = {0}, sd = {0};
+    double *dense = malloc((size_t)grid.nx * (size_t)grid.ny * sizeof *dense);
+    double *frac = malloc((size_t)grid.nx * (size_t)grid.ny * sizeof *frac);
+    for (int k = 0; k < 240; k++) {
+        nytte_geom g;
+        double cx = 1000.0 + 15 + 50 * rnd(), cy = 2000.0 - 15 - 30 * rnd();
+        if (k % 8 == 7) { /* a multipoint, some points in the same cell */
+            double xy[12];
+            size_t np[6] = {1, 1, 1, 1, 1, 1};
+            for (int i = 0; i < 6; i++) {
+                xy[2 * i] = cx + (i < 3 ? 0.1 * i : 4 * rnd());
+                xy[2 * i + 1] = cy + (i < 3 ? 0.0 : 4 * rnd());
+            }
+            make_geom(&g, NYTTE_GEOM_POINT, 6, np, xy);
+        } else {
+            random_star(&g, cx, cy, 2 + 6 * rnd(), 8 + 20 * rnd(), 3 + (int)(40 * rnd()), k % 3 == 0);
+            if (k % 4 == 1) /* vertices on half cells: edges on grid lines, horizontal edges */
+                for (size_t i = 0; i < 2 * g.off[g.nparts]; i++)
+                    g.xy[i] = rint(g.xy[i] * 4.0) / 4.0;
+        }
+        int c0, r0, c1, r1;
+        if (!ovl_geom_window(&grid, &g, &c0, &r0, &c1, &r1)) {
+            nytte_geom_clear(&g);
+            continue;
+        }
+        for (int cut = 0; cut < 3; cut++) {
+            int wc0 = c0, wr0 = r0, wc1 = c1, wr1 = r1;
+            if (cut > 0) { /* a random sub-window */
+                wc0 = c0 + (int)(rnd() * (c1 - c0));
+                wr0 = r0 + (int)(rnd() * (r1 - r0));
+                wc1 = wc0 + 1 + (int)(rnd() * (c1 - wc0));
+                wr1 = wr0 + 1 + (int)(rnd() * (r1 - wr0));
+            }
+            int nc = wc1 - wc0, nr = wr1 - wr0;
+            for (int m = 0; m < 3; m++) {
+                nytte_cover_mode mode = (nytte_cover_mode)m;
+                assert_int_equal(ovl_cover_window(&sd, &grid, &g, mode, wc0, wr0, nc, nr, frac), NYTTE_OK);
+                spans_dense(&s, &grid, &g, mode, wc0, wr0, nc, nr, dense);
+                if (memcmp(frac, dense, (size_t)nc * (size_t)nr * sizeof *frac) != 0)
+                    fail_msg("polygon %d, window %d, mode %d: spans differ from the dense weights", k, cut, m);
+                const float *v = rast.v + (size_t)wr0 * (size_t)grid.nx + (size_t)wc0;
+                for (int nthr = 0; nthr <= 8; nthr += (m == 0 ? 1 : 4)) {
+                    ovl_acc a, b;
+                    ovl_acc_init(&a);
+                    ovl_acc_init(&b);
+                    ovl_acc_add(&a, frac, nc, nr, v, (size_t)grid.nx, true, -9999.0f, thr, nthr);
+                    ovl_acc_add_spans(&b, s.spans, s.nspans, v, (size_t)grid.nx, true, -9999.0f, thr, nthr);
+                    if (memcmp(&a, &b, sizeof a) != 0)
+                        fail_msg("polygon %d, window %d, mode %d, %d thresholds: span statistics differ", k, cut, m,
+                                 nthr);
+                }
+            }
+        }
+        nytte_geom_clear(&g);
+    }
+    free(dense);
+    free(frac);
+    ovl_scratch_free(&s);
+    ovl_scratch_free(&sd);
+    nytte_raster_clear(&rast);
+}
+
+/* Runs of whole cells: every length 1..40 and every position of one missing value in
+ * it, against a plain cell-by-cell sum in the lane order that docs/overlay.md states. */
+static void test_run_kernel(void **state)
+{
+    (void)state;
+    rng_state = 99;
+    float v[48];
+    const double thr[8] = {0.0, 0.1, 0.3, 0.5, 0.7, 0.9, -1.0, 2.0};
+    for (int n = 1; n <= 40; n++)
+        for (int miss = -1; miss < n; miss++) {
+            for (int i = 0; i < 48; i++)
+                v[i] = (float)rnd();
+            if (miss >= 0)
+                v[miss] = miss % 2 ? NAN : -9999.0f;
+            ovl_span sp = {0, 0, n, 1.0};
+            for (int nthr = 0; nthr <= 8; nthr++) {
+                ovl_acc a;
+                ovl_acc_init(&a);
+                ovl_acc_add_spans(&a, &sp, 1, v, 48, true, -9999.0f, thr, nthr);
+                /* reference: lane i % 4, tail in lane 0, (0 + 1) + (2 + 3); missing: in order */
+                double l[4] = {0, 0, 0, 0}, seq = 0, mn = INFINITY, mx = -INFINITY, cnt[8] = {0};
+                int nv = 0;
+                for (int i = 0; i < n; i++) {
+                    if (i == miss)
+                        continue;
+                    l[i < (n / 4) * 4 ? i % 4 : 0] += v[i];
+                    seq += v[i];
+                    nv++;
+                    mn = fmin(mn, v[i]);
+                    mx = fmax(mx, v[i]);
+                    for (int k = 0; k < nthr; k++)
+                        cnt[k] += v[i] > thr[k];
+                }
+                double sum = miss >= 0 ? seq : (l[0] + l[1]) + (l[2] + l[3]);
+                assert_true(a.cover == n && a.valid == nv && a.nodata == n - nv);
+                if (a.wv != sum)
+                    fail_msg("run of %d, missing %d: sum %.17g, expected %.17g", n, miss, a.wv, sum);
+                assert_true(a.min == mn && a.max == mx);
+                for (int k = 0; k < 8; k++)
+                    assert_true(a.above[k] == (k < nthr ? cnt[k] : 0.0));
+            }
+        }
+}
+
 /* ---- statistics ------------------------------------------------------------------ */
 
 static void test_stats_nodata_thresholds(void **state)
@@ -711,6 +862,8 @@ int main(void)
         cmocka_unit_test(test_random_stars_area),
         cmocka_unit_test(test_against_clipping),
         cmocka_unit_test(test_tiling_sums_to_one),
+        cmocka_unit_test(test_spans_match_dense),
+        cmocka_unit_test(test_run_kernel),
         cmocka_unit_test(test_stats_nodata_thresholds),
         cmocka_unit_test(test_files_threads),
     };
