@@ -7,6 +7,11 @@
 
 #include "cli/cli.h"
 
+#ifdef NYTTE_HAVE_MPI
+#include "nytte/dist.h"
+static int nytte_main(int argc, char **argv);
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +78,23 @@ static int parse_int(const char *s, int *out)
 
 int main(int argc, char **argv)
 {
+#ifdef NYTTE_HAVE_MPI
+    /* mpirun -n N nytte run ...: every rank runs the command; rank 0 alone writes (docs/scale-out.md) */
+    if (nytte_dist_init(&argc, &argv) != NYTTE_OK) {
+        fputs("nytte: cannot start MPI\n", stderr);
+        return 1;
+    }
+    int rc_mpi = nytte_main(argc, argv);
+    /* a rank that failed may leave the others waiting in a collective: end them all */
+    if (rc_mpi != 0 && nytte_dist_size() > 1)
+        nytte_dist_abort(rc_mpi);
+    nytte_dist_finalize();
+    return rc_mpi;
+}
+
+static int nytte_main(int argc, char **argv)
+{
+#endif
     nytte_ctx *ctx = NULL;
     if (nytte_ctx_new(&ctx) != NYTTE_OK) {
         fputs("nytte: out of memory\n", stderr);
@@ -100,7 +122,11 @@ int main(int argc, char **argv)
             fputs(usage, stdout);
             goto done;
         } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+#ifdef NYTTE_HAVE_MPI
+            printf("nytte %s (mpi)\n", nytte_version());
+#else
             printf("nytte %s\n", nytte_version());
+#endif
             goto done;
         } else {
             fprintf(stderr, "nytte: unknown option '%s'\n%s", a, usage);
@@ -108,6 +134,10 @@ int main(int argc, char **argv)
             goto done;
         }
     }
+#ifdef NYTTE_HAVE_MPI
+    if (nytte_dist_rank() != 0)
+        verbosity = NYTTE_LOG_ERROR; /* one rank reports */
+#endif
     nytte_ctx_set_verbosity(ctx, (nytte_log_level)verbosity);
     if (i >= argc) {
         fprintf(stderr, "nytte: no command given\n%s", usage);

@@ -20,6 +20,9 @@
 #include "nytte/report.h"
 
 #include "pipeline/pipeline_int.h"
+#ifdef NYTTE_HAVE_MPI
+#include "nytte/dist.h"
+#endif
 
 #include <errno.h>
 #include <math.h>
@@ -202,7 +205,14 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
         return nytte_error(ctx, NYTTE_EUSAGE, "%s: the output folder exists; use --force to replace it", out_dir);
     if ((rc = mkdir_p_parent(ctx, out_dir)))
         return rc;
+#ifdef NYTTE_HAVE_MPI
+    /* mpirun: rank 0 clears stale folders before any rank makes its own (docs/scale-out.md) */
+    if (nytte_dist_rank() == 0)
+        remove_stale_tmp(ctx, out_dir);
+    nytte_dist_barrier();
+#else
     remove_stale_tmp(ctx, out_dir);
+#endif
     /* a temporary folder beside the output, so that the final rename stays on one file system */
     snprintf(s.tmpdir, sizeof s.tmpdir, "%s.tmp-XXXXXX", out_dir);
     if (!mkdtemp(s.tmpdir))
@@ -212,6 +222,10 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
         goto cleanup;
     if ((rc = compute(&s)))
         goto cleanup;
+#ifdef NYTTE_HAVE_MPI
+    if (nytte_dist_rank() != 0)
+        goto cleanup; /* every rank computed the same tables; rank 0 alone writes them */
+#endif
 
     double t = nytte_now();
     static const char *const stage_names[STAGE_COUNT] = {"inputs", "hazard", "overlay", "damage", "allocate", "report"};

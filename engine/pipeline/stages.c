@@ -7,6 +7,9 @@
 #include "nytte/io.h"
 
 #include "pipeline/pipeline_int.h"
+#ifdef NYTTE_HAVE_MPI
+#include "nytte/dist.h"
+#endif
 
 #include <dirent.h>
 #include <math.h>
@@ -295,10 +298,18 @@ int pipeline_overlay(run_state *s)
     o.nthresholds = 1;
     o.thresholds[0] = 0.0; /* wet: any water */
     nytte_log(ctx, NYTTE_LOG_INFO, "overlay: %zu parcels and %zu buildings over %zu depth rasters", np, nb, nr);
-    int rc = nytte_overlay_zonal(ctx, &o, geoms, np + nb, (const char *const *)s->paths, nr, s->pstats);
+#ifdef NYTTE_HAVE_MPI
+    /* mpirun: each rank computes the parcels of its tiles, gathered by index (docs/scale-out.md) */
+    int (*const zonal)(nytte_ctx *, const nytte_overlay_opts *, const nytte_geom *, size_t, const char *const *,
+                       size_t, nytte_zonal_stats *) = nytte_dist_overlay_zonal;
+#else
+    int (*const zonal)(nytte_ctx *, const nytte_overlay_opts *, const nytte_geom *, size_t, const char *const *,
+                       size_t, nytte_zonal_stats *) = nytte_overlay_zonal;
+#endif
+    int rc = zonal(ctx, &o, geoms, np + nb, (const char *const *)s->paths, nr, s->pstats);
     if (!rc) {
         const char *terrain = s->p->terrain;
-        rc = nytte_overlay_zonal(ctx, &o, geoms, np, &terrain, 1, s->tstats);
+        rc = zonal(ctx, &o, geoms, np, &terrain, 1, s->tstats);
     }
     free(geoms);
     return rc;

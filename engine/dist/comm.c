@@ -1,0 +1,278 @@
+/*
+ * comm.c — the process group of a distributed run and the overlay shared between ranks.
+ * With NYTTE_HAVE_MPI (cmake -DNYTTE_MPI=ON) the functions use MPI_COMM_WORLD; without,
+ * they are those of a group of one process, so the rest of libnytte and the tools under
+ * scripts/ never need MPI themselves. Only byte strings travel: no floating-point
+ * reduction ever crosses ranks, so results do not depend on the number of ranks.
+ */
+#include "nytte/dist.h"
+
+#include "nytte/io.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef NYTTE_HAVE_MPI
+#include <mpi.h>
+
+static int mpi_up(void)
+{
+    int up = 0, down = 0;
+    MPI_Initialized(&up);
+    if (up)
+        MPI_Finalized(&down);
+    return up && !down;
+}
+
+int nytte_dist_init(int *argc, char ***argv)
+{
+    if (mpi_up())
+        return NYTTE_OK;
+    int provided = 0;
+    /* threads inside a rank (OpenMP) never call MPI: FUNNELED is enough */
+    return MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) == MPI_SUCCESS ? NYTTE_OK : NYTTE_EIO;
+}
+
+void nytte_dist_finalize(void)
+{
+    if (mpi_up())
+        MPI_Finalize();
+}
+
+int nytte_dist_rank(void)
+{
+    int r = 0;
+    if (mpi_up())
+        MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+}
+
+int nytte_dist_size(void)
+{
+    int s = 1;
+    if (mpi_up())
+        MPI_Comm_size(MPI_COMM_WORLD, &s);
+    return s;
+}
+
+bool nytte_dist_have_mpi(void) { return true; }
+
+void nytte_dist_abort(int code)
+{
+    if (mpi_up())
+        MPI_Abort(MPI_COMM_WORLD, code);
+}
+
+void nytte_dist_barrier(void)
+{
+    if (mpi_up())
+        MPI_Barrier(MPI_COMM_WORLD);
+}
+
+double nytte_dist_max(double x)
+{
+    double y = x;
+    if (mpi_up())
+        MPI_Allreduce(&x, &y, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    return y;
+}
+
+static int gather_any(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n, bool everyone)
+{
+    int size = nytte_dist_size(), rank = nytte_dist_rank();
+    *all = NULL;
+    if (size == 1) {
+        counts[0] = n;
+        *all = malloc(n ? n : 1);
+        if (!*all)
+            return nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory");
+        memcpy(*all, mine, n);
+        return NYTTE_OK;
+    }
+    /* byte counts travel as int: chunks over 2 GiB are refused rather than truncated */
+    long long nl = (long long)n;
+    long long *cl = malloc((size_t)size * sizeof *cl);
+    int *ci = malloc((size_t)size * sizeof *ci), *di = malloc((size_t)size * sizeof *di);
+    int rc = NYTTE_OK;
+    if (!cl || !ci || !di) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory");
+        goto cleanup;
+    }
+    MPI_Allgather(&nl, 1, MPI_LONG_LONG, cl, 1, MPI_LONG_LONG, MPI_COMM_WORLD);
+    long long total = 0;
+    for (int r = 0; r < size; r++) {
+        counts[r] = (size_t)cl[r];
+        di[r] = (int)total;
+        ci[r] = (int)cl[r];
+        total += cl[r];
+    }
+    if (total > INT_MAX) {
+        rc = nytte_error(ctx, NYTTE_EUSAGE, "gather: %lld bytes: more than one message can hold (2 GiB)", total);
+        goto cleanup;
+    }
+    void *buf = NULL;
+    if (everyone || rank == 0) {
+        buf = malloc(total ? (size_t)total : 1);
+        if (!buf) {
+            /* TODO(scale-out): the other ranks are already in the collective; abort instead */
+            rc = nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory for %lld bytes", total);
+            MPI_Abort(MPI_COMM_WORLD, 1);
+            goto cleanup;
+        }
+    }
+    int e = everyone ? MPI_Allgatherv(mine, (int)n, MPI_BYTE, buf, ci, di, MPI_BYTE, MPI_COMM_WORLD)
+                     : MPI_Gatherv(mine, (int)n, MPI_BYTE, buf, ci, di, MPI_BYTE, 0, MPI_COMM_WORLD);
+    if (e != MPI_SUCCESS) {
+        free(buf);
+        rc = nytte_error(ctx, NYTTE_EIO, "gather: MPI error %d", e);
+        goto cleanup;
+    }
+    *all = buf;
+cleanup:
+    free(cl);
+    free(ci);
+    free(di);
+    return rc;
+}
+
+int nytte_dist_gather(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n)
+{
+    return gather_any(ctx, all, counts, mine, n, false);
+}
+
+int nytte_dist_allgather(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n)
+{
+    return gather_any(ctx, all, counts, mine, n, true);
+}
+
+int nytte_dist_bcast(nytte_ctx *ctx, void *buf, size_t n)
+{
+    if (nytte_dist_size() == 1)
+        return NYTTE_OK;
+    for (size_t off = 0; off < n;) {
+        size_t m = n - off > (size_t)INT_MAX ? (size_t)INT_MAX : n - off;
+        if (MPI_Bcast((char *)buf + off, (int)m, MPI_BYTE, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+            return nytte_error(ctx, NYTTE_EIO, "broadcast: MPI error");
+        off += m;
+    }
+    return NYTTE_OK;
+}
+
+#else /* one process */
+
+int nytte_dist_init(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    return NYTTE_OK;
+}
+void nytte_dist_finalize(void) {}
+int nytte_dist_rank(void) { return 0; }
+int nytte_dist_size(void) { return 1; }
+bool nytte_dist_have_mpi(void) { return false; }
+void nytte_dist_abort(int code) { (void)code; }
+void nytte_dist_barrier(void) {}
+double nytte_dist_max(double x) { return x; }
+
+int nytte_dist_gather(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n)
+{
+    counts[0] = n;
+    *all = malloc(n ? n : 1);
+    if (!*all)
+        return nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory");
+    memcpy(*all, mine, n);
+    return NYTTE_OK;
+}
+
+int nytte_dist_allgather(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n)
+{
+    return nytte_dist_gather(ctx, all, counts, mine, n);
+}
+
+int nytte_dist_bcast(nytte_ctx *ctx, void *buf, size_t n)
+{
+    (void)ctx;
+    (void)buf;
+    (void)n;
+    return NYTTE_OK;
+}
+#endif
+
+/* ---- the overlay shared between ranks ------------------------------------------ */
+
+#define DIST_OVERLAY_TILE 512 /* the block size of the rasters the hazard stage writes */
+
+int nytte_dist_overlay_zonal(nytte_ctx *ctx, const nytte_overlay_opts *opts, const nytte_geom *geoms, size_t ngeoms,
+                             const char *const *raster_paths, size_t nrasters, nytte_zonal_stats *out)
+{
+    int size = nytte_dist_size(), rank = nytte_dist_rank();
+    if (size == 1 || nrasters == 0)
+        return nytte_overlay_zonal(ctx, opts, geoms, ngeoms, raster_paths, nrasters, out);
+    nytte_grid grid;
+    char *wkt = NULL;
+    int *owner = NULL, rc;
+    size_t *idx = NULL, *counts = NULL, nmine = 0;
+    nytte_geom *sub = NULL;
+    nytte_zonal_stats *st = NULL;
+    unsigned char *pack = NULL, *all = NULL;
+    nytte_tiling t;
+    /* every rank decides the same partition from the same inputs: no message needed */
+    if ((rc = nytte_raster_info(ctx, raster_paths[0], &grid, &wkt)))
+        goto cleanup;
+    if ((rc = nytte_tiling_init(ctx, &t, grid.nx, grid.ny, DIST_OVERLAY_TILE, DIST_OVERLAY_TILE)) ||
+        (rc = nytte_dist_partition_geoms(ctx, &owner, geoms, ngeoms, &t, &grid, size)))
+        goto cleanup;
+    for (size_t i = 0; i < ngeoms; i++)
+        nmine += owner[i] == rank;
+    idx = malloc((nmine ? nmine : 1) * sizeof *idx);
+    sub = malloc((nmine ? nmine : 1) * sizeof *sub);
+    st = malloc((nmine ? nmine : 1) * nrasters * sizeof *st);
+    counts = malloc((size_t)size * sizeof *counts);
+    size_t rec = sizeof(uint64_t) + nrasters * sizeof *st;
+    pack = malloc((nmine ? nmine : 1) * rec);
+    if (!idx || !sub || !st || !counts || !pack) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "overlay: out of memory");
+        goto cleanup;
+    }
+    nmine = 0;
+    for (size_t i = 0; i < ngeoms; i++)
+        if (owner[i] == rank) {
+            idx[nmine] = i;
+            sub[nmine++] = geoms[i]; /* shallow: the overlay only reads */
+        }
+    nytte_log(ctx, NYTTE_LOG_INFO, "overlay: rank %d of %d computes %zu of %zu geometries", rank, size, nmine,
+              ngeoms);
+    /* TODO(scale-out): an error on one rank leaves the others in the gather below */
+    if ((rc = nytte_overlay_zonal(ctx, opts, sub, nmine, raster_paths, nrasters, st)))
+        goto cleanup;
+    for (size_t k = 0; k < nmine; k++) {
+        uint64_t i = idx[k];
+        memcpy(pack + k * rec, &i, sizeof i);
+        memcpy(pack + k * rec + sizeof i, st + k * nrasters, nrasters * sizeof *st);
+    }
+    if ((rc = nytte_dist_allgather(ctx, (void **)&all, counts, pack, nmine * rec)))
+        goto cleanup;
+    size_t total = 0;
+    for (int r = 0; r < size; r++)
+        total += counts[r];
+    if (total != ngeoms * rec) {
+        rc = nytte_error(ctx, NYTTE_EIO, "overlay: ranks returned %zu of %zu geometries", total / rec, ngeoms);
+        goto cleanup;
+    }
+    for (size_t k = 0; k < ngeoms; k++) {
+        uint64_t i;
+        memcpy(&i, all + k * rec, sizeof i);
+        memcpy(out + i * nrasters, all + k * rec + sizeof i, nrasters * sizeof *out);
+    }
+cleanup:
+    free(wkt);
+    free(owner);
+    free(idx);
+    free(sub);
+    free(st);
+    free(counts);
+    free(pack);
+    free(all);
+    return rc;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bench_national.sh — scale-out benchmark (docs/performance.md, "Scale-out"): the tiled
+# depression fill of a synthetic terrain generated tile by tile (scripts/gen_national.c),
+# and the partition of synthetic parcels, at 1, 2 and 4 MPI ranks. Prints each run's
+# per-rank lines and a summary: wall time, speed-up, efficiency, peak memory per rank, and
+# the checksum of the filled terrain (must be the same for every rank count).
+#
+#   bash scripts/bench_national.sh BUILD_DIR [NX NY TILE NPARCELS]
+# BUILD_DIR must be a build with -DNYTTE_MPI=ON. Default: 10000 x 10000 cells (10^8),
+# tiles of 1024, 10^6 parcels. The size is 31623 31623 1024 1000000 (10^9 cells;
+# nothing is written to disk: the terrain is a formula of the cell position).
+set -euo pipefail
+build=$(realpath "$1")
+nx=${2:-10000} ny=${3:-10000} tile=${4:-1024} np=${5:-1000000}
+gen=$build/gen_national
+[[ -x $gen ]] || { echo "no $gen (build the tools)"; exit 1; }
+cores=$(nproc)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
+echo "# $cores cores; $nx x $ny cells, tiles $tile, $np parcels; $(date -u +%F)"
+declare -A wall
+for n in 1 2 4; do
+    out=$(mktemp)
+    mpirun --oversubscribe -n "$n" "$gen" "$nx" "$ny" "$tile" "$np" | tee "$out"
+    wall[$n]=$(grep TOTAL "$out" | sed 's/.*fill_s=\([0-9.]*\).*/\1/')
+    grep TOTAL "$out" | sed 's/.*checksum=\([0-9a-f]*\).*/\1/' > "$out.sum"
+    sums[$n]=$(cat "$out.sum")
+    rm -f "$out" "$out.sum"
+done
+echo "# ranks  fill_s  speedup  efficiency  checksum"
+for n in 1 2 4; do
+    awk -v n="$n" -v t="${wall[$n]}" -v t1="${wall[1]}" -v c="${sums[$n]}" \
+        'BEGIN { printf "  %d  %8.2f  %6.2f  %6.0f%%  %s\n", n, t, t1 / t, 100 * t1 / t / n, c }'
+done
+[[ ${sums[1]} == "${sums[2]}" && ${sums[1]} == "${sums[4]}" ]] && echo "# checksums equal" || { echo "# CHECKSUMS DIFFER"; exit 1; }

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# mpi.sh — a distributed run gives the same tables as one process: the default case
+# (datasets/kerteminde) run with `mpirun -n 1, 2, 3` must give owners.csv and parcels.csv
+# byte for byte equal to the single-process run (the same binary without mpirun).
+# Skipped (exit 0, "skipped: ...") when the binary was built without MPI (cmake
+# -DNYTTE_MPI=ON; `nytte --version` then says "(mpi)") or mpirun is missing.
+#
+#   bash tests/mpi.sh NYTTE REPO_ROOT [BUILD_DIR]
+set -uo pipefail
+nytte=$(realpath "$1")
+root=$(realpath "$2")
+project=$root/datasets/kerteminde/project.yaml
+if ! "$nytte" --version | grep -q '(mpi)'; then
+    echo "skipped: $nytte was built without MPI (configure with -DNYTTE_MPI=ON)"
+    exit 0
+fi
+if ! command -v mpirun >/dev/null; then
+    echo "skipped: mpirun not found"
+    exit 0
+fi
+# OpenMPI refuses root without these; --oversubscribe lets 3 ranks share fewer cores.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+mpiopts=(--oversubscribe)
+mpirun --version 2>/dev/null | grep -qi 'open mpi' || mpiopts=()
+work=$(mktemp -d "${TMPDIR:-/tmp}/nytte-mpi-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+if ! timeout 600 "$nytte" -q --threads 2 run --force --out "$work/single" "$project" 2>"$work/single.err"; then
+    echo "FAIL: the single-process run failed: $(head -3 "$work/single.err")"
+    exit 1
+fi
+status=0
+for n in 1 2 3; do
+    out=$work/n$n
+    if ! timeout 600 mpirun "${mpiopts[@]}" -n "$n" "$nytte" -q --threads 1 run --force --out "$out" "$project" \
+        >"$work/n$n.log" 2>&1; then
+        echo "FAIL: mpirun -n $n failed: $(head -5 "$work/n$n.log")"
+        status=1
+        continue
+    fi
+    for f in owners.csv parcels.csv; do
+        if cmp -s "$work/single/$f" "$out/$f"; then
+            echo "ok: mpirun -n $n: $f identical"
+        else
+            echo "FAIL: mpirun -n $n: $f differs from the single-process run"
+            status=1
+        fi
+    done
+    # no rank may leave a temporary folder behind
+    if ls -d "$out".tmp-* >/dev/null 2>&1; then
+        echo "FAIL: mpirun -n $n left a temporary folder: $(ls -d "$out".tmp-*)"
+        status=1
+    fi
+done
+exit $status
