@@ -258,6 +258,70 @@ static void test_messages(void **state)
     }
 }
 
+/* damage.curves replaces the built-in curve of a use group; contents follow the structure
+ * curve unless given; a bad curve is reported at the list it concerns, naming the point. */
+static void test_damage_curves(void **state)
+{
+    (void)state;
+    static const char curves[] = "damage:\n"                                                            /* 30 */
+                                 "  curves:\n"                                                          /* 31 */
+                                 "    residential: {depth: [0.5, 1, 2], structure: [0.2, 0.4, 0.6]}\n" /* 32 */
+                                 "    business:\n"                                                      /* 33 */
+                                 "      depth: [0, 1]\n"                                                /* 34 */
+                                 "      structure: [0.1, 0.3]\n"                                        /* 35 */
+                                 "      contents: [0.2, 0.9]\n";                                        /* 36 */
+    char text[4096], msg[1024];
+    snprintf(text, sizeof text, "%s%s", base, curves);
+    nytte_project *p = NULL;
+    assert_int_equal(load_text(text, strlen(text), &p, msg, sizeof msg, NULL), NYTTE_OK);
+    const nytte_curve *r = &p->damage.structure[NYTTE_USE_RESIDENTIAL];
+    assert_int_equal(r->npoints, 3);
+    assert_true(r->depth[0] == 0.5 && r->depth[2] == 2 && r->fraction[1] == 0.4 && r->fraction[2] == 0.6);
+    assert_string_equal(r->name, "residential/structure");
+    /* contents not given: the structure curve, under its own name */
+    const nytte_curve *rcon = &p->damage.contents[NYTTE_USE_RESIDENTIAL];
+    assert_int_equal(rcon->npoints, 3);
+    assert_memory_equal(rcon->fraction, r->fraction, 3 * sizeof(double));
+    assert_string_equal(rcon->name, "residential/contents");
+    /* the docs' example: f(0.25) = 0.1, f(1.5) = 0.5, f(9) = 0.6 (docs/models.md) */
+    assert_true(fabs(nytte_curve_eval(r, 0.25) - 0.1) < 1e-12);
+    assert_true(fabs(nytte_curve_eval(r, 1.5) - 0.5) < 1e-12);
+    assert_true(nytte_curve_eval(r, 9) == 0.6);
+    const nytte_curve *b = &p->damage.contents[NYTTE_USE_BUSINESS];
+    assert_int_equal(b->npoints, 2);
+    assert_true(b->fraction[0] == 0.2 && b->fraction[1] == 0.9);
+    assert_true(p->damage.structure[NYTTE_USE_BUSINESS].fraction[1] == 0.3);
+    nytte_project_free(p);
+    p = NULL;
+
+    static const struct {
+        const char *curve, *msg;
+    } bad[] = {
+        {"    residential: {depth: [0.5, 1, 1.5], structure: [0.2, 0.5, 0.45]}\n",
+         "project.yaml:32:52: damage.curves.residential: curve residential/structure: point 3 (depth 1.5): fraction "
+         "0.45 is below the previous 0.5 (curves must be non-decreasing)"},
+        {"    residential: {depth: [0.5, 1], structure: [0.2, 1.2]}\n",
+         "project.yaml:32:47: damage.curves.residential: curve residential/structure: point 2 (depth 1): fraction 1.2 "
+         "is outside [0, 1]"},
+        {"    residential: {depth: [0.5, 1, 2], structure: [0.2, 0.4]}\n",
+         "project.yaml:32:50: damage.curves.residential: 2 structure fractions for 3 depths"},
+        {"    cellar: {depth: [0.5, 1], structure: [0.2, 0.4]}\n",
+         "project.yaml:32:5: damage.curves: unknown use group 'cellar' (expected residential, summerhouse, business, "
+         "public or other)"},
+        {"    residential: {depth: [0.5, 1], structure: [0.2, 0.4], cellar: [0, 1]}\n",
+         "project.yaml:32:59: damage.curves.residential: unknown key 'cellar' (expected one of: depth, structure, "
+         "contents)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "%sdamage:\n  curves:\n%s", base, bad[i].curve);
+        int rc = load_text(text, strlen(text), &p, msg, sizeof msg, NULL);
+        nytte_project_free(p);
+        p = NULL;
+        if (rc != NYTTE_ECONFIG || strcmp(msg, bad[i].msg) != 0)
+            fail_msg("bad curve %zu: rc %d, message:\n  %s\nwant:\n  %s", i, rc, msg, bad[i].msg);
+    }
+}
+
 static void test_diag_lists_every_problem(void **state)
 {
     (void)state;
@@ -335,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_values_by_hand),
         cmocka_unit_test(test_money),
         cmocka_unit_test(test_messages),
+        cmocka_unit_test(test_damage_curves),
         cmocka_unit_test(test_diag_lists_every_problem),
         cmocka_unit_test(test_ytree_positions_and_refusals),
     };
