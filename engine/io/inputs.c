@@ -67,6 +67,17 @@ static int cmp_building(const void *a, const void *b)
 {
     return strcmp(((const nytte_building *)a)->id, ((const nytte_building *)b)->id);
 }
+/* The first row (feature id) of the ownership table with this owner id and name. */
+static long long owner_row(const nytte_vlayer *l, int iname, const char *oid, const char *name)
+{
+    for (size_t i = 0; i < l->nfeatures; i++) {
+        const nytte_vfeature *f = &l->features[i];
+        if (f->values[1] && strcmp(f->values[1], oid) == 0 && f->values[iname] && strcmp(f->values[iname], name) == 0)
+            return f->fid;
+    }
+    return -1;
+}
+
 static int cmp_owner(const void *a, const void *b)
 {
     return strcmp(((const nytte_owner *)a)->id, ((const nytte_owner *)b)->id);
@@ -392,8 +403,29 @@ static int read_owners(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p)
     size_t w = 0;
     for (size_t i = 0; i < in->nowners; i++) {
         if (w > 0 && strcmp(in->owners[w - 1].id, in->owners[i].id) == 0) {
-            free(in->owners[i].id);
-            free(in->owners[i].name);
+            /* one owner on several rows: the name must agree (an empty name is no name);
+             * qsort is not stable, so which row's name is kept must not matter */
+            nytte_owner *kept = &in->owners[w - 1], *dup = &in->owners[i];
+            bool named_k = kept->name && *kept->name, named_d = dup->name && *dup->name;
+            if (named_k && named_d && strcmp(kept->name, dup->name) != 0) {
+                /* names are personal data: the message gives the rows, not the names */
+                long long ra = owner_row(&l, iname, kept->id, kept->name), rb = owner_row(&l, iname, kept->id, dup->name);
+                rc = nytte_error(ctx, NYTTE_EINPUT,
+                                 "%s: owner %s has different names on rows %lld and %lld (one owner id, one name)",
+                                 path, kept->id, ra < rb ? ra : rb, ra < rb ? rb : ra);
+                /* the rest of the table is freed by the caller's cleanup: keep it counted */
+                for (size_t j = w; j < i; j++)
+                    in->owners[j] = (nytte_owner){0};
+                goto cleanup;
+            }
+            if (!named_k && named_d) {
+                free(kept->name);
+                kept->name = dup->name;
+                dup->name = NULL;
+            }
+            free(dup->id);
+            free(dup->name);
+            *dup = (nytte_owner){0};
             continue;
         }
         in->owners[w++] = in->owners[i];
