@@ -121,6 +121,35 @@ void nytte_hz_heap_free(nytte_hz_heap *h);
 static const int nytte_hz_dr[8] = {-1, 0, 0, 1, -1, -1, 1, 1};
 static const int nytte_hz_dc[8] = {0, -1, 1, 0, -1, 1, -1, 1};
 
+/*
+ * D8 codes clockwise from north (malstroem's encoding, as nytte_flow_drow/dcol of
+ * catchment.h): 0 N, 1 NE, 2 E, 3 SE, 4 S, 5 SW, 6 W, 7 NW; even codes share an edge.
+ */
+static const int nytte_hz_d8r[8] = {-1, -1, 0, 1, 1, 1, 0, -1};
+static const int nytte_hz_d8c[8] = {0, 1, 1, 1, 0, -1, -1, -1};
+
+/* ---- flat-free surface and steepest descent (noflats.c) ---------------------- */
+
+/**
+ * The flat-free surface of dem (malstroem's fill_terrain_no_flats, Planchon & Darboux
+ * 2001): W = max(z, min over neighbours of W(n) + e), e = 1024 ulp(max |z|) to an edge
+ * neighbour and e·√2 to a corner one, outlets (raster edge, cells with a nodata
+ * neighbour) at z; W = NaN on nodata. It is the filled terrain plus a tiny slope that
+ * drains every flat towards its outlet. connectivity 4 (edge neighbours only) or 8.
+ * W: caller-allocated, nx*ny doubles. Uses 5 bytes per cell of scratch plus a heap of
+ * 16 bytes per cell in flats. `what` prefixes the out-of-memory message.
+ */
+int nytte_hz_noflats(nytte_ctx *ctx, double *W, const nytte_raster *dem, int connectivity, const char *what);
+
+/**
+ * Steepest descent on W from cell i: the D8 code (clockwise, see above; even codes only
+ * for connectivity 4) of the neighbour with the largest drop (× 1/√2 on a corner), ties
+ * to the lowest code; cells on the raster edge flow straight off it (corners diagonally
+ * with 8 neighbours); a cell next to nodata flows into its first nodata neighbour.
+ * 8 when W[i] is NaN or no neighbour is lower (never on a flat-free surface).
+ */
+int nytte_hz_steepest(const double *W, int nx, int ny, size_t i, int connectivity);
+
 /* ---- shared checks --------------------------------------------------------- */
 
 /** The raster is usable: cells allocated, grid positive, at most 2^32 - 1 cells. */

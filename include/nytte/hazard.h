@@ -4,7 +4,7 @@
  *
  *  - coastal surge: connected bathtub (flooded = terrain below the level AND connected
  *    to the sea by water), with barriers (dikes, walls, sluices) burned into the terrain;
- *  - cloudburst: bluespots by depression filling (priority flood);
+ *  - cloudburst: bluespots by depression filling (priority flood), full or filled by a rain;
  *  - given depth rasters: put onto the working grid (or refused);
  *  - groundwater: depth to the water table, lowered by drains.
  *
@@ -104,6 +104,37 @@ int nytte_hazard_bluespots(nytte_ctx *ctx, nytte_raster *depth, const nytte_rast
 
 /** As nytte_hazard_bluespots with connectivity 4 or 8. */
 int nytte_hazard_bluespots_ex(nytte_ctx *ctx, nytte_raster *depth, const nytte_raster *dem, int connectivity);
+
+/**
+ * Bluespots filled by a rain of rain_mm millimetres, as malstroem's `rain` step (each
+ * bluespot gets the rain on its own watershed plus what the bluespots upstream spill):
+ *  1. bluespots: connected components (under `connectivity`) of the cells with
+ *     depth_full = nytte_hazard_bluespots_ex(dem, connectivity) > 0, numbered in
+ *     raster-scan order; capacity = Σ depth_full × |dx·dy| (in double, row-major order);
+ *  2. flow: steepest descent on the flat-free surface (the filled terrain plus malstroem's
+ *     tiny slope that drains every flat; the same surface as nytte_flow_directions), with
+ *     `connectivity` neighbours; a cell's water leaves at the raster edge and at nodata.
+ *     Watershed of a bluespot: the cells whose path meets it first (its own cells
+ *     included); pour point: its cell lowest on that surface; it spills into the bluespot
+ *     that the path from the pour point meets first (or off the terrain);
+ *  3. upstream bluespots first: in = rain_mm/1000 × watershed area + Σ spills in;
+ *     stored = min(in, capacity); spill = in − stored goes downstream;
+ *  4. depth: a full bluespot keeps depth_full; an empty one is dry; a partly filled one
+ *     gets one water level h over all its cells, the exact solution of
+ *     Σ max(0, h − terrain) × cell area = stored (its cells' stage-volume curve), and
+ *     depth = min(depth_full, max(0, h − terrain)). Cells outside bluespots are 0.
+ * rain_mm = INFINITY gives every bluespot full: the result equals
+ * nytte_hazard_bluespots_ex(dem, connectivity) bit for bit; rain_mm = 0 gives all dry.
+ * depth: overwritten with a freshly allocated Float32 raster on the dem grid (free with
+ * nytte_raster_clear), nodata NYTTE_HAZARD_NODATA where dem has none (as
+ * nytte_hazard_bluespots_ex). Sequential and deterministic (ties by cell index).
+ * Memory besides dem and depth: 13 bytes per cell at the peak, plus 16 bytes per heap
+ * entry for the cells in flats and filled depressions (docs/hazard.md).
+ * Errors: NYTTE_EUSAGE "bluespots: rain must be a number of mm >= 0 (got nan)",
+ * connectivity not 4 or 8 (as the other functions), NYTTE_ENOMEM.
+ */
+int nytte_hazard_bluespots_rain(nytte_ctx *ctx, nytte_raster *depth, const nytte_raster *dem, double rain_mm,
+                                int connectivity);
 
 /* ---- given rasters ------------------------------------------------------ */
 
