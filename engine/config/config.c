@@ -482,7 +482,7 @@ static void load_catchment(loader *L, const ynode *h, const char *kp, nytte_haza
 {
     char sub[96];
     static const char *const not_here[] = {"sea", "return_periods", "levels", "rasters", "with_measure", "offset",
-                                           "wave_allowance", "sea_level_rise", NULL};
+                                           "wave_allowance", "sea_level_rise", "threshold", "rain", NULL};
     for (const char *const *k = not_here; *k; k++)
         if (ytree_get(h, *k))
             problem(L, ytree_get(h, *k), NYTTE_ECONFIG, kp, "'%s' does not apply to a catchment hazard", *k);
@@ -557,20 +557,34 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
                     type);
         else
             hz->type = (nytte_hazard_type)t;
-        if (t == NYTTE_HAZARD_BLUESPOT || t == NYTTE_HAZARD_GROUNDWATER)
-            problem(L, ytree_get(h, "type"), NYTTE_ECONFIG, kp,
-                    "hazard type '%s' is not available in this version of the pipeline yet", type);
     }
     free(type);
     static const char *const keys[] = {"id", "type", "sea", "return_periods", "levels", "rasters", "with_measure",
                                        "offset", "wave_allowance", "sea_level_rise", "protected_area", "runoff",
-                                       NULL};
+                                       "threshold", "rain", NULL};
     check_keys(L, h, kp, keys);
     char sub[96];
+    hz->threshold = NAN;
     if (hz->type == NYTTE_HAZARD_CATCHMENT) {
         load_catchment(L, h, kp, hz);
         return;
     }
+    /* keys of other hazard types: an error, not silently ignored (a groundwater hazard has no sea) */
+    static const char *const not_coastal[] = {"threshold", "rain", "protected_area", "runoff", NULL};
+    static const char *const not_given[] = {"sea", "levels", "offset", "wave_allowance", "threshold", "rain",
+                                            "protected_area", "runoff", NULL};
+    static const char *const not_gw[] = {"sea", "levels", "with_measure", "offset", "wave_allowance",
+                                         "sea_level_rise", "protected_area", "runoff", "rain", NULL};
+    static const char *const not_bs[] = {"sea", "levels", "rasters", "with_measure", "offset", "wave_allowance",
+                                         "sea_level_rise", "protected_area", "runoff", "threshold", NULL};
+    const char *const *not_here = hz->type == NYTTE_HAZARD_COASTAL        ? not_coastal
+                                  : hz->type == NYTTE_HAZARD_FLOOD_RASTER ? not_given
+                                  : hz->type == NYTTE_HAZARD_GROUNDWATER  ? not_gw
+                                                                          : not_bs;
+    for (const char *const *k = not_here; *k; k++)
+        if (ytree_get(h, *k) && strcmp(*k, "sea_level_rise") != 0)
+            problem(L, ytree_get(h, *k), NYTTE_ECONFIG, kp, "'%s' does not apply to a %s hazard", *k,
+                    hazard_types[hz->type]);
     hz->return_periods = get_num_list(L, h, kp, "return_periods", 1, &hz->nevents, 1.0);
     snprintf(sub, sizeof sub, "%s.return_periods", kp);
     if (hz->return_periods) {
@@ -584,12 +598,51 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
             }
         check_increasing(L, seq, sub, hz->return_periods, hz->nevents, 1, "return periods");
     }
-    get_num(L, h, kp, "offset", 0, -10, 10, &hz->offset);
-    get_num(L, h, kp, "wave_allowance", 0, 0, 10, &hz->wave_allowance);
-    if (get_num(L, h, kp, "sea_level_rise", 0, 0, 10, &hz->sea_level_rise) && hz->type != NYTTE_HAZARD_COASTAL)
+    if (hz->type == NYTTE_HAZARD_COASTAL || hz->type == NYTTE_HAZARD_FLOOD_RASTER) {
+        get_num(L, h, kp, "offset", 0, -10, 10, &hz->offset);
+        get_num(L, h, kp, "wave_allowance", 0, 0, 10, &hz->wave_allowance);
+    }
+    if (ytree_get(h, "sea_level_rise") && hz->type != NYTTE_HAZARD_COASTAL)
         problem(L, ytree_get(h, "sea_level_rise"), NYTTE_ECONFIG, kp,
                 "sea_level_rise applies to coastal hazards (give depth rasters for later years instead)");
-    if (hz->type == NYTTE_HAZARD_COASTAL) {
+    else
+        get_num(L, h, kp, "sea_level_rise", 0, 0, 10, &hz->sea_level_rise);
+    if (hz->type == NYTTE_HAZARD_GROUNDWATER) {
+        const ynode *r = get(L, h, kp, "rasters", 1);
+        snprintf(sub, sizeof sub, "%s.rasters", kp);
+        if (r && r->type != YT_SEQ)
+            problem(L, r, NYTTE_ECONFIG, sub,
+                    "expected a list of depth-to-groundwater rasters (m below terrain), one per return period");
+        else if (r)
+            hz->rasters = raster_list(L, r, sub, hz->nevents);
+        snprintf(sub, sizeof sub, "%s.threshold", kp);
+        if (get_num(L, h, kp, "threshold", 1, -1e6, 100, &hz->threshold) && !(hz->threshold > 0))
+            problem(L, ytree_get(h, "threshold"), NYTTE_ECONFIG, sub,
+                    "must be more than 0 m (the depth below terrain the table must stay under, e.g. a basement "
+                    "floor), got %s",
+                    ytree_get(h, "threshold")->text);
+    } else if (hz->type == NYTTE_HAZARD_BLUESPOT) {
+        size_t nr = 0;
+        hz->rain = get_num_list(L, h, kp, "rain", 0, &nr, -1e9);
+        snprintf(sub, sizeof sub, "%s.rain", kp);
+        const ynode *rn = ytree_get(h, "rain");
+        if (hz->rain && hz->return_periods && nr != hz->nevents) {
+            problem(L, rn, NYTTE_ECONFIG, sub, "%zu rain amounts for %zu return periods (one per return period, mm)",
+                    nr, hz->nevents);
+        } else if (hz->rain) {
+            int bad = 0;
+            for (size_t i = 0; i < nr && !bad; i++)
+                if (!(hz->rain[i] > 0) || hz->rain[i] > 10000) {
+                    char ip[128];
+                    snprintf(ip, sizeof ip, "%s[%zu]", sub, i);
+                    problem(L, rn->items[i], NYTTE_ECONFIG, ip, "must be more than 0 mm and at most 10000 mm, got %s",
+                            rn->items[i]->text);
+                    bad = 1;
+                }
+            if (!bad)
+                check_increasing(L, rn, sub, hz->rain, nr, 1, "rain (rarer events bring more rain)");
+        }
+    } else if (hz->type == NYTTE_HAZARD_COASTAL) {
         const ynode *sea = get(L, h, kp, "sea", 1);
         snprintf(sub, sizeof sub, "%s.sea", kp);
         if (sea)
@@ -664,6 +717,54 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
 
 static void load_deductions(loader *L, const ynode *d, const char *kp, nytte_deduction_cfg **out, size_t *nout);
 
+/*
+ * The measure keys that depend on the primary hazard: a barrier (coastal, bluespot) has
+ * a crest and a burn mode; a drain (groundwater) a lowering and, as a line or points, a
+ * reach. A key that does not apply is an error where it stands; a missing one at its measure.
+ */
+static void check_measure_keys(loader *L, const ynode *ml, const nytte_project *p)
+{
+    nytte_hazard_type t = p->hazards[p->primary_hazard].type;
+    const char *hid = p->hazards[p->primary_hazard].id ? p->hazards[p->primary_hazard].id : "?";
+    for (size_t i = 0; ml && ml->type == YT_SEQ && i < ml->n && i < p->nmeasures; i++) {
+        const ynode *m = ml->items[i];
+        const nytte_measure_cfg *ms = &p->measures[i];
+        const char *id = ms->id ? ms->id : "?";
+        char kp[64];
+        snprintf(kp, sizeof kp, "measures[%zu]", i);
+        if (m->type != YT_MAP)
+            continue;
+        static const char *const drain_keys[] = {"lowering", "reach", NULL};
+        static const char *const barrier_keys[] = {"crest", "burn", NULL};
+        if (t != NYTTE_HAZARD_GROUNDWATER)
+            for (const char *const *k = drain_keys; *k; k++)
+                if (ytree_get(m, *k))
+                    problem(L, ytree_get(m, *k), NYTTE_ECONFIG, kp,
+                            "'%s' applies to a drain against a groundwater hazard, not against the %s hazard '%s'",
+                            *k, hazard_types[t], hid);
+        if (t == NYTTE_HAZARD_GROUNDWATER)
+            for (const char *const *k = barrier_keys; *k; k++)
+                if (ytree_get(m, *k))
+                    problem(L, ytree_get(m, *k), NYTTE_ECONFIG, kp,
+                            "'%s' does not apply to a drain against the groundwater hazard '%s' (give lowering, "
+                            "and reach for a line or point drain)",
+                            *k, hid);
+        if (t == NYTTE_HAZARD_FLOOD_RASTER && ytree_get(m, "burn"))
+            problem(L, ytree_get(m, "burn"), NYTTE_ECONFIG, kp,
+                    "'burn' does not apply with given depth rasters (flood_raster hazard '%s')", hid);
+        if (t == NYTTE_HAZARD_COASTAL && isnan(ms->crest))
+            problem(L, m, NYTTE_ECONFIG, "measures", "measure %s: crest missing (a barrier against "
+                    "the coastal hazard needs its crest or closing height, m)", id);
+        if (t == NYTTE_HAZARD_BLUESPOT && isnan(ms->crest) && !ytree_get(m, "crest"))
+            problem(L, m, NYTTE_ECONFIG, "measures", "measure %s: crest missing (a measure against the bluespot "
+                    "hazard is burned into the terrain at its crest, m: a wall or kerb above the terrain, or with "
+                    "burn: lower a channel or outlet below it)", id);
+        if (t == NYTTE_HAZARD_GROUNDWATER && isnan(ms->lowering) && !ytree_get(m, "lowering"))
+            problem(L, m, NYTTE_ECONFIG, "measures", "measure %s: lowering missing (a drain against the "
+                    "groundwater hazard needs how far it lowers the water table, m)", id);
+    }
+}
+
 static void load_measure(loader *L, const ynode *m, size_t idx, nytte_project *p)
 {
     char kp[64], sub[96];
@@ -672,8 +773,8 @@ static void load_measure(loader *L, const ynode *m, size_t idx, nytte_project *p
     ms->line = m->line;
     ms->col = m->col;
     ms->lifetime = 100;
-    static const char *const keys[] = {"id", "name", "geometry", "crest", "capex", "om_per_year", "lifetime",
-                                       "deductions", NULL};
+    static const char *const keys[] = {"id", "name", "geometry", "crest", "burn", "lowering", "reach", "capex",
+                                       "om_per_year", "lifetime", "deductions", NULL};
     check_keys(L, m, kp, keys);
     get_str(L, m, kp, "id", 1, &ms->id);
     check_id(L, m, kp, ms->id);
@@ -684,6 +785,35 @@ static void load_measure(loader *L, const ynode *m, size_t idx, nytte_project *p
         get_layer_any(L, g, sub, &ms->geometry);
     ms->crest = NAN; /* required for barriers against a coastal hazard: checked with the hazards */
     get_num(L, m, kp, "crest", 0, -100, 1000, &ms->crest);
+    /* which of these apply depends on the hazard: checked with the hazards (load_root) */
+    char *burn = NULL;
+    ms->burn = NYTTE_BURN_RAISE;
+    snprintf(sub, sizeof sub, "%s.burn", kp);
+    if (get_str(L, m, kp, "burn", 0, &burn)) {
+        if (!strcmp(burn, "lower"))
+            ms->burn = NYTTE_BURN_LOWER;
+        else if (!strcmp(burn, "set"))
+            ms->burn = NYTTE_BURN_SET;
+        else if (strcmp(burn, "raise"))
+            problem(L, ytree_get(m, "burn"), NYTTE_ECONFIG, sub, "expected raise, lower or set, got '%s'", burn);
+    }
+    free(burn);
+    ms->lowering = NAN;
+    ms->reach = NAN;
+    snprintf(sub, sizeof sub, "%s.lowering", kp);
+    if (get_num(L, m, kp, "lowering", 0, -1e6, 100, &ms->lowering) && !(ms->lowering > 0)) {
+        problem(L, ytree_get(m, "lowering"), NYTTE_ECONFIG, sub,
+                "must be more than 0 m (how far the drain lowers the water table), got %s",
+                ytree_get(m, "lowering")->text);
+        ms->lowering = NAN;
+    }
+    snprintf(sub, sizeof sub, "%s.reach", kp);
+    if (get_num(L, m, kp, "reach", 0, -1e6, 100000, &ms->reach) && !(ms->reach > 0)) {
+        problem(L, ytree_get(m, "reach"), NYTTE_ECONFIG, sub,
+                "must be more than 0 m (the distance from a line drain at which its lowering ends), got %s",
+                ytree_get(m, "reach")->text);
+        ms->reach = NAN;
+    }
     get_money(L, m, kp, "capex", 1, &ms->capex);
     get_money(L, m, kp, "om_per_year", 0, &ms->om_per_year);
     get_int(L, m, kp, "lifetime", 0, 1, 1000, &ms->lifetime);
@@ -1206,22 +1336,18 @@ static void load_root(loader *L, const ynode *root, nytte_project *p)
                 problem(L, ytree_get(ytree_get(root, "hazards")->items[i], "id"), NYTTE_ECONFIG, "hazards",
                         "duplicate hazard id '%s' (first in hazards[%zu])", p->hazards[i].id, j);
 
-    /* the hazard that gives depths: the first coastal or flood_raster one */
+    /* the hazard that gives depths (or exposure): the first coastal, flood_raster, groundwater or bluespot one */
     p->primary_hazard = p->nhazards;
     for (size_t i = 0; i < p->nhazards && p->primary_hazard == p->nhazards; i++)
-        if (p->hazards[i].type == NYTTE_HAZARD_COASTAL || p->hazards[i].type == NYTTE_HAZARD_FLOOD_RASTER)
+        if (p->hazards[i].type != NYTTE_HAZARD_CATCHMENT)
             p->primary_hazard = i;
     if (p->nhazards && p->primary_hazard == p->nhazards)
         problem(L, ytree_get(root, "hazards"), NYTTE_ECONFIG, "hazards",
-                "a coastal or flood_raster hazard is needed: it gives the depths with and without the measures");
+                "a coastal, flood_raster, groundwater or bluespot hazard is needed: it gives the depths with and "
+                "without the measures");
     p->contributor_hazard = -1;
-    if (p->primary_hazard < p->nhazards && p->hazards[p->primary_hazard].type == NYTTE_HAZARD_COASTAL) {
-        const ynode *ml = ytree_get(root, "measures");
-        for (size_t i = 0; i < p->nmeasures; i++)
-            if (isnan(p->measures[i].crest) && ml && ml->type == YT_SEQ && i < ml->n)
-                problem(L, ml->items[i], NYTTE_ECONFIG, "measures", "measure %s: crest missing (a barrier against "
-                        "the coastal hazard needs its crest or closing height, m)", p->measures[i].id ? p->measures[i].id : "?");
-    }
+    if (p->primary_hazard < p->nhazards)
+        check_measure_keys(L, ytree_get(root, "measures"), p);
 
     nytte_alloc_config_init(&p->alloc);
     p->om_mode = NYTTE_OM_PV;
@@ -1330,6 +1456,7 @@ void nytte_project_free(nytte_project *p)
         free(h->sea.where);
         free(h->return_periods);
         free(h->levels);
+        free(h->rain);
         free_list(h->rasters);
         for (size_t k = 0; h->with_rasters && k < p->nmeasures; k++)
             free_list(h->with_rasters[k]);

@@ -24,12 +24,15 @@ typedef struct burn {
     const nytte_raster *dem;
     float *v;
     float crest;
+    nytte_burn_mode mode;
 } burn;
 
 static void burn_cell(void *user, size_t i)
 {
     burn *b = user;
-    if (nytte_raster_isnodata(b->dem, b->v[i]) || b->v[i] < b->crest)
+    float z = b->v[i];
+    if (nytte_raster_isnodata(b->dem, z) || b->mode == NYTTE_BURN_SET ||
+        (b->mode == NYTTE_BURN_RAISE ? z < b->crest : z > b->crest))
         b->v[i] = b->crest;
 }
 
@@ -42,8 +45,23 @@ static float float_at_or_above(double x)
     return f;
 }
 
+/* The largest Float32 <= x: a channel's invert must not come out above the stated one. */
+static float float_at_or_below(double x)
+{
+    float f = (float)x;
+    if ((double)f > x)
+        f = nextafterf(f, -INFINITY);
+    return f;
+}
+
 int nytte_hazard_burn_barriers(nytte_ctx *ctx, nytte_raster *out, const nytte_raster *dem, const nytte_barrier *b,
                                size_t nb)
+{
+    return nytte_hazard_burn_barriers_ex(ctx, out, dem, b, nb, NULL);
+}
+
+int nytte_hazard_burn_barriers_ex(nytte_ctx *ctx, nytte_raster *out, const nytte_raster *dem, const nytte_barrier *b,
+                                  size_t nb, const nytte_burn_mode *mode)
 {
     *out = (nytte_raster)NYTTE_RASTER_INIT;
     int rc = nytte_hz_check_raster(ctx, dem, "terrain");
@@ -67,7 +85,13 @@ int nytte_hazard_burn_barriers(nytte_ctx *ctx, nytte_raster *out, const nytte_ra
             rc = nytte_error(ctx, NYTTE_EINPUT, "barrier %s: crest %g m is not a usable height", name, b[k].crest);
             goto fail;
         }
-        burn st = {dem, out->v, float_at_or_above(b[k].crest)};
+        nytte_burn_mode md = mode ? mode[k] : NYTTE_BURN_RAISE;
+        if (md != NYTTE_BURN_RAISE && md != NYTTE_BURN_LOWER && md != NYTTE_BURN_SET) {
+            rc = nytte_error(ctx, NYTTE_EUSAGE, "barrier %s: unknown burn mode %d", name, (int)md);
+            goto fail;
+        }
+        burn st = {dem, out->v, md == NYTTE_BURN_LOWER ? float_at_or_below(b[k].crest) : float_at_or_above(b[k].crest),
+                   md};
         size_t touched = 0;
         if (g->kind == NYTTE_GEOM_POLYGON) {
             size_t m = nytte_hz_polygon_cells(&dem->grid, g, burn_cell, &st);

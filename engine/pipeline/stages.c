@@ -132,6 +132,217 @@ static int given_rasters(run_state *s, const nytte_hazard_cfg *h)
     return NYTTE_OK;
 }
 
+/* Events of a hazard without water levels (groundwater, bluespot): NaN levels, the scenarios. */
+static int events_without_levels(run_state *s, const nytte_hazard_cfg *h)
+{
+    s->nev = s->nlev = h->nevents;
+    s->levels = calloc(s->nlev, sizeof *s->levels);
+    if (!s->levels)
+        return nytte_error(s->ctx, NYTTE_ENOMEM, "out of memory");
+    for (size_t k = 0; k < s->nev; k++) {
+        s->levels[k] = NAN;
+        if (fabs(h->return_periods[k] - s->p->design_event) < 1e-9)
+            s->design_k = k;
+    }
+    return make_scenarios(s);
+}
+
+/* Write raster r as scenario sc, event k (depth_<hazard>_<scenario>_T<rp>.tif) and keep its path. */
+static int write_scenario(run_state *s, const nytte_hazard_cfg *h, size_t sc, size_t k, const nytte_raster *r)
+{
+    char file[256], path[4600];
+    if (nytte_hazard_output_name(file, sizeof file, h->id, s->scen[sc], h->return_periods[k]) != NYTTE_OK)
+        return nytte_error(s->ctx, NYTTE_ECONFIG, "hazard %s, scenario %s: ids may hold letters, digits, - and _ only",
+                           h->id, s->scen[sc]);
+    snprintf(path, sizeof path, "%s/%s", s->tmpdir, file);
+    int rc = nytte_raster_write(s->ctx, r, path);
+    if (rc)
+        return rc;
+    size_t slot = sc * s->nlev + k;
+    if (!(s->paths[slot] = strdup(path)))
+        return nytte_error(s->ctx, NYTTE_ENOMEM, "out of memory");
+    return NYTTE_OK;
+}
+
+/* Read every measure's geometry; *total = the number of features over all measures. */
+static int read_measures(run_state *s, nytte_vlayer *ml, size_t *total)
+{
+    const nytte_project *p = s->p;
+    *total = 0;
+    for (size_t m = 0; m < p->nmeasures; m++) {
+        char mw[128];
+        snprintf(mw, sizeof mw, "measure %s", p->measures[m].id);
+        int rc = read_geoms(s->ctx, &ml[m], &p->measures[m].geometry, s->wkt, mw);
+        if (rc)
+            return rc;
+        *total += ml[m].nfeatures;
+    }
+    return NYTTE_OK;
+}
+
+/*
+ * Groundwater: per event, the depth-to-groundwater raster (on its own grid, in the working
+ * CRS: like given depth rasters it is not resampled); per scenario the drains of its
+ * elements lower the table (nytte_hazard_drain), and the exposure max(0, threshold - depth)
+ * is written as the scenario's raster (docs/hazard.md, Groundwater in a run).
+ */
+static int groundwater_rasters(run_state *s, const nytte_hazard_cfg *h)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_project *p = s->p;
+    size_t nm = p->nmeasures, total = 0;
+    nytte_vlayer *ml = calloc(nm ? nm : 1, sizeof *ml);
+    nytte_drain *drains = NULL;
+    nytte_raster dtg = NYTTE_RASTER_INIT, lowered = NYTTE_RASTER_INIT, expo = NYTTE_RASTER_INIT;
+    int rc = NYTTE_OK;
+    if (!ml)
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    if ((rc = events_without_levels(s, h)) || (rc = read_measures(s, ml, &total)))
+        goto cleanup;
+    /* a line or point drain needs its reach: say which measure, where in the project file */
+    for (size_t m = 0; m < nm; m++)
+        for (size_t f = 0; f < ml[m].nfeatures; f++)
+            if (ml[m].features[f].geom.kind != NYTTE_GEOM_POLYGON && isnan(p->measures[m].reach)) {
+                rc = nytte_error(ctx, NYTTE_ECONFIG,
+                                 "%s:%d:%d: measures[%zu]: drain %s is a %s in %s: give reach (m), the distance at "
+                                 "which its lowering of the table ends",
+                                 p->path, p->measures[m].line, p->measures[m].col, m, p->measures[m].id,
+                                 ml[m].features[f].geom.kind == NYTTE_GEOM_LINE ? "line" : "point",
+                                 p->measures[m].geometry.path);
+                goto cleanup;
+            }
+    if (!(drains = calloc(total ? total : 1, sizeof *drains))) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    nytte_progress_begin(ctx, "hazard", s->nscen * s->nlev);
+    for (size_t k = 0; k < s->nev; k++) {
+        nytte_raster_clear(&dtg);
+        if ((rc = nytte_raster_read(ctx, &dtg, h->rasters[k], 1)))
+            goto cleanup;
+        if (!dtg.crs_wkt)
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: the depth-to-groundwater raster has no CRS", h->rasters[k]);
+        else
+            rc = pipeline_check_crs(ctx, h->rasters[k], dtg.crs_wkt, s->wkt);
+        if (rc)
+            goto cleanup;
+        for (size_t sc = 0; sc < s->nscen; sc++) {
+            const nytte_raster *table = &dtg;
+            if (sc > 0) {
+                size_t nd = 0;
+                for (size_t m = 0; m < nm; m++) {
+                    if (sc <= nm && m != sc - 1)
+                        continue;
+                    for (size_t f = 0; f < ml[m].nfeatures; f++)
+                        drains[nd++] = (nytte_drain){&ml[m].features[f].geom, p->measures[m].lowering,
+                                                     p->measures[m].reach, p->measures[m].id};
+                }
+                nytte_raster_clear(&lowered);
+                if ((rc = nytte_hazard_drain(ctx, &lowered, &dtg, drains, nd))) {
+                    if (sc <= nm)
+                        nytte_error_prefix(ctx, "%s", p->measures[sc - 1].geometry.path);
+                    goto cleanup;
+                }
+                table = &lowered;
+            }
+            nytte_raster_clear(&expo);
+            if ((rc = nytte_hazard_groundwater_exposure(ctx, &expo, table, h->threshold))) {
+                nytte_error_prefix(ctx, "%s", h->rasters[k]);
+                goto cleanup;
+            }
+            if ((rc = write_scenario(s, h, sc, k, &expo)))
+                goto cleanup;
+            nytte_progress_update(ctx, k * s->nscen + sc + 1);
+        }
+    }
+    nytte_progress_end(ctx);
+    s->nrasters = s->nscen * s->nlev;
+cleanup:
+    nytte_raster_clear(&dtg);
+    nytte_raster_clear(&lowered);
+    nytte_raster_clear(&expo);
+    free(drains);
+    for (size_t m = 0; m < nm; m++)
+        nytte_vlayer_clear(&ml[m]);
+    free(ml);
+    return rc;
+}
+
+/*
+ * Bluespots: per scenario the terrain with the elements' geometries burned in (raise, lower
+ * or set to the crest), then per event the bluespots filled by its rain, or every bluespot
+ * full when the hazard gives no rain (docs/hazard.md, Bluespots in a run).
+ */
+static int bluespot_rasters(run_state *s, const nytte_hazard_cfg *h)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_project *p = s->p;
+    size_t nm = p->nmeasures, total = 0;
+    nytte_vlayer *ml = calloc(nm ? nm : 1, sizeof *ml);
+    nytte_barrier *bars = NULL;
+    nytte_burn_mode *modes = NULL;
+    nytte_raster burned = NYTTE_RASTER_INIT, depth = NYTTE_RASTER_INIT;
+    int rc = NYTTE_OK;
+    if (!ml)
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    if ((rc = events_without_levels(s, h)) || (rc = read_measures(s, ml, &total)))
+        goto cleanup;
+    bars = calloc(total ? total : 1, sizeof *bars);
+    modes = calloc(total ? total : 1, sizeof *modes);
+    if (!bars || !modes) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    nytte_progress_begin(ctx, "hazard", s->nscen * s->nlev);
+    for (size_t sc = 0; sc < s->nscen; sc++) {
+        const nytte_raster *terrain = &s->dem;
+        if (sc > 0) {
+            size_t nbars = 0;
+            for (size_t m = 0; m < nm; m++) {
+                if (sc <= nm && m != sc - 1)
+                    continue;
+                for (size_t f = 0; f < ml[m].nfeatures; f++) {
+                    modes[nbars] = p->measures[m].burn;
+                    bars[nbars++] = (nytte_barrier){&ml[m].features[f].geom, p->measures[m].crest, p->measures[m].id};
+                }
+            }
+            nytte_raster_clear(&burned);
+            if ((rc = nytte_hazard_burn_barriers_ex(ctx, &burned, &s->dem, bars, nbars, modes))) {
+                if (sc <= nm)
+                    nytte_error_prefix(ctx, "%s", p->measures[sc - 1].geometry.path);
+                goto cleanup;
+            }
+            terrain = &burned;
+        }
+        for (size_t k = 0; k < s->nlev; k++) {
+            /* without rain every event fills every bluespot: one fill serves them all */
+            if (k == 0 || h->rain) {
+                nytte_raster_clear(&depth);
+                rc = h->rain ? nytte_hazard_bluespots_rain(ctx, &depth, terrain, h->rain[k], 8)
+                             : nytte_hazard_bluespots_ex(ctx, &depth, terrain, 8);
+                if (rc) {
+                    nytte_error_prefix(ctx, "hazard %s", h->id);
+                    goto cleanup;
+                }
+            }
+            if ((rc = write_scenario(s, h, sc, k, &depth)))
+                goto cleanup;
+            nytte_progress_update(ctx, sc * s->nlev + k + 1);
+        }
+    }
+    nytte_progress_end(ctx);
+    s->nrasters = s->nscen * s->nlev;
+cleanup:
+    nytte_raster_clear(&burned);
+    nytte_raster_clear(&depth);
+    free(bars);
+    free(modes);
+    for (size_t m = 0; m < nm; m++)
+        nytte_vlayer_clear(&ml[m]);
+    free(ml);
+    return rc;
+}
+
 int pipeline_hazard(run_state *s)
 {
     nytte_ctx *ctx = s->ctx;
@@ -139,6 +350,10 @@ int pipeline_hazard(run_state *s)
     const nytte_hazard_cfg *h = &p->hazards[p->primary_hazard];
     if (h->type == NYTTE_HAZARD_FLOOD_RASTER)
         return given_rasters(s, h);
+    if (h->type == NYTTE_HAZARD_GROUNDWATER)
+        return groundwater_rasters(s, h);
+    if (h->type == NYTTE_HAZARD_BLUESPOT)
+        return bluespot_rasters(s, h);
     size_t nm = p->nmeasures;
     int rc = NYTTE_OK;
     nytte_vlayer sea = {0};
@@ -319,11 +534,17 @@ int pipeline_overlay(run_state *s)
 
 static double stat_or_zero(double v) { return v == v ? v : 0.0; }
 
-/* Damage depth of building b in raster r (m above the floor). */
+/*
+ * Damage depth of building b in raster r (m above the floor). Groundwater exposure is
+ * water above the basement floor (the threshold depth), so the ground floor's height
+ * above the terrain is not subtracted (docs/models.md, Groundwater damage).
+ */
 static double building_depth(const run_state *s, size_t b, size_t r)
 {
     const nytte_zonal_stats *st = &s->bstats[b * s->nrasters + r];
-    return nytte_damage_depth(s->p->damage.depth_stat, st->mean, st->max, s->in.buildings[b].floor_height);
+    bool basement = s->p->hazards[s->p->primary_hazard].type == NYTTE_HAZARD_GROUNDWATER;
+    return nytte_damage_depth(s->p->damage.depth_stat, st->mean, st->max,
+                              basement ? 0.0 : s->in.buildings[b].floor_height);
 }
 
 /*
@@ -544,6 +765,8 @@ int pipeline_allocate(run_state *s)
     nytte_ctx *ctx = s->ctx;
     const nytte_project *p = s->p;
     size_t np = s->in.nparcels, nb = s->in.nbuildings, ne = p->nmeasures, nr = s->nrasters;
+    nytte_hazard_type ht = p->hazards[p->primary_hazard].type;
+    bool gw_or_bs = ht == NYTTE_HAZARD_GROUNDWATER || ht == NYTTE_HAZARD_BLUESPOT;
     s->facts = calloc(ne * np, sizeof *s->facts);
     s->elements = calloc(ne, sizeof *s->elements);
     s->holdings = calloc(s->in.nholdings ? s->in.nholdings : 1, sizeof *s->holdings);
@@ -569,11 +792,19 @@ int pipeline_allocate(run_state *s)
                     best = dominant[i * NYTTE_USE_COUNT + u];
                     use = (nytte_use)u;
                 }
-            double wet_with = s->pstats[i * nr + with * s->nlev + s->design_k].above[0];
+            const nytte_zonal_stats *dw = &s->pstats[i * nr + with * s->nlev + s->design_k];
+            double wet_with = dw->above[0];
+            /* groundwater and bluespots: a drain or a channel often lowers the water without drying
+             * any of the plot, so a lower mean depth over the plot counts as "less" too */
+            bool lower = false;
+            if (gw_or_bs) {
+                const nytte_zonal_stats *dn = &s->pstats[i * nr + s->design_k];
+                lower = dn->mean == dn->mean && dw->mean == dw->mean && dw->mean < dn->mean;
+            }
             f[i] = (nytte_alloc_parcel){
                 .id = pc->id,
                 /* the element's beneficiaries: flooded at the design event without it, less with it */
-                .in_area = m->wet_design > 0 && wet_with < m->wet_design,
+                .in_area = m->wet_design > 0 && (wet_with < m->wet_design || lower),
                 .built = m->nbuildings > 0,
                 .nbuildings = m->nbuildings,
                 .plot_area = pc->area,

@@ -11,6 +11,7 @@
 #include "nytte/catchment.h"
 #include "nytte/damage.h"
 #include "nytte/finance.h"
+#include "nytte/hazard.h"
 #include "nytte/nytte.h"
 
 #include <stdbool.h>
@@ -64,7 +65,8 @@ typedef struct nytte_hazard_cfg {
     size_t nevents;
     double *return_periods;    /**< years, strictly increasing */
     double *levels;            /**< coastal: still-water levels, m, non-decreasing */
-    char **rasters;            /**< flood_raster: one depth raster per return period, without the measures */
+    char **rasters;            /**< flood_raster: one depth raster per return period, without the measures;
+                                    groundwater: one depth-to-groundwater raster per return period */
     char ***with_rasters;      /**< flood_raster: per measure (index as measures[]), NULL-terminated lists */
     char **with_all;           /**< flood_raster: with every measure (needed with several measures) */
     nytte_layer_cfg protected_area; /**< catchment: the area protected from water arriving from upstream */
@@ -74,6 +76,8 @@ typedef struct nytte_hazard_cfg {
     double offset;             /**< sea-level rise for the horizon, m */
     double wave_allowance;     /**< m, added to every level */
     double sea_level_rise;     /**< coastal: rise by the end of the horizon, m (0 = none); EAD moves linearly */
+    double threshold;          /**< groundwater: exposed where the table is less than this below terrain, m (> 0) */
+    double *rain;              /**< bluespot: rain per event, mm (nevents), or NULL: every bluespot full */
     int line, col;
 } nytte_hazard_cfg;
 
@@ -88,7 +92,10 @@ typedef struct nytte_measure_cfg {
     char *id;
     char *name;
     nytte_layer_cfg geometry;  /**< barrier lines or polygons */
-    double crest;              /**< crest / closing height, m */
+    double crest;              /**< crest / closing height, m (NaN if not given); bluespot: the height burned in */
+    nytte_burn_mode burn;      /**< coastal, bluespot: raise (default), lower or set the terrain to the crest */
+    double lowering;           /**< groundwater drain: lowering of the table, m (NaN if not given) */
+    double reach;              /**< groundwater line/point drain: radius of influence, m (NaN if not given) */
     int64_t capex;             /**< øre */
     int64_t om_per_year;       /**< øre per year */
     int lifetime;              /**< years */
@@ -115,7 +122,8 @@ typedef struct nytte_project {
     /* allocation: the model and its parameters, docs/models.md */
     nytte_alloc_config alloc;
     nytte_alloc_om_mode om_mode;
-    size_t primary_hazard;     /**< the coastal or flood_raster hazard that gives depths and damage */
+    size_t primary_hazard;     /**< the coastal, flood_raster, groundwater or bluespot hazard that gives depths
+                                    (or exposure) and damage */
     long contributor_hazard;   /**< index of the catchment hazard giving contributor facts, or -1 */
     double design_event;       /**< return period of the design event (years); NaN if design_level */
     double design_level;       /**< design water level (m); NaN if design_event */

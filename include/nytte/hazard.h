@@ -56,6 +56,23 @@ typedef struct nytte_barrier {
 int nytte_hazard_burn_barriers(nytte_ctx *ctx, nytte_raster *out, const nytte_raster *dem, const nytte_barrier *b,
                                size_t nb);
 
+/** How a measure's geometry changes the terrain under it (nytte_hazard_burn_barriers_ex). */
+typedef enum nytte_burn_mode {
+    NYTTE_BURN_RAISE = 0, /**< max(terrain, crest): a dike, wall or kerb (crest as the smallest Float32 >= crest) */
+    NYTTE_BURN_LOWER = 1, /**< min(terrain, crest): a channel, culvert or outlet that lowers a spill point
+                               (crest as the largest Float32 <= crest) */
+    NYTTE_BURN_SET = 2    /**< the crest, up or down: regraded ground (crest as the smallest Float32 >= crest) */
+} nytte_burn_mode;
+
+/**
+ * As nytte_hazard_burn_barriers, with a mode per barrier (`mode` holds nb entries, or is
+ * NULL for NYTTE_BURN_RAISE everywhere). The cells are those of nytte_hazard_burn_barriers;
+ * barriers are applied in the order given (a later one wins where two overlap); nodata
+ * cells under any barrier take its crest. Same errors.
+ */
+int nytte_hazard_burn_barriers_ex(nytte_ctx *ctx, nytte_raster *out, const nytte_raster *dem, const nytte_barrier *b,
+                                  size_t nb, const nytte_burn_mode *mode);
+
 /**
  * Connected bathtub with 4-connectivity (water moves between edge-sharing cells only).
  * A cell floods when terrain < level and a chain of flooded cells links it to a sea cell.

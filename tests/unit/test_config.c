@@ -219,8 +219,13 @@ static void test_messages(void **state)
         {"    crest: 3.0\n", "    crest: 0x10\n", NYTTE_ECONFIG,
          "project.yaml:21:12: measures[0].crest: expected a number, got '0x10'"},
         {"    crest: 3.0\n", "    cerst: 3.0\n", NYTTE_ECONFIG,
-         "project.yaml:21:5: measures[0]: unknown key 'cerst' (expected one of: id, name, geometry, crest, capex, "
-         "om_per_year, lifetime, deductions)"},
+         "project.yaml:21:5: measures[0]: unknown key 'cerst' (expected one of: id, name, geometry, crest, burn, "
+         "lowering, reach, capex, om_per_year, lifetime, deductions)"},
+        {"    crest: 3.0\n", "    crest: 3.0\n    lowering: 0.4\n", NYTTE_ECONFIG,
+         "project.yaml:22:15: measures[0]: 'lowering' applies to a drain against a groundwater hazard, not against "
+         "the coastal hazard 'surge'"},
+        {"    crest: 3.0\n", "    crest: 3.0\n    burn: dig\n", NYTTE_ECONFIG,
+         "project.yaml:22:11: measures[0].burn: expected raise, lower or set, got 'dig'"},
         {"  terrain: terrain.tif\n", "  terrain: dem.tif\n", NYTTE_EIO, NULL},
         {"      - { name: Fond, amount: 0.07 }\n", "      - { name: Fond, amount: 1800.51 }\n", NYTTE_ECONFIG,
          "project.yaml:25:7: measures[0].deductions: measure wall: deductions of 1800.51 kr exceed its capex of "
