@@ -361,6 +361,7 @@ int pipeline_hazard(run_state *s)
     nytte_geom *sea_geoms = NULL;
     nytte_raster burned = NYTTE_RASTER_INIT, depth = NYTTE_RASTER_INIT;
     nytte_barrier *bars = NULL;
+    nytte_burn_mode *modes = NULL;
     size_t nbars = 0;
     if (!ml)
         return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
@@ -406,7 +407,8 @@ int pipeline_hazard(run_state *s)
         total += ml[m].nfeatures;
     }
     bars = calloc(total ? total : 1, sizeof *bars);
-    if (!bars) {
+    modes = calloc(total ? total : 1, sizeof *modes);
+    if (!bars || !modes) {
         rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -427,11 +429,13 @@ int pipeline_hazard(run_state *s)
             for (size_t m = 0; m < nm; m++) {
                 if (sc <= nm && m != sc - 1)
                     continue;
-                for (size_t f = 0; f < ml[m].nfeatures; f++)
+                for (size_t f = 0; f < ml[m].nfeatures; f++) {
+                    modes[nbars] = p->measures[m].burn;
                     bars[nbars++] = (nytte_barrier){&ml[m].features[f].geom, p->measures[m].crest, p->measures[m].id};
+                }
             }
             nytte_raster_clear(&burned);
-            if ((rc = nytte_hazard_burn_barriers(ctx, &burned, &s->dem, bars, nbars))) {
+            if ((rc = nytte_hazard_burn_barriers_ex(ctx, &burned, &s->dem, bars, nbars, modes))) {
                 if (sc <= nm)
                     nytte_error_prefix(ctx, "%s", p->measures[sc - 1].geometry.path);
                 goto cleanup;
@@ -482,6 +486,7 @@ cleanup:
     nytte_raster_clear(&burned);
     nytte_raster_clear(&depth);
     free(bars);
+    free(modes);
     free(sea_geoms);
     nytte_vlayer_clear(&sea);
     for (size_t m = 0; m < nm; m++)
