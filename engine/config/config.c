@@ -616,10 +616,11 @@ static void load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p)
         else if (r)
             hz->rasters = raster_list(L, r, sub, hz->nevents);
         snprintf(sub, sizeof sub, "%s.threshold", kp);
-        if (get_num(L, h, kp, "threshold", 1, -1e6, 100, &hz->threshold) && !(hz->threshold > 0))
+        if (get_num(L, h, kp, "threshold", 1, -1e300, 1e300, &hz->threshold) &&
+            !(hz->threshold > 0 && hz->threshold <= 100))
             problem(L, ytree_get(h, "threshold"), NYTTE_ECONFIG, sub,
-                    "must be more than 0 m (the depth below terrain the table must stay under, e.g. a basement "
-                    "floor), got %s",
+                    "must be more than 0 m and at most 100 m (the depth below terrain the table must stay under, "
+                    "e.g. a basement floor), got %s",
                     ytree_get(h, "threshold")->text);
     } else if (hz->type == NYTTE_HAZARD_BLUESPOT) {
         size_t nr = 0;
@@ -801,16 +802,17 @@ static void load_measure(loader *L, const ynode *m, size_t idx, nytte_project *p
     ms->lowering = NAN;
     ms->reach = NAN;
     snprintf(sub, sizeof sub, "%s.lowering", kp);
-    if (get_num(L, m, kp, "lowering", 0, -1e6, 100, &ms->lowering) && !(ms->lowering > 0)) {
+    if (get_num(L, m, kp, "lowering", 0, -1e300, 1e300, &ms->lowering) && !(ms->lowering > 0 && ms->lowering <= 100)) {
         problem(L, ytree_get(m, "lowering"), NYTTE_ECONFIG, sub,
-                "must be more than 0 m (how far the drain lowers the water table), got %s",
+                "must be more than 0 m and at most 100 m (how far the drain lowers the water table), got %s",
                 ytree_get(m, "lowering")->text);
         ms->lowering = NAN;
     }
     snprintf(sub, sizeof sub, "%s.reach", kp);
-    if (get_num(L, m, kp, "reach", 0, -1e6, 100000, &ms->reach) && !(ms->reach > 0)) {
+    if (get_num(L, m, kp, "reach", 0, -1e300, 1e300, &ms->reach) && !(ms->reach > 0 && ms->reach <= 100000)) {
         problem(L, ytree_get(m, "reach"), NYTTE_ECONFIG, sub,
-                "must be more than 0 m (the distance from a line drain at which its lowering ends), got %s",
+                "must be more than 0 m and at most 100000 m (the distance from a line drain at which its lowering "
+                "ends), got %s",
                 ytree_get(m, "reach")->text);
         ms->reach = NAN;
     }
@@ -1348,6 +1350,14 @@ static void load_root(loader *L, const ynode *root, nytte_project *p)
     p->contributor_hazard = -1;
     if (p->primary_hazard < p->nhazards)
         check_measure_keys(L, ytree_get(root, "measures"), p);
+    /* one hazard gives the depths: a second one would be silently ignored, so say so */
+    for (size_t i = p->primary_hazard + 1; i < p->nhazards; i++)
+        if (p->hazards[i].type != NYTTE_HAZARD_CATCHMENT)
+            problem(L, ytree_get(root, "hazards")->items[i], NYTTE_ECONFIG, "hazards",
+                    "hazard '%s' (%s): only one coastal, flood_raster, groundwater or bluespot hazard per project "
+                    "(the first, '%s', gives the depths); run the other as a project of its own",
+                    p->hazards[i].id ? p->hazards[i].id : "?", hazard_types[p->hazards[i].type],
+                    p->hazards[p->primary_hazard].id ? p->hazards[p->primary_hazard].id : "?");
 
     nytte_alloc_config_init(&p->alloc);
     p->om_mode = NYTTE_OM_PV;
