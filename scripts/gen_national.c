@@ -9,15 +9,29 @@
  * was built with NYTTE_MPI, else it runs as one process.
  *
  *   [mpirun -n N] gen_national NX NY TILE NPARCELS
+ *
+ * A second mode measures the coastal bathtub on the same terrain written to a GeoTIFF:
+ * rank 0 writes DIR/terrain.tif (by strips of 512 rows, if it is not there yet), then
+ * either every rank runs nytte_dist_bathtub_tiled (tiles of TILE cells, 3 levels, a sea
+ * polygon over the western band, one dike line) or one process runs what `nytte run` does
+ * today (read the whole terrain, burn, nytte_hazard_bathtub, nytte_raster_write per level).
+ * Prints the seconds and the peak resident memory of every rank.
+ *
+ *   [mpirun -n N] gen_national bathtub NX NY TILE DIR tiled|whole
  */
 #include "nytte/dist.h"
 #include "nytte/hazard.h"
+#include "nytte/io.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <cpl_string.h>
+#include <gdal.h>
 
 static uint32_t hash2(uint32_t x, uint32_t y)
 {
@@ -86,10 +100,128 @@ static double peak_mib(void)
     return (double)u.ru_maxrss / 1024.0;
 }
 
+/* DIR/terrain.tif from height(): 1.6 m cells, nodata sea (NaN written as -9999) in the west. */
+static int write_terrain(const char *path, int nx, int ny)
+{
+    nytte_io_init();
+    char **opts = NULL;
+    opts = CSLSetNameValue(opts, "TILED", "YES");
+    opts = CSLSetNameValue(opts, "BLOCKXSIZE", "512");
+    opts = CSLSetNameValue(opts, "BLOCKYSIZE", "512");
+    opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
+    opts = CSLSetNameValue(opts, "PREDICTOR", "3");
+    opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path, nx, ny, 1, GDT_Float32, opts);
+    CSLDestroy(opts);
+    if (!ds)
+        return -1;
+    double gt[6] = {0.0, 1.6, 0.0, ny * 1.6, 0.0, -1.6};
+    GDALSetGeoTransform(ds, gt);
+    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+    GDALSetRasterNoDataValue(b, -9999.0);
+    float *strip = malloc((size_t)nx * 512 * sizeof *strip);
+    int bad = !strip;
+    for (int r0 = 0; r0 < ny && !bad; r0 += 512) {
+        int h = r0 + 512 <= ny ? 512 : ny - r0;
+        for (int r = 0; r < h; r++)
+            for (int c = 0; c < nx; c++) {
+                float z = height(c, r0 + r);
+                strip[(size_t)r * (size_t)nx + (size_t)c] = z == z ? z : -9999.0f;
+            }
+        bad = GDALRasterIO(b, GF_Write, 0, r0, nx, h, strip, nx, h, GDT_Float32, 0, 0) != CE_None;
+    }
+    free(strip);
+    GDALClose(ds);
+    return bad ? -1 : 0;
+}
+
+static int bathtub_main(int nx, int ny, int tile, const char *dir, bool tiled)
+{
+    int rank = nytte_dist_rank(), size = nytte_dist_size(), rc = 1;
+    nytte_ctx *ctx = NULL;
+    nytte_geom sea = NYTTE_GEOM_INIT, dike = NYTTE_GEOM_INIT;
+    nytte_raster dem = NYTTE_RASTER_INIT, burned = NYTTE_RASTER_INIT, depth = NYTTE_RASTER_INIT;
+    char terrain[1024], out[3][1100], tdir[1100];
+    const char *outs[3];
+    const double levels[3] = {10.0, 13.0, 16.0};
+    snprintf(terrain, sizeof terrain, "%s/terrain.tif", dir);
+    snprintf(tdir, sizeof tdir, "%s/tiles", dir);
+    for (int k = 0; k < 3; k++) {
+        snprintf(out[k], sizeof out[k], "%s/depth_%s_%d.tif", dir, tiled ? "tiled" : "whole", k);
+        outs[k] = out[k];
+    }
+    if (nytte_ctx_new(&ctx) != NYTTE_OK)
+        goto done;
+    nytte_ctx_set_threads(ctx, 1);
+    if (rank == 0 && access(terrain, F_OK) != 0 && write_terrain(terrain, nx, ny) != 0) {
+        fprintf(stderr, "%s: cannot write\n", terrain);
+        nytte_dist_abort(1);
+        goto done;
+    }
+    nytte_dist_barrier();
+    double W = nx * 1.6, H = ny * 1.6;
+    const double pxy[] = {-10, -10, 120 * 1.6, -10, 120 * 1.6, H + 10, -10, H + 10, -10, -10};
+    const double dxy[] = {300 * 1.6, H * 0.1, W * 0.6, H * 0.9};
+    const size_t n5[] = {5}, n2[] = {2};
+    if (nytte_geom_set(&sea, NYTTE_GEOM_POLYGON, 1, n5, pxy) || nytte_geom_set(&dike, NYTTE_GEOM_LINE, 1, n2, dxy))
+        goto done;
+    nytte_barrier bar = {&dike, 30.0, "dike"};
+    double t0 = nytte_now();
+    nytte_minimax_stats st = {0};
+    if (tiled) {
+        nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
+        o.connectivity = 4;
+        o.tile = tile;
+        o.tile_dir = tdir;
+        if (nytte_dist_bathtub_tiled(ctx, &o, terrain, &sea, 1, &bar, 1, levels, 3, outs, &st) != NYTTE_OK) {
+            fprintf(stderr, "rank %d: %s\n", rank, nytte_ctx_errmsg(ctx));
+            nytte_dist_abort(1);
+            goto done;
+        }
+    } else if (rank == 0) {
+        if (nytte_raster_read(ctx, &dem, terrain, 1) || nytte_hazard_burn_barriers(ctx, &burned, &dem, &bar, 1))
+            goto fail;
+        nytte_raster_clear(&dem);
+        for (int k = 0; k < 3; k++) {
+            nytte_raster_clear(&depth);
+            if (nytte_hazard_bathtub(ctx, &depth, &burned, &sea, 1, levels[k]) ||
+                nytte_raster_write(ctx, &depth, out[k]))
+                goto fail;
+        }
+    }
+    double secs = nytte_now() - t0, peak = peak_mib(), peak_max = nytte_dist_max(peak);
+    printf("rank %d/%d: %s bathtub of %d x %d cells%s: %.2f s (tiles %zu: flood %.2f, graph %.2f, flood again + "
+           "depths + tile files %.2f, comm %.2f); peak %.0f MiB\n",
+           rank, size, tiled ? "tiled" : "whole-raster", nx, ny, tiled ? "" : " (one process)", secs, st.ntiles_here,
+           st.t_tiles, st.t_graph, st.t_finish, st.t_comm, peak);
+    fflush(stdout);
+    nytte_dist_barrier();
+    if (rank == 0)
+        printf("TOTAL mode=%s ranks=%d cells=%.3e tile=%d seconds=%.2f peak_rank_mib=%.0f\n", tiled ? "tiled" : "whole",
+               size, (double)nx * ny, tile, secs, peak_max);
+    rc = 0;
+    goto done;
+fail:
+    fprintf(stderr, "%s\n", nytte_ctx_errmsg(ctx));
+done:
+    nytte_raster_clear(&dem);
+    nytte_raster_clear(&burned);
+    nytte_raster_clear(&depth);
+    nytte_geom_clear(&sea);
+    nytte_geom_clear(&dike);
+    nytte_ctx_free(ctx);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (nytte_dist_init(&argc, &argv) != NYTTE_OK)
         return 1;
+    if (argc == 7 && strcmp(argv[1], "bathtub") == 0) {
+        int brc = bathtub_main(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5], strcmp(argv[6], "tiled") == 0);
+        nytte_dist_finalize();
+        return brc;
+    }
     int rank = nytte_dist_rank(), size = nytte_dist_size(), rc = 1;
     nytte_ctx *ctx = NULL;
     tile_sum *sums = NULL, *all = NULL;
@@ -98,7 +230,8 @@ int main(int argc, char **argv)
     size_t *counts = malloc((size_t)size * sizeof *counts);
     if (argc != 5) {
         if (rank == 0)
-            fprintf(stderr, "usage: [mpirun -n N] gen_national NX NY TILE NPARCELS\n");
+            fprintf(stderr, "usage: [mpirun -n N] gen_national NX NY TILE NPARCELS\n"
+                            "       [mpirun -n N] gen_national bathtub NX NY TILE DIR tiled|whole\n");
         goto done;
     }
     int nx = atoi(argv[1]), ny = atoi(argv[2]), tile = atoi(argv[3]);

@@ -13,6 +13,7 @@
 #ifndef NYTTE_DIST_H
 #define NYTTE_DIST_H
 
+#include "nytte/hazard.h"
 #include "nytte/overlay.h"
 #include "nytte/types.h"
 
@@ -110,8 +111,10 @@ typedef enum { NYTTE_MINIMAX_FILL = 0, NYTTE_MINIMAX_FLOOD_LEVEL = 1 } nytte_min
  * one-cell halo, row-major from (col0 - 1, row0 - 1); missing cells (nodata, and halo
  * cells outside the raster) as NaN. For NYTTE_MINIMAX_FLOOD_LEVEL also write w × h sea
  * flags (1 = sea cell) into `sea`; for fill `sea` is NULL. Return 0, or non-zero to stop
- * the run with NYTTE_EINPUT (after setting a message in ctx, which the callback may use
- * from the calling thread only: tiles are provided one at a time).
+ * the run with NYTTE_EINPUT. The callbacks are called from the context's threads at once
+ * (one tile per thread): they must not use ctx; keep a message per thread and put it into
+ * ctx after the run. In the second pass, a tile's sink is called on the same thread right
+ * after its source.
  */
 typedef int (*nytte_tile_source_fn)(void *user, size_t tile, int col0, int row0, int w, int h, float *zhalo,
                                     uint8_t *sea);
@@ -144,6 +147,73 @@ typedef struct nytte_minimax_stats {
 int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connectivity, const nytte_tiling *t,
                            nytte_tile_source_fn source, nytte_tile_sink_fn sink, void *user, bool distributed,
                            nytte_minimax_stats *stats);
+
+/* ---- the connected bathtub over tiles ----------------------------------------- */
+
+/** Options of nytte_dist_bathtub_tiled. */
+typedef struct nytte_dist_bathtub_opts {
+    int connectivity;             /**< 4 (as nytte_hazard_bathtub) or 8 */
+    int tile;                     /**< tile size in cells (square tiles; the last row/column smaller) */
+    const nytte_burn_mode *modes; /**< one per barrier, or NULL: NYTTE_BURN_RAISE for all */
+    const char *tile_dir;         /**< folder for the per-tile GeoTIFFs (created if missing), seen by every rank */
+    bool distributed;             /**< false: this process alone; true: every rank calls together */
+} nytte_dist_bathtub_opts;
+
+#define NYTTE_DIST_BATHTUB_OPTS_INIT {4, 1024, NULL, NULL, true}
+
+/**
+ * Depth rasters of the connected bathtub at nlev water levels, computed over square tiles
+ * of the terrain file without any rank holding the whole terrain: each tile is read as a
+ * window (plus a one-cell halo), the barriers are burned into it and its sea cells marked
+ * (the rules of nytte_hazard_burn_barriers_ex and nytte_hazard_bathtub on the window of the
+ * global grid), the flood level from the sea is computed over the tiles once
+ * (nytte_dist_minimax_run, NYTTE_MINIMAX_FLOOD_LEVEL), and depth = level - terrain where
+ * flood_level < level, 0 elsewhere, NYTTE_HAZARD_NODATA where the burned terrain has none.
+ *
+ * Result: out_paths[k] for levels[k], equal cell for cell (the Float32 bits) to
+ * nytte_hazard_bathtub_ex(nytte_hazard_burn_barriers_ex(terrain, bars, nbars, modes),
+ * sea, nsea, levels[k], connectivity) on the whole terrain. Each rank writes its tiles into
+ * opts->tile_dir as t<tile>.tif (one band per level, tile = row-major tile index); then
+ * rank 0 writes each output: a path ending in ".vrt" becomes a VRT over band k + 1 of the
+ * tiles (which stay; referred to relative to the VRT when tile_dir lies in its folder),
+ * any other path a GeoTIFF as nytte_raster_write writes (tiled 512, DEFLATE, overviews),
+ * copied from such a VRT block by block; when no output is a VRT the tile files (and
+ * tile_dir, if then empty) are removed. With several ranks, tile_dir and the outputs must
+ * be on a file system every rank sees.
+ *
+ * Memory per rank: one tile per thread (about 30 bytes per cell with the halo window, the
+ * flood and the depths) plus the summaries of its tiles and GDAL's block cache
+ * (GDAL_CACHEMAX); never the terrain. Errors, checked before any tile is read and the same
+ * on every rank: those of the hazard functions with their messages ("barrier <id>: lies
+ * wholly outside the terrain", "sea: no sea cell inside the terrain", "bathtub: the water
+ * level is not a number", ...), NYTTE_EUSAGE for bad options, the terrain's read errors.
+ * Every rank returns NYTTE_OK only when every output is in place. A rank failing inside
+ * the tiled flood leaves the others waiting (see nytte_dist_minimax_run): end the job with
+ * nytte_dist_abort.
+ */
+int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts, const char *terrain_path,
+                             const nytte_geom *sea, size_t nsea, const nytte_barrier *bars, size_t nbars,
+                             const double *levels, size_t nlev, const char *const *out_paths,
+                             nytte_minimax_stats *stats);
+
+/**
+ * The sea cells of a window (col0, row0, w, h) of grid g: flag (w × h, row-major) = 1 for
+ * the cells nytte_hazard_bathtub takes as sea (centre inside a sea polygon, cell holding a
+ * sea point), computed on the window only (cost: the polygon edges plus the window's
+ * cells). Returns NYTTE_OK, NYTTE_EINPUT for a line, NYTTE_ENOMEM. Thread-safe.
+ */
+int nytte_dist_sea_window(nytte_ctx *ctx, uint8_t *flag, const nytte_grid *g, const nytte_geom *sea, size_t nsea,
+                          int col0, int row0, int w, int h);
+
+/**
+ * Burn barriers into a window (col0, row0, w, h) of grid g: v holds the window's w × h
+ * terrain values (row-major; nodata as `nodata` when has_nodata, or NaN) and becomes what
+ * nytte_hazard_burn_barriers_ex(modes) gives on those cells of the whole terrain. The
+ * barriers are checked first, on the whole grid, with the messages of the hazard function.
+ */
+int nytte_dist_burn_window(nytte_ctx *ctx, float *v, const nytte_grid *g, bool has_nodata, float nodata,
+                           const nytte_barrier *b, size_t nb, const nytte_burn_mode *modes, int col0, int row0, int w,
+                           int h);
 
 /* ---- the process group ------------------------------------------------------- */
 

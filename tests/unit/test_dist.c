@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nytte/dist.h"
 #include "nytte/hazard.h"
@@ -288,6 +289,303 @@ static void test_errors(void **state)
     nytte_raster_clear(&dem);
 }
 
+/* ---- the tiled bathtub --------------------------------------------------------- */
+
+/*
+ * The sea and barriers of the tiled-bathtub tests on an nx × ny terrain (1 m cells,
+ * top-left (0, ny)): a sea polygon along the west edge, a sea point in the south-east; a
+ * diagonal dike line across the whole terrain (it crosses tile edges and corners), a
+ * lowering channel line, a regraded square (polygon, NYTTE_BURN_SET).
+ */
+typedef struct bt_case {
+    nytte_geom sea[2], bar[3];
+    nytte_barrier bars[3];
+    nytte_burn_mode modes[3];
+} bt_case;
+
+static void bt_case_init(bt_case *k, int nx, int ny)
+{
+    const double pxy[] = {-0.5, -1, 1.5, -1, 2.2, (double)ny + 1, -0.5, (double)ny + 1, -0.5, -1};
+    const double qxy[] = {(double)nx - 0.5, 0.5};
+    const double dxy[] = {0.3, 0.2, (double)nx - 0.4, (double)ny - 0.7};
+    const double cxy[] = {3.5, (double)ny - 1.5, (double)nx - 2.5, (double)ny - 2.5, (double)nx - 1.5, 1.5};
+    const double sxy[] = {4.0, 2.0, 6.0, 2.0, 6.0, 4.0, 4.0, 4.0, 4.0, 2.0};
+    const size_t n5[] = {5}, n1[] = {1}, n2[] = {2}, n3[] = {3};
+    assert_int_equal(nytte_geom_set(&k->sea[0], NYTTE_GEOM_POLYGON, 1, n5, pxy), NYTTE_OK);
+    assert_int_equal(nytte_geom_set(&k->sea[1], NYTTE_GEOM_POINT, 1, n1, qxy), NYTTE_OK);
+    assert_int_equal(nytte_geom_set(&k->bar[0], NYTTE_GEOM_LINE, 1, n2, dxy), NYTTE_OK);
+    assert_int_equal(nytte_geom_set(&k->bar[1], NYTTE_GEOM_LINE, 1, n3, cxy), NYTTE_OK);
+    assert_int_equal(nytte_geom_set(&k->bar[2], NYTTE_GEOM_POLYGON, 1, n5, sxy), NYTTE_OK);
+    k->bars[0] = (nytte_barrier){&k->bar[0], 2.05, "dike"};
+    k->bars[1] = (nytte_barrier){&k->bar[1], 0.4, "channel"};
+    k->bars[2] = (nytte_barrier){&k->bar[2], 0.75, "regraded"};
+    k->modes[0] = NYTTE_BURN_RAISE;
+    k->modes[1] = NYTTE_BURN_LOWER;
+    k->modes[2] = NYTTE_BURN_SET;
+}
+
+static void bt_case_clear(bt_case *k)
+{
+    for (int i = 0; i < 2; i++)
+        nytte_geom_clear(&k->sea[i]);
+    for (int i = 0; i < 3; i++)
+        nytte_geom_clear(&k->bar[i]);
+}
+
+static char bt_dir[64];
+
+/* Burning a window equals the whole-terrain burn on those cells, and the sea of a window equals the whole grid's. */
+static void check_windows(const nytte_raster *dem, const bt_case *k, int tile)
+{
+    const nytte_grid *g = &dem->grid;
+    size_t n = (size_t)g->nx * (size_t)g->ny;
+    nytte_raster ref;
+    assert_int_equal(nytte_hazard_burn_barriers_ex(ctx, &ref, dem, k->bars, 3, k->modes), NYTTE_OK);
+    uint8_t *all = malloc(n), *win = malloc((size_t)tile * (size_t)tile);
+    float *v = malloc((size_t)tile * (size_t)tile * sizeof *v);
+    assert_non_null(all);
+    assert_non_null(win);
+    assert_non_null(v);
+    assert_int_equal(nytte_dist_sea_window(ctx, all, g, k->sea, 2, 0, 0, g->nx, g->ny), NYTTE_OK);
+    size_t nsea = 0;
+    for (size_t i = 0; i < n; i++)
+        nsea += all[i];
+    assert_true(nsea > (size_t)g->ny); /* the strip (two columns, partly three) and the point */
+    for (int r0 = 0; r0 < g->ny; r0 += tile) {
+        for (int c0 = 0; c0 < g->nx; c0 += tile) {
+            int w = c0 + tile <= g->nx ? tile : g->nx - c0, h = r0 + tile <= g->ny ? tile : g->ny - r0;
+            for (int r = 0; r < h; r++)
+                memcpy(v + (size_t)r * (size_t)w, dem->v + (size_t)(r0 + r) * (size_t)g->nx + (size_t)c0,
+                       (size_t)w * sizeof *v);
+            assert_int_equal(
+                nytte_dist_burn_window(ctx, v, g, dem->has_nodata, dem->nodata, k->bars, 3, k->modes, c0, r0, w, h),
+                NYTTE_OK);
+            assert_int_equal(nytte_dist_sea_window(ctx, win, g, k->sea, 2, c0, r0, w, h), NYTTE_OK);
+            for (int r = 0; r < h; r++) {
+                assert_memory_equal(v + (size_t)r * (size_t)w, ref.v + (size_t)(r0 + r) * (size_t)g->nx + (size_t)c0,
+                                    (size_t)w * sizeof *v);
+                assert_memory_equal(win + (size_t)r * (size_t)w, all + (size_t)(r0 + r) * (size_t)g->nx + (size_t)c0,
+                                    (size_t)w);
+            }
+        }
+    }
+    free(all);
+    free(win);
+    free(v);
+    nytte_raster_clear(&ref);
+}
+
+/*
+ * The tiled bathtub of the terrain file equals burn + bathtub on the whole terrain, for
+ * every level, tile size 1..7 (and one tile), 4 and 8 neighbours; outputs as GeoTIFFs, and
+ * as VRTs over the tiles for tile 3. Returns the number of flooded cells over all levels.
+ */
+static size_t check_bathtub(const nytte_raster *dem, const bt_case *k, const char *what)
+{
+    static const int tiles[] = {1, 2, 3, 4, 5, 6, 7, 1000};
+    static const double levels[] = {0.3, 1.0, 1.77, 2.6};
+    enum { NLEV = 4 };
+    char terrain_path[128], out[NLEV][160], tdir[128];
+    const char *outs[NLEV];
+    size_t n = (size_t)dem->grid.nx * (size_t)dem->grid.ny, wet = 0;
+    snprintf(terrain_path, sizeof terrain_path, "%s/terrain.tif", bt_dir);
+    snprintf(tdir, sizeof tdir, "%s/tiles", bt_dir);
+    assert_int_equal(nytte_raster_write(ctx, dem, terrain_path), NYTTE_OK);
+    nytte_raster file_dem, burned;
+    assert_int_equal(nytte_raster_read(ctx, &file_dem, terrain_path, 1), NYTTE_OK);
+    assert_int_equal(nytte_hazard_burn_barriers_ex(ctx, &burned, &file_dem, k->bars, 3, k->modes), NYTTE_OK);
+    for (int conn = 4; conn <= 8; conn += 4) {
+        nytte_raster ref[NLEV];
+        for (int l = 0; l < NLEV; l++) {
+            assert_int_equal(nytte_hazard_bathtub_ex(ctx, &ref[l], &burned, k->sea, 2, levels[l], conn), NYTTE_OK);
+            for (size_t i = 0; i < n; i++)
+                wet += ref[l].v[i] > 0.0f;
+        }
+        for (size_t t = 0; t < sizeof tiles / sizeof tiles[0]; t++) {
+            bool vrt = tiles[t] == 3;
+            for (int l = 0; l < NLEV; l++) {
+                snprintf(out[l], sizeof out[l], "%s/depth%d.%s", bt_dir, l, vrt ? "vrt" : "tif");
+                outs[l] = out[l];
+            }
+            nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
+            o.connectivity = conn;
+            o.tile = tiles[t];
+            o.modes = k->modes;
+            o.tile_dir = tdir;
+            o.distributed = false;
+            int rc = nytte_dist_bathtub_tiled(ctx, &o, terrain_path, k->sea, 2, k->bars, 3, levels, NLEV, outs, NULL);
+            if (rc != NYTTE_OK)
+                fail_msg("%s: %s", what, nytte_ctx_errmsg(ctx));
+            for (int l = 0; l < NLEV; l++) {
+                nytte_raster got;
+                assert_int_equal(nytte_raster_read(ctx, &got, out[l], 1), NYTTE_OK);
+                if (memcmp(ref[l].v, got.v, n * sizeof(float)) != 0) {
+                    size_t bad = 0, first = 0;
+                    for (size_t i = 0; i < n; i++)
+                        if (memcmp(&ref[l].v[i], &got.v[i], sizeof(float)) != 0 && bad++ == 0)
+                            first = i;
+                    fail_msg("%s: level %g, %d neighbours, tiles %d: %zu cells differ (first %zu: %g vs %g)", what,
+                             levels[l], conn, tiles[t], bad, first, (double)ref[l].v[first], (double)got.v[first]);
+                }
+                assert_true(got.has_nodata && got.nodata == X);
+                nytte_raster_clear(&got);
+                unlink(out[l]);
+            }
+            if (vrt) {
+                /* the VRT's tiles stay; remove them */
+                for (size_t i = 0; i < n; i++) {
+                    char tp[192];
+                    snprintf(tp, sizeof tp, "%s/t%zu.tif", tdir, i);
+                    unlink(tp);
+                }
+            }
+            assert_int_equal(rmdir(tdir) == 0 || access(tdir, F_OK) != 0, 1); /* gone, or emptied just now */
+        }
+        for (int l = 0; l < NLEV; l++)
+            nytte_raster_clear(&ref[l]);
+    }
+    for (int tile = 1; tile <= 7; tile += 2)
+        check_windows(&file_dem, k, tile);
+    unlink(terrain_path);
+    nytte_raster_clear(&burned);
+    nytte_raster_clear(&file_dem);
+    return wet;
+}
+
+static int bt_setup(void **state)
+{
+    (void)state;
+    snprintf(bt_dir, sizeof bt_dir, "%s", "/tmp/nytte-test-dist-XXXXXX");
+    return mkdtemp(bt_dir) ? 0 : -1;
+}
+
+static int bt_teardown(void **state)
+{
+    (void)state;
+    rmdir(bt_dir); /* a failed test may leave files behind: they stay for inspection */
+    return 0;
+}
+
+static void test_bathtub_tiled(void **state)
+{
+    (void)state;
+    char what[96];
+    static const int sizes[][2] = {{13, 11}, {9, 14}};
+    for (size_t s = 0; s < 2; s++) {
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            int nx = sizes[s][0], ny = sizes[s][1];
+            nytte_raster dem;
+            /* heights 0 .. 2.75 in steps of 0.25 (ties, and crests and levels among them), 8 % nodata */
+            random_terrain(&dem, nx, ny, seed * 7919 + s, 12, seed == 2 ? 0 : 8);
+            dem.v[(size_t)(ny / 2) * (size_t)nx] = X; /* a nodata sea cell */
+            bt_case k;
+            bt_case_init(&k, nx, ny);
+            snprintf(what, sizeof what, "random %dx%d seed %llu", nx, ny, (unsigned long long)seed);
+            size_t wet = check_bathtub(&dem, &k, what);
+            assert_true(wet > 0 && wet < 2 * 4 * (size_t)nx * (size_t)ny);
+            bt_case_clear(&k);
+            nytte_raster_clear(&dem);
+        }
+    }
+    /* the maze: water from the sea point runs back and forth across every tile edge */
+    nytte_raster dem;
+    maze(&dem, 10);
+    for (size_t i = 0; i < 100; i++)
+        dem.v[i] = dem.v[i] > 5.0f ? 2.5f : dem.v[i]; /* walls below the dike, above most levels */
+    bt_case k;
+    bt_case_init(&k, 10, 10);
+    assert_true(check_bathtub(&dem, &k, "maze") > 0);
+    bt_case_clear(&k);
+    nytte_raster_clear(&dem);
+}
+
+/* The burned barriers matter (a test of the window burn that cannot fail would be a bug). */
+static void test_bathtub_tiled_barriers_matter(void **state)
+{
+    (void)state;
+    nytte_raster dem, a, b;
+    terrain(&dem, 12, 12, NULL);
+    for (size_t i = 0; i < 144; i++)
+        dem.v[i] = 0.5f;
+    bt_case k;
+    bt_case_init(&k, 12, 12);
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &a, &dem, k.sea, 2, 1.0, 8), NYTTE_OK);
+    nytte_raster burned;
+    assert_int_equal(nytte_hazard_burn_barriers_ex(ctx, &burned, &dem, k.bars, 3, k.modes), NYTTE_OK);
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &b, &burned, k.sea, 2, 1.0, 8), NYTTE_OK);
+    assert_memory_not_equal(a.v, b.v, 144 * sizeof(float));
+    check_bathtub(&dem, &k, "flat with a dike");
+    nytte_raster_clear(&a);
+    nytte_raster_clear(&b);
+    nytte_raster_clear(&burned);
+    bt_case_clear(&k);
+    nytte_raster_clear(&dem);
+}
+
+/* The errors of the whole-raster functions, with their messages. */
+static void test_bathtub_tiled_errors(void **state)
+{
+    (void)state;
+    nytte_raster dem, out;
+    random_terrain(&dem, 6, 6, 3, 0, 0);
+    char terrain_path[128], o1[128], tdir[128], want[256];
+    snprintf(terrain_path, sizeof terrain_path, "%s/terrain.tif", bt_dir);
+    snprintf(o1, sizeof o1, "%s/d.tif", bt_dir);
+    snprintf(tdir, sizeof tdir, "%s/tiles", bt_dir);
+    assert_int_equal(nytte_raster_write(ctx, &dem, terrain_path), NYTTE_OK);
+    const char *outs[] = {o1};
+    const double lv[] = {1.0}, nanlv[] = {NAN};
+    nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
+    o.tile = 2;
+    o.tile_dir = tdir;
+    o.distributed = false;
+    nytte_geom far, line, near;
+    const double fxy[] = {100, 100, 101, 101}, nxy[] = {2.5, 2.5};
+    const size_t n1[] = {1}, n2[] = {2};
+    assert_int_equal(nytte_geom_set(&far, NYTTE_GEOM_POINT, 1, n1, fxy), NYTTE_OK);
+    assert_int_equal(nytte_geom_set(&line, NYTTE_GEOM_LINE, 1, n2, fxy), NYTTE_OK);
+    assert_int_equal(nytte_geom_set(&near, NYTTE_GEOM_POINT, 1, n1, nxy), NYTTE_OK);
+    /* no sea cell */
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &out, &dem, &far, 1, 1.0, 4), NYTTE_EINPUT);
+    snprintf(want, sizeof want, "%s", nytte_ctx_errmsg(ctx));
+    assert_int_equal(nytte_dist_bathtub_tiled(ctx, &o, terrain_path, &far, 1, NULL, 0, lv, 1, outs, NULL), NYTTE_EINPUT);
+    assert_string_equal(nytte_ctx_errmsg(ctx), want);
+    /* a line as sea */
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &out, &dem, &line, 1, 1.0, 4), NYTTE_EINPUT);
+    snprintf(want, sizeof want, "%s", nytte_ctx_errmsg(ctx));
+    assert_int_equal(nytte_dist_bathtub_tiled(ctx, &o, terrain_path, &line, 1, NULL, 0, lv, 1, outs, NULL),
+                     NYTTE_EINPUT);
+    assert_string_equal(nytte_ctx_errmsg(ctx), want);
+    /* a level that is not a number */
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &out, &dem, &near, 1, NAN, 4), NYTTE_EINPUT);
+    snprintf(want, sizeof want, "%s", nytte_ctx_errmsg(ctx));
+    assert_int_equal(nytte_dist_bathtub_tiled(ctx, &o, terrain_path, &near, 1, NULL, 0, nanlv, 1, outs, NULL),
+                     NYTTE_EINPUT);
+    assert_string_equal(nytte_ctx_errmsg(ctx), want);
+    /* a barrier outside the terrain */
+    nytte_barrier bar = {&line, 3.0, "far dike"};
+    assert_int_equal(nytte_hazard_burn_barriers(ctx, &out, &dem, &bar, 1), NYTTE_EINPUT);
+    snprintf(want, sizeof want, "%s", nytte_ctx_errmsg(ctx));
+    assert_string_equal(want, "barrier far dike: lies wholly outside the terrain");
+    assert_int_equal(nytte_dist_bathtub_tiled(ctx, &o, terrain_path, &near, 1, &bar, 1, lv, 1, outs, NULL),
+                     NYTTE_EINPUT);
+    assert_string_equal(nytte_ctx_errmsg(ctx), want);
+    /* a missing terrain */
+    assert_int_equal(nytte_dist_bathtub_tiled(ctx, &o, "/nonexistent/terrain.tif", &near, 1, NULL, 0, lv, 1, outs,
+                                              NULL),
+                     NYTTE_EIO);
+    assert_string_equal(nytte_ctx_errmsg(ctx), "/nonexistent/terrain.tif: no such file");
+    o.connectivity = 6;
+    assert_int_equal(nytte_dist_bathtub_tiled(ctx, &o, terrain_path, &near, 1, NULL, 0, lv, 1, outs, NULL),
+                     NYTTE_EUSAGE);
+    assert_int_equal(access(o1, F_OK), -1); /* nothing written */
+    nytte_geom_clear(&far);
+    nytte_geom_clear(&line);
+    nytte_geom_clear(&near);
+    unlink(terrain_path);
+    nytte_raster_clear(&dem);
+}
+
 /* ---- partition ---------------------------------------------------------------- */
 
 /* The Hilbert curve of order 2 (4 x 4), by hand: (0,0) (1,0) (1,1) (0,1) (0,2) (0,3) (1,3) ... (3,0). */
@@ -364,6 +662,9 @@ int main(void)
         cmocka_unit_test(test_tiled_real_dtm),
         cmocka_unit_test(test_tiled_any_thread_count),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test_setup_teardown(test_bathtub_tiled, bt_setup, bt_teardown),
+        cmocka_unit_test_setup_teardown(test_bathtub_tiled_barriers_matter, bt_setup, bt_teardown),
+        cmocka_unit_test_setup_teardown(test_bathtub_tiled_errors, bt_setup, bt_teardown),
         cmocka_unit_test(test_hilbert_order2),
         cmocka_unit_test(test_split_and_parcel_rule),
     };

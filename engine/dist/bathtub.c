@@ -1,0 +1,889 @@
+/*
+ * bathtub.c — the connected bathtub of a terrain file computed tile by tile across the
+ * ranks (one process without MPI), equal cell for cell to nytte_hazard_burn_barriers_ex +
+ * nytte_hazard_bathtub_ex on the whole terrain, with memory per rank bounded by the tile
+ * size (plus GDAL's block cache), not by the terrain.
+ *
+ *   1. Each tile's window (plus a one-cell halo) is read from the terrain file, the
+ *      barriers are burned into it and its sea cells are marked — both by the rules of
+ *      engine/hazard/ applied on the window of the global grid (same formulas, global row
+ *      and column indices, so the same cells; see the window functions below).
+ *   2. The flood level from the sea is computed over the tiles (nytte_dist_minimax_run,
+ *      Barnes 2016; exact, docs/scale-out.md), once for all levels.
+ *   3. Per tile and level: depth = level - terrain where flood_level < level (the
+ *      bathtub floods a cell iff its flood level is below the water level), 0 elsewhere,
+ *      nodata where the burned terrain has none. Each tile is written as one GeoTIFF with
+ *      one band per level; rank 0 then writes each output as a VRT over the tiles or
+ *      copies that VRT into one GeoTIFF.
+ *
+ * The window rasterising duplicates the static helpers of engine/hazard/surge.c and
+ * engine/hazard/rasterize.c (sea marking, barrier burning, the polygon scanline) on purpose:
+ * a window version has to restrict the rows and columns without changing a single
+ * floating-point formula. test_dist.c checks the window results against the whole-raster
+ * functions; merging both into engine/hazard/ is left for later (docs/scale-out.md).
+ */
+#include "nytte/dist.h"
+#include "nytte/io.h"
+
+#include "hazard/hazard_private.h"
+#include "io/io_private.h"
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* ---- polygons by cell centre, on a window of the global grid ------------------ */
+
+typedef struct wxing {
+    int row;
+    double x;
+} wxing;
+
+static int wxing_cmp(const void *pa, const void *pb)
+{
+    const wxing *a = pa, *b = pb;
+    if (a->row != b->row)
+        return a->row < b->row ? -1 : 1;
+    return (a->x > b->x) - (a->x < b->x);
+}
+
+/* The formulas of engine/hazard/rasterize.c, unchanged (global rows and columns). */
+static inline double row_y(const nytte_grid *g, int r) { return g->y0 - ((double)r + 0.5) * g->dy; }
+static inline double col_x(const nytte_grid *g, int c) { return g->x0 + ((double)c + 0.5) * g->dx; }
+
+static int clamp_floor(double u, int lo, int hi)
+{
+    if (!(u >= lo))
+        return lo;
+    if (u >= hi)
+        return hi;
+    return (int)floor(u);
+}
+
+static int first_col_at_or_after(const nytte_grid *g, double x)
+{
+    int c = clamp_floor((x - g->x0) / g->dx - 0.5, 0, g->nx);
+    while (c > 0 && col_x(g, c - 1) >= x)
+        c--;
+    while (c < g->nx && col_x(g, c) < x)
+        c++;
+    return c;
+}
+
+/* Crossings of an edge with the row centres of rows rlo..rhi only (half-open in y, as rasterize.c). */
+static int wedge_crossings(const nytte_grid *g, int rlo, int rhi, double x1, double y1, double x2, double y2,
+                           wxing **a, size_t *n, size_t *cap)
+{
+    double ylo = y1 < y2 ? y1 : y2, yhi = y1 < y2 ? y2 : y1;
+    if (!(ylo < yhi))
+        return 0;
+    int ra = clamp_floor((g->y0 - yhi) / g->dy - 0.5, 0, g->ny - 1);
+    int rb = clamp_floor((g->y0 - ylo) / g->dy - 0.5 + 1.0, 0, g->ny - 1);
+    if (ra < rlo)
+        ra = rlo;
+    if (rb > rhi)
+        rb = rhi;
+    for (int r = ra; r <= rb; r++) {
+        double yc = row_y(g, r);
+        if (!(yc >= ylo && yc < yhi))
+            continue;
+        if (*n == *cap) {
+            size_t nc = *cap ? 2 * *cap : 256;
+            wxing *t = realloc(*a, nc * sizeof *t);
+            if (!t)
+                return -1;
+            *a = t;
+            *cap = nc;
+        }
+        (*a)[*n].row = r;
+        (*a)[*n].x = x1 + (yc - y1) * (x2 - x1) / (y2 - y1);
+        (*n)++;
+    }
+    return 0;
+}
+
+/*
+ * The cells of nytte_hz_polygon_cells(g, poly) that lie in the window: fn (may be NULL:
+ * count only) gets the global row-major index. Returns the number of cells, or -1 when out
+ * of memory. A row's crossings are those of the whole-grid scan (same rows, same x), so the
+ * cells are the same.
+ */
+static long poly_window(const nytte_grid *g, const nytte_geom *poly, int col0, int row0, int w, int h,
+                        nytte_hz_cell_fn fn, void *user)
+{
+    if (poly->kind != NYTTE_GEOM_POLYGON || g->nx <= 0 || g->ny <= 0 || w <= 0 || h <= 0)
+        return 0;
+    wxing *a = NULL;
+    size_t n = 0, cap = 0;
+    long visited = 0;
+    for (size_t p = 0; p < poly->nparts; p++) {
+        const double *v = poly->xy + 2 * poly->off[p];
+        size_t m = poly->off[p + 1] - poly->off[p];
+        if (m < 3)
+            continue;
+        for (size_t i = 0; i < m; i++) {
+            size_t j = i + 1 == m ? 0 : i + 1;
+            if (wedge_crossings(g, row0, row0 + h - 1, v[2 * i], v[2 * i + 1], v[2 * j], v[2 * j + 1], &a, &n,
+                                &cap) != 0) {
+                free(a);
+                return -1;
+            }
+        }
+    }
+    if (n)
+        qsort(a, n, sizeof *a, wxing_cmp);
+    for (size_t i = 0; i + 1 < n;) {
+        size_t j = i;
+        while (j < n && a[j].row == a[i].row)
+            j++;
+        for (size_t k = i; k + 1 < j; k += 2) {
+            int ca = first_col_at_or_after(g, a[k].x), cb = first_col_at_or_after(g, a[k + 1].x);
+            if (ca < col0)
+                ca = col0;
+            if (cb > col0 + w)
+                cb = col0 + w;
+            if (cb <= ca)
+                continue;
+            visited += cb - ca;
+            if (fn) {
+                size_t base = (size_t)a[i].row * (size_t)g->nx;
+                for (int c = ca; c < cb; c++)
+                    fn(user, base + (size_t)c);
+            }
+        }
+        i = j;
+    }
+    free(a);
+    return visited;
+}
+
+/* Window filter around a per-cell function: only cells of the window reach `fn`. */
+typedef struct wfilter {
+    const nytte_grid *g;
+    int col0, row0, w, h;
+    nytte_hz_cell_fn fn;
+    void *user;
+} wfilter;
+
+static void wfilter_cell(void *user, size_t idx)
+{
+    const wfilter *f = user;
+    int r = (int)(idx / (size_t)f->g->nx), c = (int)(idx % (size_t)f->g->nx);
+    if (r >= f->row0 && r < f->row0 + f->h && c >= f->col0 && c < f->col0 + f->w)
+        f->fn(f->user, idx);
+}
+
+/*
+ * The cells of nytte_hz_line_cells(g, xy, npts) in the window. Segments are walked on the
+ * global grid exactly as the whole-raster burn walks them (segment by segment); a segment
+ * whose cells cannot reach the window (its fractional cell box, widened by 2 cells, misses
+ * it) is skipped, which keeps the cost per tile proportional to the line inside it.
+ */
+static void line_window(const nytte_grid *g, const double *xy, size_t npts, int col0, int row0, int w, int h,
+                        nytte_hz_cell_fn fn, void *user)
+{
+    wfilter f = {g, col0, row0, w, h, fn, user};
+    if (npts < 2) {
+        nytte_hz_line_cells(g, xy, npts, wfilter_cell, &f);
+        return;
+    }
+    for (size_t i = 0; i + 1 < npts; i++) {
+        const double *s = xy + 2 * i;
+        double u1 = (s[0] - g->x0) / g->dx, v1 = (g->y0 - s[1]) / g->dy;
+        double u2 = (s[2] - g->x0) / g->dx, v2 = (g->y0 - s[3]) / g->dy;
+        if (isfinite(u1) && isfinite(v1) && isfinite(u2) && isfinite(v2)) {
+            double ulo = u1 < u2 ? u1 : u2, uhi = u1 < u2 ? u2 : u1;
+            double vlo = v1 < v2 ? v1 : v2, vhi = v1 < v2 ? v2 : v1;
+            if (uhi < (double)col0 - 2.0 || ulo > (double)(col0 + w) + 2.0 || vhi < (double)row0 - 2.0 ||
+                vlo > (double)(row0 + h) + 2.0)
+                continue;
+        }
+        nytte_hz_line_cells(g, s, 2, wfilter_cell, &f);
+    }
+}
+
+/* ---- sea cells on a window ------------------------------------------------------- */
+
+typedef struct wmark {
+    const nytte_grid *g;
+    int col0, row0, w;
+    uint8_t *flag;
+} wmark;
+
+static void wmark_cell(void *user, size_t idx)
+{
+    const wmark *m = user;
+    int r = (int)(idx / (size_t)m->g->nx), c = (int)(idx % (size_t)m->g->nx);
+    m->flag[(size_t)(r - m->row0) * (size_t)m->w + (size_t)(c - m->col0)] = 1;
+}
+
+/*
+ * flag (w*h, may be NULL: count only) = 1 for the sea cells of the window; *count = how
+ * many (with flag NULL: an upper bound that is 0 exactly when there is none). 0, or -1
+ * when out of memory.
+ */
+static int sea_window(uint8_t *flag, size_t *count, const nytte_grid *g, const nytte_geom *sea, size_t nsea, int col0,
+                      int row0, int w, int h)
+{
+    if (flag)
+        memset(flag, 0, (size_t)w * (size_t)h);
+    wmark m = {g, col0, row0, w, flag};
+    size_t nmark = 0;
+    for (size_t k = 0; k < nsea; k++) {
+        const nytte_geom *s = &sea[k];
+        if (s->kind == NYTTE_GEOM_POLYGON) {
+            long c = poly_window(g, s, col0, row0, w, h, flag ? wmark_cell : NULL, &m);
+            if (c < 0)
+                return -1;
+            nmark += (size_t)c;
+        } else if (s->kind == NYTTE_GEOM_POINT) {
+            size_t np = s->nparts ? s->off[s->nparts] : 0, idx;
+            for (size_t i = 0; i < np; i++) {
+                if (!nytte_hz_point_cell(g, s->xy[2 * i], s->xy[2 * i + 1], &idx))
+                    continue;
+                int r = (int)(idx / (size_t)g->nx), c = (int)(idx % (size_t)g->nx);
+                if (r >= row0 && r < row0 + h && c >= col0 && c < col0 + w) {
+                    nmark++;
+                    if (flag)
+                        wmark_cell(&m, idx);
+                }
+            }
+        }
+        /* lines are refused by the callers; NYTTE_GEOM_NONE marks nothing */
+    }
+    *count = nmark;
+    return 0;
+}
+
+int nytte_dist_sea_window(nytte_ctx *ctx, uint8_t *flag, const nytte_grid *g, const nytte_geom *sea, size_t nsea,
+                          int col0, int row0, int w, int h)
+{
+    size_t n;
+    for (size_t k = 0; k < nsea; k++)
+        if (sea[k].kind == NYTTE_GEOM_LINE)
+            return nytte_error(ctx, NYTTE_EINPUT, "sea: geometry %zu is a line (give polygons or points)", k + 1);
+    if (sea_window(flag, &n, g, sea, nsea, col0, row0, w, h) != 0)
+        return nytte_error(ctx, NYTTE_ENOMEM, "sea: out of memory");
+    return NYTTE_OK;
+}
+
+/* The sea checks of engine/hazard/surge.c (mark_sea), in its order, without marking. */
+static int sea_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_geom *sea, size_t nsea)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < nsea; k++) {
+        if (sea[k].kind == NYTTE_GEOM_LINE)
+            return nytte_error(ctx, NYTTE_EINPUT, "sea: geometry %zu is a line (give polygons or points)", k + 1);
+    }
+    if (sea_window(NULL, &n, g, sea, nsea, 0, 0, g->nx, g->ny) != 0)
+        return nytte_error(ctx, NYTTE_ENOMEM, "sea: out of memory");
+    if (n == 0)
+        return nytte_error(ctx, NYTTE_EINPUT, "sea: no sea cell inside the terrain");
+    return NYTTE_OK;
+}
+
+/* ---- barriers burned on a window --------------------------------------------------- */
+
+/* As engine/hazard/surge.c. */
+static float float_at_or_above(double x)
+{
+    float f = (float)x;
+    if ((double)f < x)
+        f = nextafterf(f, INFINITY);
+    return f;
+}
+
+static float float_at_or_below(double x)
+{
+    float f = (float)x;
+    if ((double)f > x)
+        f = nextafterf(f, -INFINITY);
+    return f;
+}
+
+static const char *item_name(char *buf, size_t n, const char *id, size_t i)
+{
+    if (id && *id)
+        return id;
+    snprintf(buf, n, "%zu", i + 1);
+    return buf;
+}
+
+typedef struct wburn {
+    const nytte_grid *g;
+    int col0, row0, w;
+    float *v;
+    nytte_raster nd; /* only has_nodata and nodata are used */
+    float crest;
+    nytte_burn_mode mode;
+} wburn;
+
+/* burn_cell of surge.c on the window's copy of the cell. */
+static void wburn_cell(void *user, size_t idx)
+{
+    wburn *b = user;
+    int r = (int)(idx / (size_t)b->g->nx), c = (int)(idx % (size_t)b->g->nx);
+    float *p = &b->v[(size_t)(r - b->row0) * (size_t)b->w + (size_t)(c - b->col0)];
+    float z = *p;
+    if (nytte_raster_isnodata(&b->nd, z) || b->mode == NYTTE_BURN_SET ||
+        (b->mode == NYTTE_BURN_RAISE ? z < b->crest : z > b->crest))
+        *p = b->crest;
+}
+
+static void count_cell(void *user, size_t idx)
+{
+    (void)idx;
+    (*(size_t *)user)++;
+}
+
+/* The checks of nytte_hazard_burn_barriers_ex, in its order and with its messages. */
+static int barriers_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_barrier *b, size_t nb,
+                          const nytte_burn_mode *mode)
+{
+    for (size_t k = 0; k < nb; k++) {
+        char nbuf[32];
+        const char *name = item_name(nbuf, sizeof nbuf, b[k].id, k);
+        const nytte_geom *geo = b[k].geom;
+        if (!geo || (geo->kind != NYTTE_GEOM_LINE && geo->kind != NYTTE_GEOM_POLYGON))
+            return nytte_error(ctx, NYTTE_EINPUT, "barrier %s: geometry must be a line or a polygon", name);
+        if (!isfinite(b[k].crest) || fabs(b[k].crest) > 1e6)
+            return nytte_error(ctx, NYTTE_EINPUT, "barrier %s: crest %g m is not a usable height", name, b[k].crest);
+        nytte_burn_mode md = mode ? mode[k] : NYTTE_BURN_RAISE;
+        if (md != NYTTE_BURN_RAISE && md != NYTTE_BURN_LOWER && md != NYTTE_BURN_SET)
+            return nytte_error(ctx, NYTTE_EUSAGE, "barrier %s: unknown burn mode %d", name, (int)md);
+        size_t touched = 0;
+        if (geo->kind == NYTTE_GEOM_POLYGON) {
+            long m = poly_window(g, geo, 0, 0, g->nx, g->ny, NULL, NULL);
+            if (m < 0)
+                return nytte_error(ctx, NYTTE_ENOMEM, "barrier %s: out of memory", name);
+            touched += (size_t)m;
+        }
+        for (size_t p = 0; p < geo->nparts && touched == 0; p++)
+            nytte_hz_line_cells(g, geo->xy + 2 * geo->off[p], geo->off[p + 1] - geo->off[p], count_cell, &touched);
+        if (touched == 0)
+            return nytte_error(ctx, NYTTE_EINPUT, "barrier %s: lies wholly outside the terrain", name);
+    }
+    return NYTTE_OK;
+}
+
+/* Burn checked barriers into the window's values. 0, or -1 when out of memory. */
+static int burn_window(float *v, const nytte_grid *g, bool has_nodata, float nodata, const nytte_barrier *b,
+                       size_t nb, const nytte_burn_mode *mode, int col0, int row0, int w, int h)
+{
+    for (size_t k = 0; k < nb; k++) {
+        const nytte_geom *geo = b[k].geom;
+        nytte_burn_mode md = mode ? mode[k] : NYTTE_BURN_RAISE;
+        wburn st = {g, col0, row0, w, v, NYTTE_RASTER_INIT,
+                    md == NYTTE_BURN_LOWER ? float_at_or_below(b[k].crest) : float_at_or_above(b[k].crest), md};
+        st.nd.has_nodata = has_nodata;
+        st.nd.nodata = nodata;
+        if (geo->kind == NYTTE_GEOM_POLYGON && poly_window(g, geo, col0, row0, w, h, wburn_cell, &st) < 0)
+            return -1;
+        for (size_t p = 0; p < geo->nparts; p++)
+            line_window(g, geo->xy + 2 * geo->off[p], geo->off[p + 1] - geo->off[p], col0, row0, w, h, wburn_cell,
+                        &st);
+    }
+    return 0;
+}
+
+int nytte_dist_burn_window(nytte_ctx *ctx, float *v, const nytte_grid *g, bool has_nodata, float nodata,
+                           const nytte_barrier *b, size_t nb, const nytte_burn_mode *mode, int col0, int row0, int w,
+                           int h)
+{
+    int rc = barriers_check(ctx, g, b, nb, mode);
+    if (rc)
+        return rc;
+    if (burn_window(v, g, has_nodata, nodata, b, nb, mode, col0, row0, w, h) != 0)
+        return nytte_error(ctx, NYTTE_ENOMEM, "barriers: out of memory");
+    return NYTTE_OK;
+}
+
+/* ---- the tiled run: reading windows, writing tiles ---------------------------------- */
+
+/* One thread's handles and scratch. */
+typedef struct bt_slot {
+    GDALDatasetH ds;
+    float *raw; /* the window with its halo as read and burned */
+    size_t rawcap;
+    float *z; /* the tile's burned terrain, NaN = nodata */
+    size_t zcap;
+    size_t ztile; /* the tile z holds, or SIZE_MAX */
+    float *dep;   /* w*h depths of one level */
+    size_t depcap;
+    int code;       /* first failure of this thread (0 = none) */
+    char msg[5000]; /* its message */
+} bt_slot;
+
+typedef struct bt_run {
+    const char *terrain;
+    const nytte_grid *g;
+    bool has_nodata;
+    float nodata;
+    const char *crs; /* WKT of the terrain, or NULL */
+    const nytte_geom *sea;
+    size_t nsea;
+    const nytte_barrier *bars;
+    size_t nbars;
+    const nytte_burn_mode *modes;
+    const double *levels;
+    size_t nlev;
+    const char *tile_dir;
+    bt_slot *slot;
+    int nslots;
+} bt_run;
+
+static bt_slot *my_slot(bt_run *b)
+{
+#ifdef _OPENMP
+    int t = omp_get_thread_num();
+#else
+    int t = 0;
+#endif
+    return t < b->nslots ? &b->slot[t] : NULL;
+}
+
+/* Record this thread's first failure as "<what>: <action>[: <GDAL's message>]". Returns -1. */
+static int slot_fail(bt_slot *s, int code, const char *what, const char *action)
+{
+    if (!s->code) {
+        s->code = code;
+        const char *gm = nytte_io_gdal_msg();
+        snprintf(s->msg, sizeof s->msg, "%s: %s%s%s", what, action, gm && gm[0] ? ": " : "", gm ? gm : "");
+    }
+    return -1;
+}
+
+static int grow(void **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    void *q = realloc(*p, need);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = need;
+    return 0;
+}
+
+/* The nodata value as Float32, as nytte_raster_read stores it (engine/io/raster.c). */
+static float nodata_as_float(double v)
+{
+    if (isnan(v))
+        return NAN;
+    if (v > FLT_MAX)
+        return FLT_MAX;
+    if (v < -FLT_MAX)
+        return -FLT_MAX;
+    return (float)v;
+}
+
+/*
+ * Read the window of tile `tile` with a one-cell halo (clipped to the raster), burn the
+ * barriers into it, and write the halo window (NaN for nodata and outside) into zh (may be
+ * NULL) and the tile's cells into s->z.
+ */
+static int read_tile(bt_run *b, bt_slot *s, size_t tile, int col0, int row0, int w, int h, float *zh)
+{
+    const nytte_grid *g = b->g;
+    nytte_io_gdal_msg_clear();
+    if (!s->ds) {
+        s->ds = GDALOpenEx(b->terrain, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+        if (!s->ds)
+            return slot_fail(s, NYTTE_EIO, b->terrain, "cannot open");
+    }
+    int hc0 = col0 > 0 ? col0 - 1 : 0, hr0 = row0 > 0 ? row0 - 1 : 0;
+    int hc1 = col0 + w < g->nx ? col0 + w + 1 : g->nx, hr1 = row0 + h < g->ny ? row0 + h + 1 : g->ny;
+    int hw = hc1 - hc0, hh = hr1 - hr0;
+    size_t n = (size_t)w * (size_t)h;
+    if (grow((void **)&s->raw, &s->rawcap, (size_t)hw * (size_t)hh * sizeof(float)) ||
+        grow((void **)&s->z, &s->zcap, n * sizeof(float)))
+        return slot_fail(s, NYTTE_ENOMEM, "tiled bathtub", "out of memory");
+    if (GDALRasterIO(GDALGetRasterBand(s->ds, 1), GF_Read, hc0, hr0, hw, hh, s->raw, hw, hh, GDT_Float32, 0, 0) !=
+        CE_None)
+        return slot_fail(s, NYTTE_EIO, b->terrain, "cannot read a window");
+    if (burn_window(s->raw, g, b->has_nodata, b->nodata, b->bars, b->nbars, b->modes, hc0, hr0, hw, hh) != 0)
+        return slot_fail(s, NYTTE_ENOMEM, "barriers", "out of memory");
+    nytte_raster nd = NYTTE_RASTER_INIT;
+    nd.has_nodata = b->has_nodata;
+    nd.nodata = b->nodata;
+    if (zh) {
+        size_t k = 0;
+        for (int r = row0 - 1; r <= row0 + h; r++) {
+            for (int c = col0 - 1; c <= col0 + w; c++, k++) {
+                if (r < hr0 || c < hc0 || r >= hr1 || c >= hc1) {
+                    zh[k] = NAN;
+                    continue;
+                }
+                float v = s->raw[(size_t)(r - hr0) * (size_t)hw + (size_t)(c - hc0)];
+                zh[k] = nytte_raster_isnodata(&nd, v) ? NAN : v;
+            }
+        }
+    }
+    for (int r = 0; r < h; r++) {
+        for (int c = 0; c < w; c++) {
+            float v = s->raw[(size_t)(row0 + r - hr0) * (size_t)hw + (size_t)(col0 + c - hc0)];
+            s->z[(size_t)r * (size_t)w + (size_t)c] = nytte_raster_isnodata(&nd, v) ? NAN : v;
+        }
+    }
+    s->ztile = tile;
+    return 0;
+}
+
+static int bt_source(void *user, size_t tile, int col0, int row0, int w, int h, float *zh, uint8_t *sea)
+{
+    bt_run *b = user;
+    bt_slot *s = my_slot(b);
+    if (!s)
+        return -1;
+    if (read_tile(b, s, tile, col0, row0, w, h, zh) != 0)
+        return -1;
+    size_t n;
+    if (sea && sea_window(sea, &n, b->g, b->sea, b->nsea, col0, row0, w, h) != 0)
+        return slot_fail(s, NYTTE_ENOMEM, "sea", "out of memory");
+    return 0;
+}
+
+static void tile_path(char *buf, size_t n, const char *dir, size_t tile) { snprintf(buf, n, "%s/t%zu.tif", dir, tile); }
+
+/* Depths of every level from the flood level of one tile, written as one GeoTIFF with nlev bands. */
+static int bt_sink(void *user, size_t tile, int col0, int row0, int w, int h, const float *f)
+{
+    bt_run *b = user;
+    bt_slot *s = my_slot(b);
+    if (!s)
+        return -1;
+    /* the source of this tile ran on this thread just before (nytte_dist_minimax_run floods
+     * a tile and hands it to the sink in one step); re-read the window if not */
+    if (s->ztile != tile && read_tile(b, s, tile, col0, row0, w, h, NULL) != 0)
+        return -1;
+    size_t n = (size_t)w * (size_t)h;
+    if (grow((void **)&s->dep, &s->depcap, n * sizeof(float)))
+        return slot_fail(s, NYTTE_ENOMEM, "tiled bathtub", "out of memory");
+    char path[4200];
+    tile_path(path, sizeof path, b->tile_dir, tile);
+    nytte_io_gdal_msg_clear();
+    GDALDriverH drv = GDALGetDriverByName("GTiff");
+    char **opts = NULL;
+    opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
+    opts = CSLSetNameValue(opts, "PREDICTOR", "3");
+    opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+    if (w >= 256 && h >= 256) {
+        opts = CSLSetNameValue(opts, "TILED", "YES");
+        opts = CSLSetNameValue(opts, "BLOCKXSIZE", "256");
+        opts = CSLSetNameValue(opts, "BLOCKYSIZE", "256");
+    }
+    GDALDatasetH ds = drv ? GDALCreate(drv, path, w, h, (int)b->nlev, GDT_Float32, opts) : NULL;
+    CSLDestroy(opts);
+    if (!ds)
+        return slot_fail(s, NYTTE_EIO, path, "cannot create");
+    const nytte_grid *g = b->g;
+    double gt[6] = {g->x0 + (double)col0 * g->dx, g->dx, 0.0, g->y0 - (double)row0 * g->dy, 0.0, -g->dy};
+    GDALSetGeoTransform(ds, gt);
+    if (b->crs)
+        GDALSetProjection(ds, b->crs);
+    int bad = 0;
+    for (size_t k = 0; k < b->nlev && !bad; k++) {
+        double level = b->levels[k];
+        for (size_t i = 0; i < n; i++) {
+            float z = s->z[i];
+            if (z != z)
+                s->dep[i] = NYTTE_HAZARD_NODATA;
+            else if ((double)f[i] < level) /* the bathtub floods the cell iff flood_level < level */
+                s->dep[i] = (float)(level - (double)z);
+            else
+                s->dep[i] = 0.0f;
+        }
+        GDALRasterBandH band = GDALGetRasterBand(ds, (int)k + 1);
+        if (GDALSetRasterNoDataValue(band, (double)NYTTE_HAZARD_NODATA) != CE_None ||
+            GDALRasterIO(band, GF_Write, 0, 0, w, h, s->dep, w, h, GDT_Float32, 0, 0) != CE_None)
+            bad = 1;
+    }
+    GDALClose(ds);
+    if (bad || nytte_io_gdal_failed())
+        return slot_fail(s, NYTTE_EIO, path, "cannot write");
+    return 0;
+}
+
+/* ---- assembling the outputs (rank 0) ------------------------------------------------- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* The folder of a path ("." for a bare name), into buf. */
+static void dir_of(char *buf, size_t n, const char *path)
+{
+    const char *sl = strrchr(path, '/');
+    if (!sl)
+        snprintf(buf, n, ".");
+    else if (sl == path)
+        snprintf(buf, n, "/");
+    else
+        snprintf(buf, n, "%.*s", (int)(sl - path), path);
+}
+
+/*
+ * Write the VRT of level k at vrt_path: one SimpleSource per tile, band k + 1 of the
+ * tile's GeoTIFF, in row-major tile order (the same file for any number of ranks). Tiles
+ * are referred to relative to the VRT when tile_dir lies in the VRT's folder (the folder
+ * can then be moved or renamed as a whole), else by tile_dir as given.
+ */
+static int write_vrt(nytte_ctx *ctx, const bt_run *b, const nytte_tiling *t, size_t k, const char *vrt_path)
+{
+    char vdir[4200], prefix[4300];
+    dir_of(vdir, sizeof vdir, vrt_path);
+    size_t vl = strlen(vdir);
+    int rel = 0;
+    if (strcmp(vdir, b->tile_dir) == 0) {
+        rel = 1;
+        snprintf(prefix, sizeof prefix, ".");
+    } else if (strncmp(b->tile_dir, vdir, vl) == 0 && b->tile_dir[vl] == '/' && strcmp(vdir, "/") != 0) {
+        rel = 1;
+        snprintf(prefix, sizeof prefix, "%s", b->tile_dir + vl + 1);
+    } else {
+        snprintf(prefix, sizeof prefix, "%s", b->tile_dir);
+    }
+    FILE *fp = fopen(vrt_path, "w");
+    if (!fp)
+        return nytte_error(ctx, NYTTE_EIO, "%s: cannot create: %s", vrt_path, strerror(errno));
+    const nytte_grid *g = b->g;
+    fprintf(fp, "<VRTDataset rasterXSize=\"%d\" rasterYSize=\"%d\">\n", g->nx, g->ny);
+    if (b->crs && b->crs[0]) {
+        char *esc = CPLEscapeString(b->crs, -1, CPLES_XML);
+        fprintf(fp, "  <SRS dataAxisToSRSAxisMapping=\"1,2\">%s</SRS>\n", esc ? esc : "");
+        CPLFree(esc);
+    }
+    fprintf(fp, "  <GeoTransform>%.17g, %.17g, 0, %.17g, 0, %.17g</GeoTransform>\n", g->x0, g->dx, g->y0, -g->dy);
+    fprintf(fp, "  <VRTRasterBand dataType=\"Float32\" band=\"1\">\n");
+    fprintf(fp, "    <NoDataValue>%.9g</NoDataValue>\n", (double)NYTTE_HAZARD_NODATA);
+    size_t nt = nytte_tiling_count(t);
+    for (size_t i = 0; i < nt; i++) {
+        int c0, r0, w, h;
+        nytte_tiling_window(t, i, &c0, &r0, &w, &h);
+        fprintf(fp,
+                "    <SimpleSource>\n      <SourceFilename relativeToVRT=\"%d\">%s/t%zu.tif</SourceFilename>\n"
+                "      <SourceBand>%zu</SourceBand>\n"
+                "      <SrcRect xOff=\"0\" yOff=\"0\" xSize=\"%d\" ySize=\"%d\"/>\n"
+                "      <DstRect xOff=\"%d\" yOff=\"%d\" xSize=\"%d\" ySize=\"%d\"/>\n    </SimpleSource>\n",
+                rel, prefix, i, k + 1, w, h, c0, r0, w, h);
+    }
+    fprintf(fp, "  </VRTRasterBand>\n</VRTDataset>\n");
+    if (fclose(fp) != 0)
+        return nytte_error(ctx, NYTTE_EIO, "%s: cannot write: %s", vrt_path, strerror(errno));
+    return NYTTE_OK;
+}
+
+/* Overview factors as nytte_raster_write (the COG rule, 512 tiles). */
+static int overview_levels(int nx, int ny, int levels[32])
+{
+    int n = 0, maxdim = nx > ny ? nx : ny;
+    for (int f = 2; n < 31 && (maxdim + f / 2 - 1) / (f / 2) > 512; f *= 2)
+        levels[n++] = f;
+    return n;
+}
+
+/*
+ * Copy a VRT into a GeoTIFF written as nytte_raster_write writes (tiled 512, DEFLATE +
+ * floating-point predictor, internal AVERAGE overviews; "<path>.part" renamed into place).
+ * GDAL copies by blocks, so memory is bounded by its block cache, not the raster.
+ */
+static int vrt_to_tiff(nytte_ctx *ctx, const char *vrt, const char *path)
+{
+    int rc = NYTTE_OK;
+    char part[4300];
+    snprintf(part, sizeof part, "%s.part", path);
+    nytte_io_gdal_msg_clear();
+    GDALDatasetH src = GDALOpenEx(vrt, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!src)
+        return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot open the tiles' VRT", path);
+    char **opts = NULL;
+    opts = CSLSetNameValue(opts, "TILED", "YES");
+    opts = CSLSetNameValue(opts, "BLOCKXSIZE", "512");
+    opts = CSLSetNameValue(opts, "BLOCKYSIZE", "512");
+    opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
+    opts = CSLSetNameValue(opts, "PREDICTOR", "3");
+    opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+    GDALDriverH drv = GDALGetDriverByName("GTiff");
+    GDALDatasetH ds = drv ? GDALCreateCopy(drv, part, src, FALSE, opts, NULL, NULL) : NULL;
+    CSLDestroy(opts);
+    GDALClose(src);
+    if (!ds) {
+        VSIUnlink(part);
+        return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot write", path);
+    }
+    int levels[32];
+    int nl = overview_levels(GDALGetRasterXSize(ds), GDALGetRasterYSize(ds), levels);
+    if (nl > 0) {
+        const char *old = CPLGetThreadLocalConfigOption("GDAL_TIFF_OVR_BLOCKSIZE", NULL);
+        char *saved = old ? CPLStrdup(old) : NULL;
+        CPLSetThreadLocalConfigOption("GDAL_TIFF_OVR_BLOCKSIZE", "512");
+        if (GDALBuildOverviews(ds, "AVERAGE", nl, levels, 0, NULL, NULL, NULL) != CE_None)
+            rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot build overviews", path);
+        CPLSetThreadLocalConfigOption("GDAL_TIFF_OVR_BLOCKSIZE", saved);
+        CPLFree(saved);
+    }
+    GDALClose(ds);
+    if (rc == NYTTE_OK && nytte_io_gdal_failed())
+        rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot finish writing", path);
+    if (rc == NYTTE_OK && rename(part, path) != 0)
+        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot rename %s into place: %s", path, part, strerror(errno));
+    if (rc != NYTTE_OK)
+        VSIUnlink(part);
+    return rc;
+}
+
+static int assemble(nytte_ctx *ctx, const bt_run *b, const nytte_tiling *t, const char *const *out_paths)
+{
+    int rc = NYTTE_OK;
+    bool keep_tiles = false;
+    char vrt[4300];
+    for (size_t k = 0; k < b->nlev && !rc; k++) {
+        if (ends_with(out_paths[k], ".vrt")) {
+            keep_tiles = true;
+            rc = write_vrt(ctx, b, t, k, out_paths[k]);
+            continue;
+        }
+        snprintf(vrt, sizeof vrt, "%s/level%zu.vrt", b->tile_dir, k);
+        if ((rc = write_vrt(ctx, b, t, k, vrt)) == NYTTE_OK)
+            rc = vrt_to_tiff(ctx, vrt, out_paths[k]);
+        unlink(vrt);
+    }
+    if (rc == NYTTE_OK && !keep_tiles) {
+        char path[4200];
+        for (size_t i = 0; i < nytte_tiling_count(t); i++) {
+            tile_path(path, sizeof path, b->tile_dir, i);
+            unlink(path);
+        }
+        rmdir(b->tile_dir); /* only when empty: the caller's own files stay */
+    }
+    return rc;
+}
+
+/* ---- the public function ----------------------------------------------------------- */
+
+int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts, const char *terrain_path,
+                             const nytte_geom *sea, size_t nsea, const nytte_barrier *bars, size_t nbars,
+                             const double *levels, size_t nlev, const char *const *out_paths,
+                             nytte_minimax_stats *stats)
+{
+    nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
+    if (opts)
+        o = *opts;
+    int rc = NYTTE_OK;
+    char *crs = NULL;
+    bt_slot *slots = NULL;
+    int nth = nytte_ctx_threads(ctx);
+    if (o.connectivity != 4 && o.connectivity != 8)
+        return nytte_error(ctx, NYTTE_EUSAGE, "tiled bathtub: connectivity must be 4 or 8, got %d", o.connectivity);
+    if (o.tile < 1)
+        return nytte_error(ctx, NYTTE_EUSAGE, "tiled bathtub: tile size must be >= 1, got %d", o.tile);
+    if (!o.tile_dir || !o.tile_dir[0])
+        return nytte_error(ctx, NYTTE_EUSAGE, "tiled bathtub: no folder for the tiles");
+    if (nlev == 0 || !out_paths)
+        return nytte_error(ctx, NYTTE_EUSAGE, "tiled bathtub: no water level");
+    for (size_t k = 0; k < nlev; k++) {
+        if (!isfinite(levels[k]))
+            return nytte_error(ctx, NYTTE_EINPUT, "bathtub: the water level is not a number");
+        if (!out_paths[k] || !out_paths[k][0])
+            return nytte_error(ctx, NYTTE_EUSAGE, "tiled bathtub: no output path for level %zu", k + 1);
+    }
+    /* the terrain: grid, CRS, nodata (every rank reads them; no cells) */
+    nytte_io_init();
+    nytte_io_gdal_msg_clear();
+    nytte_grid g;
+    if ((rc = nytte_raster_info(ctx, terrain_path, &g, NULL)))
+        return rc;
+    if ((uint64_t)g.nx * (uint64_t)g.ny > UINT32_MAX)
+        return nytte_error(ctx, NYTTE_EINPUT, "terrain: %d x %d cells: more than 2^32 - 1", g.nx, g.ny);
+    GDALDatasetH ds = GDALOpenEx(terrain_path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds)
+        return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot open", terrain_path);
+    int has = 0;
+    double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(ds, 1), &has);
+    const char *wkt = GDALGetProjectionRef(ds);
+    if (wkt && wkt[0] && !(crs = strdup(wkt))) {
+        GDALClose(ds);
+        return nytte_error(ctx, NYTTE_ENOMEM, "tiled bathtub: out of memory");
+    }
+    GDALClose(ds);
+    /* the checks of the whole-raster functions, in their order: barriers, then the sea */
+    if ((rc = barriers_check(ctx, &g, bars, nbars, o.modes)) || (rc = sea_check(ctx, &g, sea, nsea)))
+        goto cleanup;
+    nytte_tiling t;
+    if ((rc = nytte_tiling_init(ctx, &t, g.nx, g.ny, o.tile, o.tile)))
+        goto cleanup;
+    int rank = o.distributed ? nytte_dist_rank() : 0;
+    if (rank == 0 && mkdir(o.tile_dir, 0777) != 0 && errno != EEXIST)
+        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot create the folder of the tiles: %s", o.tile_dir, strerror(errno));
+    /* the folder exists before any rank writes a tile; a failure on rank 0 stops every rank */
+    if (o.distributed && nytte_dist_max(rc ? 1.0 : 0.0) > 0.0 && !rc)
+        rc = nytte_error(ctx, NYTTE_EIO, "%s: rank 0 cannot create the folder of the tiles", o.tile_dir);
+    if (rc)
+        goto cleanup;
+    slots = calloc((size_t)nth, sizeof *slots);
+    if (!slots) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled bathtub: out of memory");
+        goto cleanup;
+    }
+    for (int i = 0; i < nth; i++)
+        slots[i].ztile = SIZE_MAX;
+    bt_run b = {terrain_path, &g,       has != 0, has ? nodata_as_float(nd) : 0.0f, crs, sea, nsea, bars, nbars,
+                o.modes,      levels,   nlev,     o.tile_dir,                        slots, nth};
+    rc = nytte_dist_minimax_run(ctx, NYTTE_MINIMAX_FLOOD_LEVEL, o.connectivity, &t, bt_source, bt_sink, &b,
+                                o.distributed, stats);
+    if (rc) {
+        /* the first thread failure says more than "the tile source failed" */
+        for (int i = 0; i < nth; i++) {
+            if (slots[i].code) {
+                rc = nytte_error(ctx, slots[i].code, "%s", slots[i].msg);
+                break;
+            }
+        }
+    }
+    for (int i = 0; i < nth; i++) {
+        if (slots[i].ds)
+            GDALClose(slots[i].ds);
+        free(slots[i].raw);
+        free(slots[i].z);
+        free(slots[i].dep);
+    }
+    /* every rank's tiles are written (or some rank failed) before rank 0 assembles */
+    if (o.distributed && nytte_dist_max(rc ? 1.0 : 0.0) > 0.0) {
+        if (!rc)
+            rc = nytte_error(ctx, NYTTE_EIO, "tiled bathtub: another rank failed");
+        goto cleanup;
+    }
+    if (rc)
+        goto cleanup;
+    if (rank == 0)
+        rc = assemble(ctx, &b, &t, out_paths);
+    if (o.distributed) {
+        /* every rank returns rank 0's verdict, after the outputs are in place */
+        int32_t r0 = rc;
+        int brc = nytte_dist_bcast(ctx, &r0, sizeof r0);
+        if (brc)
+            rc = brc;
+        else if (rank != 0 && r0)
+            rc = nytte_error(ctx, r0, "tiled bathtub: rank 0 could not write the outputs");
+    }
+cleanup:
+    free(slots);
+    free(crs);
+    return rc;
+}
