@@ -16,11 +16,13 @@
  *      one band per level; rank 0 then writes each output as a VRT over the tiles or
  *      copies that VRT into one GeoTIFF.
  *
- * The window rasterising duplicates the static helpers of engine/hazard/surge.c and
- * engine/hazard/rasterize.c (sea marking, barrier burning, the polygon scanline) on purpose:
- * a window version has to restrict the rows and columns without changing a single
- * floating-point formula. test_dist.c checks the window results against the whole-raster
- * functions; merging both into engine/hazard/ is left for later (docs/scale-out.md).
+ * The window rasterising uses the rules of engine/hazard/ themselves (hazard_private.h:
+ * nytte_hz_polygon_cells_window, nytte_hz_line_cells, nytte_hz_point_cell,
+ * nytte_hz_burn_cell), restricted to the rows and columns of a window without changing a
+ * floating-point formula; test_dist.c checks the window results against the whole-raster
+ * functions. Every file access goes through engine/io/ (io.h: nytte_raster_band_info,
+ * nytte_raster_reader_*, nytte_raster_tile_write, nytte_raster_vrt_write,
+ * nytte_raster_vrt_to_tiff); this file holds no GDAL handle.
  */
 #include "nytte/dist.h"
 #include "nytte/io.h"
@@ -29,7 +31,6 @@
 #include "io/io_private.h"
 
 #include <errno.h>
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,139 +38,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cpl_conv.h>
-#include <cpl_string.h>
-#include <cpl_vsi.h>
-#include <gdal.h>
-
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-/* ---- polygons by cell centre, on a window of the global grid ------------------ */
-
-typedef struct wxing {
-    int row;
-    double x;
-} wxing;
-
-static int wxing_cmp(const void *pa, const void *pb)
-{
-    const wxing *a = pa, *b = pb;
-    if (a->row != b->row)
-        return a->row < b->row ? -1 : 1;
-    return (a->x > b->x) - (a->x < b->x);
-}
-
-/* The formulas of engine/hazard/rasterize.c, unchanged (global rows and columns). */
-static inline double row_y(const nytte_grid *g, int r) { return g->y0 - ((double)r + 0.5) * g->dy; }
-static inline double col_x(const nytte_grid *g, int c) { return g->x0 + ((double)c + 0.5) * g->dx; }
-
-static int clamp_floor(double u, int lo, int hi)
-{
-    if (!(u >= lo))
-        return lo;
-    if (u >= hi)
-        return hi;
-    return (int)floor(u);
-}
-
-static int first_col_at_or_after(const nytte_grid *g, double x)
-{
-    int c = clamp_floor((x - g->x0) / g->dx - 0.5, 0, g->nx);
-    while (c > 0 && col_x(g, c - 1) >= x)
-        c--;
-    while (c < g->nx && col_x(g, c) < x)
-        c++;
-    return c;
-}
-
-/* Crossings of an edge with the row centres of rows rlo..rhi only (half-open in y, as rasterize.c). */
-static int wedge_crossings(const nytte_grid *g, int rlo, int rhi, double x1, double y1, double x2, double y2,
-                           wxing **a, size_t *n, size_t *cap)
-{
-    double ylo = y1 < y2 ? y1 : y2, yhi = y1 < y2 ? y2 : y1;
-    if (!(ylo < yhi))
-        return 0;
-    int ra = clamp_floor((g->y0 - yhi) / g->dy - 0.5, 0, g->ny - 1);
-    int rb = clamp_floor((g->y0 - ylo) / g->dy - 0.5 + 1.0, 0, g->ny - 1);
-    if (ra < rlo)
-        ra = rlo;
-    if (rb > rhi)
-        rb = rhi;
-    for (int r = ra; r <= rb; r++) {
-        double yc = row_y(g, r);
-        if (!(yc >= ylo && yc < yhi))
-            continue;
-        if (*n == *cap) {
-            size_t nc = *cap ? 2 * *cap : 256;
-            wxing *t = realloc(*a, nc * sizeof *t);
-            if (!t)
-                return -1;
-            *a = t;
-            *cap = nc;
-        }
-        (*a)[*n].row = r;
-        (*a)[*n].x = x1 + (yc - y1) * (x2 - x1) / (y2 - y1);
-        (*n)++;
-    }
-    return 0;
-}
-
-/*
- * The cells of nytte_hz_polygon_cells(g, poly) that lie in the window: fn (may be NULL:
- * count only) gets the global row-major index. Returns the number of cells, or -1 when out
- * of memory. A row's crossings are those of the whole-grid scan (same rows, same x), so the
- * cells are the same.
- */
-static long poly_window(const nytte_grid *g, const nytte_geom *poly, int col0, int row0, int w, int h,
-                        nytte_hz_cell_fn fn, void *user)
-{
-    if (poly->kind != NYTTE_GEOM_POLYGON || g->nx <= 0 || g->ny <= 0 || w <= 0 || h <= 0)
-        return 0;
-    wxing *a = NULL;
-    size_t n = 0, cap = 0;
-    long visited = 0;
-    for (size_t p = 0; p < poly->nparts; p++) {
-        const double *v = poly->xy + 2 * poly->off[p];
-        size_t m = poly->off[p + 1] - poly->off[p];
-        if (m < 3)
-            continue;
-        for (size_t i = 0; i < m; i++) {
-            size_t j = i + 1 == m ? 0 : i + 1;
-            if (wedge_crossings(g, row0, row0 + h - 1, v[2 * i], v[2 * i + 1], v[2 * j], v[2 * j + 1], &a, &n,
-                                &cap) != 0) {
-                free(a);
-                return -1;
-            }
-        }
-    }
-    if (n)
-        qsort(a, n, sizeof *a, wxing_cmp);
-    for (size_t i = 0; i + 1 < n;) {
-        size_t j = i;
-        while (j < n && a[j].row == a[i].row)
-            j++;
-        for (size_t k = i; k + 1 < j; k += 2) {
-            int ca = first_col_at_or_after(g, a[k].x), cb = first_col_at_or_after(g, a[k + 1].x);
-            if (ca < col0)
-                ca = col0;
-            if (cb > col0 + w)
-                cb = col0 + w;
-            if (cb <= ca)
-                continue;
-            visited += cb - ca;
-            if (fn) {
-                size_t base = (size_t)a[i].row * (size_t)g->nx;
-                for (int c = ca; c < cb; c++)
-                    fn(user, base + (size_t)c);
-            }
-        }
-        i = j;
-    }
-    free(a);
-    return visited;
-}
+/* ---- lines on a window of the global grid ------------------------------------ */
 
 /* Window filter around a per-cell function: only cells of the window reach `fn`. */
 typedef struct wfilter {
@@ -246,10 +119,10 @@ static int sea_window(uint8_t *flag, size_t *count, const nytte_grid *g, const n
     for (size_t k = 0; k < nsea; k++) {
         const nytte_geom *s = &sea[k];
         if (s->kind == NYTTE_GEOM_POLYGON) {
-            long c = poly_window(g, s, col0, row0, w, h, flag ? wmark_cell : NULL, &m);
-            if (c < 0)
+            size_t c = nytte_hz_polygon_cells_window(g, s, col0, row0, w, h, flag ? wmark_cell : NULL, &m);
+            if (c == (size_t)-1)
                 return -1;
-            nmark += (size_t)c;
+            nmark += c;
         } else if (s->kind == NYTTE_GEOM_POINT) {
             size_t np = s->nparts ? s->off[s->nparts] : 0, idx;
             for (size_t i = 0; i < np; i++) {
@@ -298,50 +171,18 @@ static int sea_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_geom *sea,
 
 /* ---- barriers burned on a window --------------------------------------------------- */
 
-/* As engine/hazard/surge.c. */
-static float float_at_or_above(double x)
-{
-    float f = (float)x;
-    if ((double)f < x)
-        f = nextafterf(f, INFINITY);
-    return f;
-}
-
-static float float_at_or_below(double x)
-{
-    float f = (float)x;
-    if ((double)f > x)
-        f = nextafterf(f, -INFINITY);
-    return f;
-}
-
-static const char *item_name(char *buf, size_t n, const char *id, size_t i)
-{
-    if (id && *id)
-        return id;
-    snprintf(buf, n, "%zu", i + 1);
-    return buf;
-}
-
 typedef struct wburn {
     const nytte_grid *g;
     int col0, row0, w;
-    float *v;
-    nytte_raster nd; /* only has_nodata and nodata are used */
-    float crest;
-    nytte_burn_mode mode;
+    nytte_hz_burn burn; /* burn.v is the window, burn.dem carries only the nodata rule */
 } wburn;
 
-/* burn_cell of surge.c on the window's copy of the cell. */
+/* nytte_hz_burn_cell on the window's copy of the cell. */
 static void wburn_cell(void *user, size_t idx)
 {
     wburn *b = user;
     int r = (int)(idx / (size_t)b->g->nx), c = (int)(idx % (size_t)b->g->nx);
-    float *p = &b->v[(size_t)(r - b->row0) * (size_t)b->w + (size_t)(c - b->col0)];
-    float z = *p;
-    if (nytte_raster_isnodata(&b->nd, z) || b->mode == NYTTE_BURN_SET ||
-        (b->mode == NYTTE_BURN_RAISE ? z < b->crest : z > b->crest))
-        *p = b->crest;
+    nytte_hz_burn_cell(&b->burn, (size_t)(r - b->row0) * (size_t)b->w + (size_t)(c - b->col0));
 }
 
 static void count_cell(void *user, size_t idx)
@@ -356,7 +197,7 @@ static int barriers_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_barri
 {
     for (size_t k = 0; k < nb; k++) {
         char nbuf[32];
-        const char *name = item_name(nbuf, sizeof nbuf, b[k].id, k);
+        const char *name = nytte_hz_item_name(nbuf, sizeof nbuf, b[k].id, k);
         const nytte_geom *geo = b[k].geom;
         if (!geo || (geo->kind != NYTTE_GEOM_LINE && geo->kind != NYTTE_GEOM_POLYGON))
             return nytte_error(ctx, NYTTE_EINPUT, "barrier %s: geometry must be a line or a polygon", name);
@@ -367,10 +208,10 @@ static int barriers_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_barri
             return nytte_error(ctx, NYTTE_EUSAGE, "barrier %s: unknown burn mode %d", name, (int)md);
         size_t touched = 0;
         if (geo->kind == NYTTE_GEOM_POLYGON) {
-            long m = poly_window(g, geo, 0, 0, g->nx, g->ny, NULL, NULL);
-            if (m < 0)
+            size_t m = nytte_hz_polygon_cells_window(g, geo, 0, 0, g->nx, g->ny, NULL, NULL);
+            if (m == (size_t)-1)
                 return nytte_error(ctx, NYTTE_ENOMEM, "barrier %s: out of memory", name);
-            touched += (size_t)m;
+            touched += m;
         }
         for (size_t p = 0; p < geo->nparts && touched == 0; p++)
             nytte_hz_line_cells(g, geo->xy + 2 * geo->off[p], geo->off[p + 1] - geo->off[p], count_cell, &touched);
@@ -384,14 +225,17 @@ static int barriers_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_barri
 static int burn_window(float *v, const nytte_grid *g, bool has_nodata, float nodata, const nytte_barrier *b,
                        size_t nb, const nytte_burn_mode *mode, int col0, int row0, int w, int h)
 {
+    nytte_raster nd = NYTTE_RASTER_INIT; /* only has_nodata and nodata are used */
+    nd.has_nodata = has_nodata;
+    nd.nodata = nodata;
     for (size_t k = 0; k < nb; k++) {
         const nytte_geom *geo = b[k].geom;
         nytte_burn_mode md = mode ? mode[k] : NYTTE_BURN_RAISE;
-        wburn st = {g, col0, row0, w, v, NYTTE_RASTER_INIT,
-                    md == NYTTE_BURN_LOWER ? float_at_or_below(b[k].crest) : float_at_or_above(b[k].crest), md};
-        st.nd.has_nodata = has_nodata;
-        st.nd.nodata = nodata;
-        if (geo->kind == NYTTE_GEOM_POLYGON && poly_window(g, geo, col0, row0, w, h, wburn_cell, &st) < 0)
+        float crest = md == NYTTE_BURN_LOWER ? nytte_hz_float_at_or_below(b[k].crest)
+                                             : nytte_hz_float_at_or_above(b[k].crest);
+        wburn st = {g, col0, row0, w, {&nd, v, crest, md}};
+        if (geo->kind == NYTTE_GEOM_POLYGON &&
+            nytte_hz_polygon_cells_window(g, geo, col0, row0, w, h, wburn_cell, &st) == (size_t)-1)
             return -1;
         for (size_t p = 0; p < geo->nparts; p++)
             line_window(g, geo->xy + 2 * geo->off[p], geo->off[p + 1] - geo->off[p], col0, row0, w, h, wburn_cell,
@@ -416,7 +260,7 @@ int nytte_dist_burn_window(nytte_ctx *ctx, float *v, const nytte_grid *g, bool h
 
 /* One thread's handles and scratch. */
 typedef struct bt_slot {
-    GDALDatasetH ds;
+    nytte_raster_reader *rd; /* this thread's reader of the terrain */
     float *raw; /* the window with its halo as read and burned */
     size_t rawcap;
     float *z; /* the tile's burned terrain, NaN = nodata */
@@ -479,18 +323,6 @@ static int grow(void **p, size_t *cap, size_t need)
     return 0;
 }
 
-/* The nodata value as Float32, as nytte_raster_read stores it (engine/io/raster.c). */
-static float nodata_as_float(double v)
-{
-    if (isnan(v))
-        return NAN;
-    if (v > FLT_MAX)
-        return FLT_MAX;
-    if (v < -FLT_MAX)
-        return -FLT_MAX;
-    return (float)v;
-}
-
 /*
  * Read the window of tile `tile` with a one-cell halo (clipped to the raster), burn the
  * barriers into it, and write the halo window (NaN for nodata and outside) into zh (may be
@@ -500,9 +332,11 @@ static int read_tile(bt_run *b, bt_slot *s, size_t tile, int col0, int row0, int
 {
     const nytte_grid *g = b->g;
     nytte_io_gdal_msg_clear();
-    if (!s->ds) {
-        s->ds = GDALOpenEx(b->terrain, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
-        if (!s->ds)
+    if (!s->rd) {
+        int orc = nytte_raster_reader_open(&s->rd, b->terrain);
+        if (orc == NYTTE_ENOMEM)
+            return slot_fail(s, NYTTE_ENOMEM, "tiled bathtub", "out of memory");
+        if (orc)
             return slot_fail(s, NYTTE_EIO, b->terrain, "cannot open");
     }
     int hc0 = col0 > 0 ? col0 - 1 : 0, hr0 = row0 > 0 ? row0 - 1 : 0;
@@ -512,8 +346,7 @@ static int read_tile(bt_run *b, bt_slot *s, size_t tile, int col0, int row0, int
     if (grow((void **)&s->raw, &s->rawcap, (size_t)hw * (size_t)hh * sizeof(float)) ||
         grow((void **)&s->z, &s->zcap, n * sizeof(float)))
         return slot_fail(s, NYTTE_ENOMEM, "tiled bathtub", "out of memory");
-    if (GDALRasterIO(GDALGetRasterBand(s->ds, 1), GF_Read, hc0, hr0, hw, hh, s->raw, hw, hh, GDT_Float32, 0, 0) !=
-        CE_None)
+    if (nytte_raster_reader_read_window(s->rd, hc0, hr0, hw, hh, s->raw) != NYTTE_OK)
         return slot_fail(s, NYTTE_EIO, b->terrain, "cannot read a window");
     if (burn_window(s->raw, g, b->has_nodata, b->nodata, b->bars, b->nbars, b->modes, hc0, hr0, hw, hh) != 0)
         return slot_fail(s, NYTTE_ENOMEM, "barriers", "out of memory");
@@ -559,6 +392,31 @@ static int bt_source(void *user, size_t tile, int col0, int row0, int w, int h, 
 
 static void tile_path(char *buf, size_t n, const char *dir, size_t tile) { snprintf(buf, n, "%s/t%zu.tif", dir, tile); }
 
+/* The depths of one tile, one level at a time (nytte_tile_band_fn). */
+typedef struct bt_band {
+    const bt_run *b;
+    bt_slot *s;
+    const float *f; /* the tile's flood levels */
+    size_t n;
+} bt_band;
+
+static const float *bt_depths(void *user, size_t k)
+{
+    const bt_band *t = user;
+    bt_slot *s = t->s;
+    double level = t->b->levels[k];
+    for (size_t i = 0; i < t->n; i++) {
+        float z = s->z[i];
+        if (z != z)
+            s->dep[i] = NYTTE_HAZARD_NODATA;
+        else if ((double)t->f[i] < level) /* the bathtub floods the cell iff flood_level < level */
+            s->dep[i] = (float)(level - (double)z);
+        else
+            s->dep[i] = 0.0f;
+    }
+    return s->dep;
+}
+
 /* Depths of every level from the flood level of one tile, written as one GeoTIFF with nlev bands. */
 static int bt_sink(void *user, size_t tile, int col0, int row0, int w, int h, const float *f)
 {
@@ -576,45 +434,11 @@ static int bt_sink(void *user, size_t tile, int col0, int row0, int w, int h, co
     char path[4200];
     tile_path(path, sizeof path, b->tile_dir, tile);
     nytte_io_gdal_msg_clear();
-    GDALDriverH drv = GDALGetDriverByName("GTiff");
-    char **opts = NULL;
-    opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
-    opts = CSLSetNameValue(opts, "PREDICTOR", "3");
-    opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
-    if (w >= 256 && h >= 256) {
-        opts = CSLSetNameValue(opts, "TILED", "YES");
-        opts = CSLSetNameValue(opts, "BLOCKXSIZE", "256");
-        opts = CSLSetNameValue(opts, "BLOCKYSIZE", "256");
-    }
-    GDALDatasetH ds = drv ? GDALCreate(drv, path, w, h, (int)b->nlev, GDT_Float32, opts) : NULL;
-    CSLDestroy(opts);
-    if (!ds)
-        return slot_fail(s, NYTTE_EIO, path, "cannot create");
-    const nytte_grid *g = b->g;
-    double gt[6] = {g->x0 + (double)col0 * g->dx, g->dx, 0.0, g->y0 - (double)row0 * g->dy, 0.0, -g->dy};
-    GDALSetGeoTransform(ds, gt);
-    if (b->crs)
-        GDALSetProjection(ds, b->crs);
-    int bad = 0;
-    for (size_t k = 0; k < b->nlev && !bad; k++) {
-        double level = b->levels[k];
-        for (size_t i = 0; i < n; i++) {
-            float z = s->z[i];
-            if (z != z)
-                s->dep[i] = NYTTE_HAZARD_NODATA;
-            else if ((double)f[i] < level) /* the bathtub floods the cell iff flood_level < level */
-                s->dep[i] = (float)(level - (double)z);
-            else
-                s->dep[i] = 0.0f;
-        }
-        GDALRasterBandH band = GDALGetRasterBand(ds, (int)k + 1);
-        if (GDALSetRasterNoDataValue(band, (double)NYTTE_HAZARD_NODATA) != CE_None ||
-            GDALRasterIO(band, GF_Write, 0, 0, w, h, s->dep, w, h, GDT_Float32, 0, 0) != CE_None)
-            bad = 1;
-    }
-    GDALClose(ds);
-    if (bad || nytte_io_gdal_failed())
-        return slot_fail(s, NYTTE_EIO, path, "cannot write");
+    bt_band band = {b, s, f, n};
+    const char *failed = NULL;
+    if (nytte_raster_tile_write(&failed, path, b->g, col0, row0, w, h, b->crs, NYTTE_HAZARD_NODATA, b->nlev,
+                                bt_depths, &band) != NYTTE_OK)
+        return slot_fail(s, NYTTE_EIO, path, failed);
     return 0;
 }
 
@@ -644,6 +468,24 @@ static void dir_of(char *buf, size_t n, const char *path)
  * are referred to relative to the VRT when tile_dir lies in the VRT's folder (the folder
  * can then be moved or renamed as a whole), else by tile_dir as given.
  */
+/* The SimpleSources of write_vrt: band k + 1 of every tile, in row-major tile order. */
+typedef struct vrt_src {
+    const nytte_tiling *t;
+    const char *prefix;
+    int rel;
+    size_t k;
+    char path[4400];
+} vrt_src;
+
+static void vrt_source(void *user, size_t i, nytte_vrt_source *out)
+{
+    vrt_src *v = user;
+    int c0, r0, w, h;
+    nytte_tiling_window(v->t, i, &c0, &r0, &w, &h);
+    snprintf(v->path, sizeof v->path, "%s/t%zu.tif", v->prefix, i);
+    *out = (nytte_vrt_source){v->path, v->rel, v->k + 1, c0, r0, w, h};
+}
+
 static int write_vrt(nytte_ctx *ctx, const bt_run *b, const nytte_tiling *t, size_t k, const char *vrt_path)
 {
     char vdir[4200], prefix[4300];
@@ -659,93 +501,9 @@ static int write_vrt(nytte_ctx *ctx, const bt_run *b, const nytte_tiling *t, siz
     } else {
         snprintf(prefix, sizeof prefix, "%s", b->tile_dir);
     }
-    FILE *fp = fopen(vrt_path, "w");
-    if (!fp)
-        return nytte_error(ctx, NYTTE_EIO, "%s: cannot create: %s", vrt_path, strerror(errno));
-    const nytte_grid *g = b->g;
-    fprintf(fp, "<VRTDataset rasterXSize=\"%d\" rasterYSize=\"%d\">\n", g->nx, g->ny);
-    if (b->crs && b->crs[0]) {
-        char *esc = CPLEscapeString(b->crs, -1, CPLES_XML);
-        fprintf(fp, "  <SRS dataAxisToSRSAxisMapping=\"1,2\">%s</SRS>\n", esc ? esc : "");
-        CPLFree(esc);
-    }
-    fprintf(fp, "  <GeoTransform>%.17g, %.17g, 0, %.17g, 0, %.17g</GeoTransform>\n", g->x0, g->dx, g->y0, -g->dy);
-    fprintf(fp, "  <VRTRasterBand dataType=\"Float32\" band=\"1\">\n");
-    fprintf(fp, "    <NoDataValue>%.9g</NoDataValue>\n", (double)NYTTE_HAZARD_NODATA);
-    size_t nt = nytte_tiling_count(t);
-    for (size_t i = 0; i < nt; i++) {
-        int c0, r0, w, h;
-        nytte_tiling_window(t, i, &c0, &r0, &w, &h);
-        fprintf(fp,
-                "    <SimpleSource>\n      <SourceFilename relativeToVRT=\"%d\">%s/t%zu.tif</SourceFilename>\n"
-                "      <SourceBand>%zu</SourceBand>\n"
-                "      <SrcRect xOff=\"0\" yOff=\"0\" xSize=\"%d\" ySize=\"%d\"/>\n"
-                "      <DstRect xOff=\"%d\" yOff=\"%d\" xSize=\"%d\" ySize=\"%d\"/>\n    </SimpleSource>\n",
-                rel, prefix, i, k + 1, w, h, c0, r0, w, h);
-    }
-    fprintf(fp, "  </VRTRasterBand>\n</VRTDataset>\n");
-    if (fclose(fp) != 0)
-        return nytte_error(ctx, NYTTE_EIO, "%s: cannot write: %s", vrt_path, strerror(errno));
-    return NYTTE_OK;
-}
-
-/* Overview factors as nytte_raster_write (the COG rule, 512 tiles). */
-static int overview_levels(int nx, int ny, int levels[32])
-{
-    int n = 0, maxdim = nx > ny ? nx : ny;
-    for (int f = 2; n < 31 && (maxdim + f / 2 - 1) / (f / 2) > 512; f *= 2)
-        levels[n++] = f;
-    return n;
-}
-
-/*
- * Copy a VRT into a GeoTIFF written as nytte_raster_write writes (tiled 512, DEFLATE +
- * floating-point predictor, internal AVERAGE overviews; "<path>.part" renamed into place).
- * GDAL copies by blocks, so memory is bounded by its block cache, not the raster.
- */
-static int vrt_to_tiff(nytte_ctx *ctx, const char *vrt, const char *path)
-{
-    int rc = NYTTE_OK;
-    char part[4300];
-    snprintf(part, sizeof part, "%s.part", path);
-    nytte_io_gdal_msg_clear();
-    GDALDatasetH src = GDALOpenEx(vrt, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!src)
-        return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot open the tiles' VRT", path);
-    char **opts = NULL;
-    opts = CSLSetNameValue(opts, "TILED", "YES");
-    opts = CSLSetNameValue(opts, "BLOCKXSIZE", "512");
-    opts = CSLSetNameValue(opts, "BLOCKYSIZE", "512");
-    opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
-    opts = CSLSetNameValue(opts, "PREDICTOR", "3");
-    opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
-    GDALDriverH drv = GDALGetDriverByName("GTiff");
-    GDALDatasetH ds = drv ? GDALCreateCopy(drv, part, src, FALSE, opts, NULL, NULL) : NULL;
-    CSLDestroy(opts);
-    GDALClose(src);
-    if (!ds) {
-        VSIUnlink(part);
-        return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot write", path);
-    }
-    int levels[32];
-    int nl = overview_levels(GDALGetRasterXSize(ds), GDALGetRasterYSize(ds), levels);
-    if (nl > 0) {
-        const char *old = CPLGetThreadLocalConfigOption("GDAL_TIFF_OVR_BLOCKSIZE", NULL);
-        char *saved = old ? CPLStrdup(old) : NULL;
-        CPLSetThreadLocalConfigOption("GDAL_TIFF_OVR_BLOCKSIZE", "512");
-        if (GDALBuildOverviews(ds, "AVERAGE", nl, levels, 0, NULL, NULL, NULL) != CE_None)
-            rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot build overviews", path);
-        CPLSetThreadLocalConfigOption("GDAL_TIFF_OVR_BLOCKSIZE", saved);
-        CPLFree(saved);
-    }
-    GDALClose(ds);
-    if (rc == NYTTE_OK && nytte_io_gdal_failed())
-        rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot finish writing", path);
-    if (rc == NYTTE_OK && rename(part, path) != 0)
-        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot rename %s into place: %s", path, part, strerror(errno));
-    if (rc != NYTTE_OK)
-        VSIUnlink(part);
-    return rc;
+    vrt_src v = {t, prefix, rel, k, {0}};
+    return nytte_raster_vrt_write(ctx, vrt_path, b->g, b->crs, (double)NYTTE_HAZARD_NODATA, nytte_tiling_count(t),
+                                  vrt_source, &v);
 }
 
 static int assemble(nytte_ctx *ctx, const bt_run *b, const nytte_tiling *t, const char *const *out_paths)
@@ -761,7 +519,7 @@ static int assemble(nytte_ctx *ctx, const bt_run *b, const nytte_tiling *t, cons
         }
         snprintf(vrt, sizeof vrt, "%s/level%zu.vrt", b->tile_dir, k);
         if ((rc = write_vrt(ctx, b, t, k, vrt)) == NYTTE_OK)
-            rc = vrt_to_tiff(ctx, vrt, out_paths[k]);
+            rc = nytte_raster_vrt_to_tiff(ctx, vrt, out_paths[k]);
         unlink(vrt);
     }
     if (rc == NYTTE_OK && !keep_tiles) {
@@ -811,17 +569,10 @@ int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts
         return rc;
     if ((uint64_t)g.nx * (uint64_t)g.ny > UINT32_MAX)
         return nytte_error(ctx, NYTTE_EINPUT, "terrain: %d x %d cells: more than 2^32 - 1", g.nx, g.ny);
-    GDALDatasetH ds = GDALOpenEx(terrain_path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds)
-        return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot open", terrain_path);
-    int has = 0;
-    double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(ds, 1), &has);
-    const char *wkt = GDALGetProjectionRef(ds);
-    if (wkt && wkt[0] && !(crs = strdup(wkt))) {
-        GDALClose(ds);
-        return nytte_error(ctx, NYTTE_ENOMEM, "tiled bathtub: out of memory");
-    }
-    GDALClose(ds);
+    bool has = false;
+    float ndf = 0.0f;
+    if ((rc = nytte_raster_band_info(ctx, terrain_path, &has, &ndf, &crs)))
+        return rc;
     /* the checks of the whole-raster functions, in their order: barriers, then the sea */
     if ((rc = barriers_check(ctx, &g, bars, nbars, o.modes)) || (rc = sea_check(ctx, &g, sea, nsea)))
         goto cleanup;
@@ -843,7 +594,7 @@ int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts
     }
     for (int i = 0; i < nth; i++)
         slots[i].ztile = SIZE_MAX;
-    bt_run b = {terrain_path, &g,       has != 0, has ? nodata_as_float(nd) : 0.0f, crs, sea, nsea, bars, nbars,
+    bt_run b = {terrain_path, &g, has, ndf, crs, sea, nsea, bars, nbars,
                 o.modes,      levels,   nlev,     o.tile_dir,                        slots, nth};
     rc = nytte_dist_minimax_run(ctx, NYTTE_MINIMAX_FLOOD_LEVEL, o.connectivity, &t, bt_source, bt_sink, &b,
                                 o.distributed, stats);
@@ -857,8 +608,7 @@ int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts
         }
     }
     for (int i = 0; i < nth; i++) {
-        if (slots[i].ds)
-            GDALClose(slots[i].ds);
+        nytte_raster_reader_close(slots[i].rd);
         free(slots[i].raw);
         free(slots[i].z);
         free(slots[i].dep);

@@ -25,6 +25,14 @@ typedef void (*nytte_hz_cell_fn)(void *user, size_t idx);
 size_t nytte_hz_polygon_cells(const nytte_grid *g, const nytte_geom *poly, nytte_hz_cell_fn fn, void *user);
 
 /**
+ * The cells of nytte_hz_polygon_cells(g, poly, ...) that lie in the window (col0, row0,
+ * w, h) of g, found without scanning rows outside it: fn (may be NULL: count only) gets
+ * the global row-major index. Returns the number of cells, or (size_t)-1 when out of memory.
+ */
+size_t nytte_hz_polygon_cells_window(const nytte_grid *g, const nytte_geom *poly, int col0, int row0, int w, int h,
+                                     nytte_hz_cell_fn fn, void *user);
+
+/**
  * Every cell a polyline passes through, 4-connected: where the line crosses a cell corner
  * exactly, the cell stepped through first in x is added, so consecutive cells always share
  * an edge. Cells outside the grid are skipped. Returns the number of visits.
@@ -149,6 +157,28 @@ int nytte_hz_noflats(nytte_ctx *ctx, double *W, const nytte_raster *dem, int con
  * 8 when W[i] is NaN or no neighbour is lower (never on a flat-free surface).
  */
 int nytte_hz_steepest(const double *W, int nx, int ny, size_t i, int connectivity);
+
+/* ---- barriers (surge.c) ---------------------------------------------------- */
+
+/** "id" if given and not empty, else the 1-based index i + 1 written into buf. */
+const char *nytte_hz_item_name(char *buf, size_t n, const char *id, size_t i);
+
+/** The smallest Float32 >= x (a level equal to the crest must not overtop a rounded-down crest). */
+float nytte_hz_float_at_or_above(double x);
+
+/** The largest Float32 <= x (a channel's invert must not come out above the stated one). */
+float nytte_hz_float_at_or_below(double x);
+
+/** One barrier being burned: the terrain's nodata rule, its cells, the Float32 crest and the mode. */
+typedef struct nytte_hz_burn {
+    const nytte_raster *dem; /* only has_nodata and nodata are used */
+    float *v;
+    float crest;
+    nytte_burn_mode mode;
+} nytte_hz_burn;
+
+/** nytte_hz_cell_fn burning cell i of b->v (user is a nytte_hz_burn *) by b->mode. */
+void nytte_hz_burn_cell(void *user, size_t i);
 
 /* ---- shared checks --------------------------------------------------------- */
 

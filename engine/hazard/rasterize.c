@@ -37,15 +37,19 @@ static int clamp_floor(double u, int lo, int hi)
     return (int)floor(u);
 }
 
-/* Add the crossings of edge (x1,y1)-(x2,y2) with the row centres, half-open in y. */
-static int edge_crossings(const nytte_grid *g, double x1, double y1, double x2, double y2, xing **a, size_t *n,
-                          size_t *cap)
+/* Add the crossings of edge (x1,y1)-(x2,y2) with the row centres of rows rlo..rhi, half-open in y. */
+static int edge_crossings(const nytte_grid *g, int rlo, int rhi, double x1, double y1, double x2, double y2, xing **a,
+                          size_t *n, size_t *cap)
 {
     double ylo = y1 < y2 ? y1 : y2, yhi = y1 < y2 ? y2 : y1;
     if (!(ylo < yhi))
         return 0; /* horizontal (or NaN) edges cross no row centre */
     int ra = clamp_floor((g->y0 - yhi) / g->dy - 0.5, 0, g->ny - 1);
     int rb = clamp_floor((g->y0 - ylo) / g->dy - 0.5 + 1.0, 0, g->ny - 1);
+    if (ra < rlo)
+        ra = rlo;
+    if (rb > rhi)
+        rb = rhi;
     for (int r = ra; r <= rb; r++) {
         double yc = row_y(g, r);
         if (!(yc >= ylo && yc < yhi))
@@ -78,7 +82,18 @@ static int first_col_at_or_after(const nytte_grid *g, double x)
 
 size_t nytte_hz_polygon_cells(const nytte_grid *g, const nytte_geom *poly, nytte_hz_cell_fn fn, void *user)
 {
-    if (poly->kind != NYTTE_GEOM_POLYGON || g->nx <= 0 || g->ny <= 0)
+    return nytte_hz_polygon_cells_window(g, poly, 0, 0, g->nx, g->ny, fn, user);
+}
+
+/*
+ * The whole-grid scan restricted to a window: a row's crossings are those of the whole
+ * grid (same rows, same x), only rows and columns outside the window are dropped, so the
+ * cells are the same. With the whole grid as window the clipping changes nothing.
+ */
+size_t nytte_hz_polygon_cells_window(const nytte_grid *g, const nytte_geom *poly, int col0, int row0, int w, int h,
+                                     nytte_hz_cell_fn fn, void *user)
+{
+    if (poly->kind != NYTTE_GEOM_POLYGON || g->nx <= 0 || g->ny <= 0 || w <= 0 || h <= 0)
         return 0;
     xing *a = NULL;
     size_t n = 0, cap = 0, visited = 0;
@@ -89,7 +104,8 @@ size_t nytte_hz_polygon_cells(const nytte_grid *g, const nytte_geom *poly, nytte
             continue;
         for (size_t i = 0; i < m; i++) {
             size_t j = i + 1 == m ? 0 : i + 1; /* the closing edge is empty for a closed ring */
-            if (edge_crossings(g, v[2 * i], v[2 * i + 1], v[2 * j], v[2 * j + 1], &a, &n, &cap) != 0) {
+            if (edge_crossings(g, row0, row0 + h - 1, v[2 * i], v[2 * i + 1], v[2 * j], v[2 * j + 1], &a, &n, &cap) !=
+                0) {
                 free(a);
                 return (size_t)-1;
             }
@@ -104,10 +120,17 @@ size_t nytte_hz_polygon_cells(const nytte_grid *g, const nytte_geom *poly, nytte
         /* Inside = between crossings 0-1, 2-3, ... of the row (even-odd). */
         for (size_t k = i; k + 1 < j; k += 2) {
             int ca = first_col_at_or_after(g, a[k].x), cb = first_col_at_or_after(g, a[k + 1].x);
-            size_t base = (size_t)a[i].row * (size_t)g->nx;
-            for (int c = ca; c < cb; c++) {
-                fn(user, base + (size_t)c);
-                visited++;
+            if (ca < col0)
+                ca = col0;
+            if (cb > col0 + w)
+                cb = col0 + w;
+            if (cb <= ca)
+                continue;
+            visited += (size_t)(cb - ca);
+            if (fn) {
+                size_t base = (size_t)a[i].row * (size_t)g->nx;
+                for (int c = ca; c < cb; c++)
+                    fn(user, base + (size_t)c);
             }
         }
         i = j;

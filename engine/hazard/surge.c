@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 /* "id" if given, else the 1-based index. */
-static const char *item_name(char *buf, size_t n, const char *id, size_t i)
+const char *nytte_hz_item_name(char *buf, size_t n, const char *id, size_t i)
 {
     if (id && *id)
         return id;
@@ -20,16 +20,9 @@ static const char *item_name(char *buf, size_t n, const char *id, size_t i)
 
 /* ---- barriers --------------------------------------------------------------- */
 
-typedef struct burn {
-    const nytte_raster *dem;
-    float *v;
-    float crest;
-    nytte_burn_mode mode;
-} burn;
-
-static void burn_cell(void *user, size_t i)
+void nytte_hz_burn_cell(void *user, size_t i)
 {
-    burn *b = user;
+    nytte_hz_burn *b = user;
     float z = b->v[i];
     if (nytte_raster_isnodata(b->dem, z) || b->mode == NYTTE_BURN_SET ||
         (b->mode == NYTTE_BURN_RAISE ? z < b->crest : z > b->crest))
@@ -37,7 +30,7 @@ static void burn_cell(void *user, size_t i)
 }
 
 /* The smallest Float32 >= x: a level equal to the crest must not overtop a rounded-down crest. */
-static float float_at_or_above(double x)
+float nytte_hz_float_at_or_above(double x)
 {
     float f = (float)x;
     if ((double)f < x)
@@ -46,7 +39,7 @@ static float float_at_or_above(double x)
 }
 
 /* The largest Float32 <= x: a channel's invert must not come out above the stated one. */
-static float float_at_or_below(double x)
+float nytte_hz_float_at_or_below(double x)
 {
     float f = (float)x;
     if ((double)f > x)
@@ -75,7 +68,7 @@ int nytte_hazard_burn_barriers_ex(nytte_ctx *ctx, nytte_raster *out, const nytte
     out->nodata = dem->nodata;
     for (size_t k = 0; k < nb; k++) {
         char nbuf[32];
-        const char *name = item_name(nbuf, sizeof nbuf, b[k].id, k);
+        const char *name = nytte_hz_item_name(nbuf, sizeof nbuf, b[k].id, k);
         const nytte_geom *g = b[k].geom;
         if (!g || (g->kind != NYTTE_GEOM_LINE && g->kind != NYTTE_GEOM_POLYGON)) {
             rc = nytte_error(ctx, NYTTE_EINPUT, "barrier %s: geometry must be a line or a polygon", name);
@@ -90,11 +83,13 @@ int nytte_hazard_burn_barriers_ex(nytte_ctx *ctx, nytte_raster *out, const nytte
             rc = nytte_error(ctx, NYTTE_EUSAGE, "barrier %s: unknown burn mode %d", name, (int)md);
             goto fail;
         }
-        burn st = {dem, out->v, md == NYTTE_BURN_LOWER ? float_at_or_below(b[k].crest) : float_at_or_above(b[k].crest),
-                   md};
+        nytte_hz_burn st = {dem, out->v,
+                            md == NYTTE_BURN_LOWER ? nytte_hz_float_at_or_below(b[k].crest)
+                                                   : nytte_hz_float_at_or_above(b[k].crest),
+                            md};
         size_t touched = 0;
         if (g->kind == NYTTE_GEOM_POLYGON) {
-            size_t m = nytte_hz_polygon_cells(&dem->grid, g, burn_cell, &st);
+            size_t m = nytte_hz_polygon_cells(&dem->grid, g, nytte_hz_burn_cell, &st);
             if (m == (size_t)-1) {
                 rc = nytte_error(ctx, NYTTE_ENOMEM, "barrier %s: out of memory", name);
                 goto fail;
@@ -103,7 +98,7 @@ int nytte_hazard_burn_barriers_ex(nytte_ctx *ctx, nytte_raster *out, const nytte
         }
         /* Lines, and polygon outlines: a polygon thinner than a cell still leaves a wall. */
         for (size_t p = 0; p < g->nparts; p++)
-            touched += nytte_hz_line_cells(&dem->grid, g->xy + 2 * g->off[p], g->off[p + 1] - g->off[p], burn_cell,
+            touched += nytte_hz_line_cells(&dem->grid, g->xy + 2 * g->off[p], g->off[p + 1] - g->off[p], nytte_hz_burn_cell,
                                            &st);
         if (touched == 0) {
             rc = nytte_error(ctx, NYTTE_EINPUT, "barrier %s: lies wholly outside the terrain", name);

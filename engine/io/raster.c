@@ -2,6 +2,9 @@
  * raster.c — the raster half of io.h: GDAL set-up and error capture, reading a band
  * whole into a nytte_raster, and writing a nytte_raster as a cloud-optimised-like
  * GeoTIFF (tiled 512, DEFLATE + floating-point predictor, internal AVERAGE overviews).
+ * For the tiled runs of engine/dist/: reading windows through per-thread readers,
+ * writing one tile as a multi-band GeoTIFF, and assembling tiles into a VRT or into one
+ * GeoTIFF with nytte_raster_write's settings.
  *
  * GDAL never prints: the CPL error handler installed by nytte_io_init() keeps the
  * last message per thread (io_private.h) and callers put it into the context.
@@ -243,6 +246,19 @@ static int overview_levels(int nx, int ny, int levels[32])
     return n;
 }
 
+/* The GTiff creation options of every written raster: tiled 512, DEFLATE + floating-point predictor. */
+static char **cog_options(void)
+{
+    char **opts = NULL;
+    opts = CSLSetNameValue(opts, "TILED", "YES");
+    opts = CSLSetNameValue(opts, "BLOCKXSIZE", "512");
+    opts = CSLSetNameValue(opts, "BLOCKYSIZE", "512");
+    opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
+    opts = CSLSetNameValue(opts, "PREDICTOR", "3");
+    opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+    return opts;
+}
+
 int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path)
 {
     int rc = NYTTE_OK;
@@ -268,12 +284,7 @@ int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path)
         rc = nytte_error(ctx, NYTTE_EGDAL, "%s: GDAL has no GTiff driver", path);
         goto cleanup;
     }
-    opts = CSLSetNameValue(opts, "TILED", "YES");
-    opts = CSLSetNameValue(opts, "BLOCKXSIZE", "512");
-    opts = CSLSetNameValue(opts, "BLOCKYSIZE", "512");
-    opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
-    opts = CSLSetNameValue(opts, "PREDICTOR", "3");
-    opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+    opts = cog_options();
     /* No NUM_THREADS: GDAL's threaded compression writes tiles in completion order, so the
      * file's bytes would depend on the thread count (test_raster_io checks they do not). */
     ds = GDALCreate(drv, part, r->grid.nx, r->grid.ny, 1, GDT_Float32, opts);
@@ -340,5 +351,178 @@ cleanup:
         OSRDestroySpatialReference(srs);
     CSLDestroy(opts);
     free(part);
+    return rc;
+}
+
+/* ---- windows and tiles (the tiled runs of engine/dist/) ------------------------ */
+
+int nytte_raster_band_info(nytte_ctx *ctx, const char *path, bool *has_nodata, float *nodata, char **crs_wkt)
+{
+    *has_nodata = false;
+    *nodata = 0.0f;
+    *crs_wkt = NULL;
+    nytte_io_init();
+    nytte_io_gdal_msg_clear();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds)
+        return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot open", path);
+    int has = 0;
+    double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(ds, 1), &has);
+    const char *wkt = GDALGetProjectionRef(ds);
+    if (wkt && wkt[0] && !(*crs_wkt = strdup(wkt))) {
+        GDALClose(ds);
+        return nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+    }
+    GDALClose(ds);
+    *has_nodata = has != 0;
+    *nodata = has ? nodata_as_float(nd) : 0.0f;
+    return NYTTE_OK;
+}
+
+struct nytte_raster_reader {
+    GDALDatasetH ds;
+};
+
+int nytte_raster_reader_open(nytte_raster_reader **out, const char *path)
+{
+    *out = NULL;
+    nytte_io_init();
+    nytte_raster_reader *r = malloc(sizeof *r);
+    if (!r)
+        return NYTTE_ENOMEM;
+    r->ds = GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!r->ds) {
+        free(r);
+        return NYTTE_EIO;
+    }
+    *out = r;
+    return NYTTE_OK;
+}
+
+int nytte_raster_reader_read_window(nytte_raster_reader *r, int col0, int row0, int w, int h, float *buf)
+{
+    if (GDALRasterIO(GDALGetRasterBand(r->ds, 1), GF_Read, col0, row0, w, h, buf, w, h, GDT_Float32, 0, 0) !=
+        CE_None)
+        return NYTTE_EIO;
+    return NYTTE_OK;
+}
+
+void nytte_raster_reader_close(nytte_raster_reader *r)
+{
+    if (!r)
+        return;
+    if (r->ds)
+        GDALClose(r->ds);
+    free(r);
+}
+
+int nytte_raster_tile_write(const char **failed, const char *path, const nytte_grid *g, int col0, int row0, int w,
+                            int h, const char *crs_wkt, float nodata, size_t nbands, nytte_tile_band_fn band,
+                            void *user)
+{
+    *failed = NULL;
+    nytte_io_init();
+    GDALDriverH drv = GDALGetDriverByName("GTiff");
+    char **opts = NULL;
+    opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
+    opts = CSLSetNameValue(opts, "PREDICTOR", "3");
+    opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+    if (w >= 256 && h >= 256) {
+        opts = CSLSetNameValue(opts, "TILED", "YES");
+        opts = CSLSetNameValue(opts, "BLOCKXSIZE", "256");
+        opts = CSLSetNameValue(opts, "BLOCKYSIZE", "256");
+    }
+    GDALDatasetH ds = drv ? GDALCreate(drv, path, w, h, (int)nbands, GDT_Float32, opts) : NULL;
+    CSLDestroy(opts);
+    if (!ds) {
+        *failed = "cannot create";
+        return NYTTE_EIO;
+    }
+    double gt[6] = {g->x0 + (double)col0 * g->dx, g->dx, 0.0, g->y0 - (double)row0 * g->dy, 0.0, -g->dy};
+    GDALSetGeoTransform(ds, gt);
+    if (crs_wkt)
+        GDALSetProjection(ds, crs_wkt);
+    int bad = 0;
+    for (size_t k = 0; k < nbands && !bad; k++) {
+        const float *v = band(user, k);
+        GDALRasterBandH b = GDALGetRasterBand(ds, (int)k + 1);
+        if (GDALSetRasterNoDataValue(b, (double)nodata) != CE_None ||
+            GDALRasterIO(b, GF_Write, 0, 0, w, h, (void *)v, w, h, GDT_Float32, 0, 0) != CE_None)
+            bad = 1;
+    }
+    GDALClose(ds);
+    if (bad || nytte_io_gdal_failed()) {
+        *failed = "cannot write";
+        return NYTTE_EIO;
+    }
+    return NYTTE_OK;
+}
+
+int nytte_raster_vrt_write(nytte_ctx *ctx, const char *vrt_path, const nytte_grid *g, const char *crs_wkt,
+                           double nodata, size_t nsrc, nytte_vrt_source_fn source, void *user)
+{
+    FILE *fp = fopen(vrt_path, "w");
+    if (!fp)
+        return nytte_error(ctx, NYTTE_EIO, "%s: cannot create: %s", vrt_path, strerror(errno));
+    fprintf(fp, "<VRTDataset rasterXSize=\"%d\" rasterYSize=\"%d\">\n", g->nx, g->ny);
+    if (crs_wkt && crs_wkt[0]) {
+        char *esc = CPLEscapeString(crs_wkt, -1, CPLES_XML);
+        fprintf(fp, "  <SRS dataAxisToSRSAxisMapping=\"1,2\">%s</SRS>\n", esc ? esc : "");
+        CPLFree(esc);
+    }
+    fprintf(fp, "  <GeoTransform>%.17g, %.17g, 0, %.17g, 0, %.17g</GeoTransform>\n", g->x0, g->dx, g->y0, -g->dy);
+    fprintf(fp, "  <VRTRasterBand dataType=\"Float32\" band=\"1\">\n");
+    fprintf(fp, "    <NoDataValue>%.9g</NoDataValue>\n", nodata);
+    for (size_t i = 0; i < nsrc; i++) {
+        nytte_vrt_source s;
+        source(user, i, &s);
+        fprintf(fp,
+                "    <SimpleSource>\n      <SourceFilename relativeToVRT=\"%d\">%s</SourceFilename>\n"
+                "      <SourceBand>%zu</SourceBand>\n"
+                "      <SrcRect xOff=\"0\" yOff=\"0\" xSize=\"%d\" ySize=\"%d\"/>\n"
+                "      <DstRect xOff=\"%d\" yOff=\"%d\" xSize=\"%d\" ySize=\"%d\"/>\n    </SimpleSource>\n",
+                s.relative, s.path, s.band, s.w, s.h, s.col0, s.row0, s.w, s.h);
+    }
+    fprintf(fp, "  </VRTRasterBand>\n</VRTDataset>\n");
+    if (fclose(fp) != 0)
+        return nytte_error(ctx, NYTTE_EIO, "%s: cannot write: %s", vrt_path, strerror(errno));
+    return NYTTE_OK;
+}
+
+int nytte_raster_vrt_to_tiff(nytte_ctx *ctx, const char *vrt, const char *path)
+{
+    int rc = NYTTE_OK;
+    char part[4300];
+    snprintf(part, sizeof part, "%s.part", path);
+    nytte_io_init();
+    nytte_io_gdal_msg_clear();
+    GDALDatasetH src = GDALOpenEx(vrt, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!src)
+        return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot open the tiles' VRT", path);
+    char **opts = cog_options();
+    GDALDriverH drv = GDALGetDriverByName("GTiff");
+    GDALDatasetH ds = drv ? GDALCreateCopy(drv, part, src, FALSE, opts, NULL, NULL) : NULL;
+    CSLDestroy(opts);
+    GDALClose(src);
+    if (!ds) {
+        VSIUnlink(part);
+        return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot write", path);
+    }
+    int levels[32];
+    int nl = overview_levels(GDALGetRasterXSize(ds), GDALGetRasterYSize(ds), levels);
+    if (nl > 0) {
+        char *saved = set_tl_option("GDAL_TIFF_OVR_BLOCKSIZE", "512");
+        if (GDALBuildOverviews(ds, "AVERAGE", nl, levels, 0, NULL, NULL, NULL) != CE_None)
+            rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot build overviews", path);
+        CPLSetThreadLocalConfigOption("GDAL_TIFF_OVR_BLOCKSIZE", saved);
+        CPLFree(saved);
+    }
+    GDALClose(ds);
+    if (rc == NYTTE_OK && nytte_io_gdal_failed())
+        rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot finish writing", path);
+    if (rc == NYTTE_OK && rename(part, path) != 0)
+        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot rename %s into place: %s", path, part, strerror(errno));
+    if (rc != NYTTE_OK)
+        VSIUnlink(part);
     return rc;
 }

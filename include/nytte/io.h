@@ -38,6 +38,81 @@ int nytte_raster_read(nytte_ctx *ctx, nytte_raster *out, const char *path, int b
  */
 int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path);
 
+/* ---- windows and tiles (tiled runs: engine/dist/) ----------------------------- */
+
+/**
+ * Open band 1 of a raster and read its nodata value (as Float32, as nytte_raster_read
+ * stores it: NaN stays NaN, values beyond Float32 clamp) and its CRS (WKT, caller frees;
+ * NULL when the raster has none), without reading cells. Errors name the path.
+ */
+int nytte_raster_band_info(nytte_ctx *ctx, const char *path, bool *has_nodata, float *nodata, char **crs_wkt);
+
+/**
+ * A raster opened for reading windows of band 1: one GDAL dataset handle, to be used by
+ * one thread at a time (each thread of a parallel loop opens its own).
+ */
+typedef struct nytte_raster_reader nytte_raster_reader;
+
+/**
+ * Open `path` for window reads into *out (caller closes with nytte_raster_reader_close).
+ * No context (called on worker threads): returns NYTTE_OK, NYTTE_EIO (GDAL's reason is
+ * this thread's GDAL message, io_private.h) or NYTTE_ENOMEM. nytte_io_init() is called.
+ */
+int nytte_raster_reader_open(nytte_raster_reader **out, const char *path);
+
+/**
+ * Read the window (col0, row0, w, h) of band 1 as Float32 into buf (w*h, row-major,
+ * caller-owned; the caller clips a halo to the raster). Returns NYTTE_OK or NYTTE_EIO
+ * (GDAL's reason on this thread). Not thread-safe on one reader.
+ */
+int nytte_raster_reader_read_window(nytte_raster_reader *r, int col0, int row0, int w, int h, float *buf);
+
+/** Close a reader; NULL is accepted. */
+void nytte_raster_reader_close(nytte_raster_reader *r);
+
+/** Band k (0-based) of a tile: w*h Float32 values, borrowed until the next call. */
+typedef const float *(*nytte_tile_band_fn)(void *user, size_t k);
+
+/**
+ * Write one tile as a GeoTIFF with `nbands` Float32 bands (DEFLATE + floating-point
+ * predictor, BIGTIFF if safer, tiled 256 when w and h are both >= 256): the window
+ * (col0, row0, w, h) of grid g, CRS crs_wkt (may be NULL), every band's nodata `nodata`.
+ * Bands are asked for one at a time from band(user, k), so one band of memory serves.
+ * Overwrites `path`. No context (called on worker threads): returns NYTTE_OK, or
+ * NYTTE_EIO with *failed = "cannot create" or "cannot write" (GDAL's reason on this
+ * thread's GDAL message; the caller clears it before). Thread-safe for distinct paths.
+ */
+int nytte_raster_tile_write(const char **failed, const char *path, const nytte_grid *g, int col0, int row0, int w,
+                            int h, const char *crs_wkt, float nodata, size_t nbands, nytte_tile_band_fn band,
+                            void *user);
+
+/** One source of a VRT band: band `band` (1-based) of `path` (borrowed) placed at (col0, row0, w, h). */
+typedef struct nytte_vrt_source {
+    const char *path;
+    int relative; /* 1: path is relative to the VRT's folder */
+    size_t band;
+    int col0, row0, w, h;
+} nytte_vrt_source;
+
+/** Fill *s with source i; s->path must stay valid until the next call. */
+typedef void (*nytte_vrt_source_fn)(void *user, size_t i, nytte_vrt_source *s);
+
+/**
+ * Write a one-band Float32 VRT of grid g (CRS crs_wkt, may be NULL; nodata `nodata`) at
+ * vrt_path with `nsrc` SimpleSources from source(user, i), in that order. Memory does not
+ * grow with nsrc. Overwrites vrt_path.
+ */
+int nytte_raster_vrt_write(nytte_ctx *ctx, const char *vrt_path, const nytte_grid *g, const char *crs_wkt,
+                           double nodata, size_t nsrc, nytte_vrt_source_fn source, void *user);
+
+/**
+ * Copy a raster (a VRT over tiles) into a GeoTIFF at `path` written with the settings of
+ * nytte_raster_write (tiled 512, DEFLATE + floating-point predictor, internal AVERAGE
+ * overviews; "<path>.part" renamed into place). GDAL copies by blocks, so memory is
+ * bounded by its block cache, not by the raster.
+ */
+int nytte_raster_vrt_to_tiff(nytte_ctx *ctx, const char *vrt, const char *path);
+
 /* ---- vector layers ------------------------------------------------------ */
 
 /** A layer of features with their geometry and attributes read as text. */
