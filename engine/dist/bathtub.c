@@ -154,7 +154,7 @@ int nytte_dist_sea_window(nytte_ctx *ctx, uint8_t *flag, const nytte_grid *g, co
     return NYTTE_OK;
 }
 
-/* The sea checks of engine/hazard/surge.c (mark_sea), in its order, without marking. */
+/* The sea checks of nytte_hz_mark_sea (engine/hazard/surge.c), in its order, without marking. */
 static int sea_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_geom *sea, size_t nsea)
 {
     size_t n = 0;

@@ -812,44 +812,6 @@ int nytte_dist_fill_tiled(nytte_ctx *ctx, nytte_raster *filled, const nytte_rast
     return rc;
 }
 
-/* flag[i] = 1 for every sea cell: the rules of engine/hazard/surge.c (cell centre in a
- * polygon, cell holding a point), through the same rasterising functions. */
-typedef struct mark {
-    uint8_t *flag;
-    size_t n;
-} mark;
-
-static void mark_cell(void *user, size_t i)
-{
-    mark *m = user;
-    if (!m->flag[i]) {
-        m->flag[i] = 1;
-        m->n++;
-    }
-}
-
-static int mark_sea(nytte_ctx *ctx, uint8_t *flag, const nytte_grid *g, const nytte_geom *sea, size_t nsea)
-{
-    mark m = {flag, 0};
-    for (size_t k = 0; k < nsea; k++) {
-        const nytte_geom *s = &sea[k];
-        if (s->kind == NYTTE_GEOM_POLYGON) {
-            if (nytte_hz_polygon_cells(g, s, mark_cell, &m) == (size_t)-1)
-                return nytte_error(ctx, NYTTE_ENOMEM, "sea: out of memory");
-        } else if (s->kind == NYTTE_GEOM_POINT) {
-            size_t np = s->nparts ? s->off[s->nparts] : 0, idx;
-            for (size_t i = 0; i < np; i++)
-                if (nytte_hz_point_cell(g, s->xy[2 * i], s->xy[2 * i + 1], &idx))
-                    mark_cell(&m, idx);
-        } else if (s->kind == NYTTE_GEOM_LINE) {
-            return nytte_error(ctx, NYTTE_EINPUT, "sea: geometry %zu is a line (give polygons or points)", k + 1);
-        }
-    }
-    if (m.n == 0)
-        return nytte_error(ctx, NYTTE_EINPUT, "sea: no sea cell inside the terrain");
-    return NYTTE_OK;
-}
-
 int nytte_dist_flood_level_tiled(nytte_ctx *ctx, nytte_raster *out, const nytte_raster *dem, const nytte_geom *sea,
                                  size_t nsea, int connectivity, int tw, int th)
 {
@@ -862,7 +824,7 @@ int nytte_dist_flood_level_tiled(nytte_ctx *ctx, nytte_raster *out, const nytte_
     uint8_t *flag = calloc((size_t)dem->grid.nx * (size_t)dem->grid.ny, 1);
     if (!flag)
         return nytte_error(ctx, NYTTE_ENOMEM, "flood level: out of memory");
-    if ((rc = mark_sea(ctx, flag, &dem->grid, sea, nsea)) || (rc = nytte_hz_new_output(ctx, out, dem, 0.0f)))
+    if ((rc = nytte_hz_mark_sea(ctx, flag, &dem->grid, sea, nsea)) || (rc = nytte_hz_new_output(ctx, out, dem, 0.0f)))
         goto cleanup;
     mem_io m = {dem, flag, out->v};
     rc = nytte_dist_minimax_run(ctx, NYTTE_MINIMAX_FLOOD_LEVEL, connectivity, &t, mem_source, mem_sink, &m, false,

@@ -42,6 +42,14 @@ size_t nytte_hz_line_cells(const nytte_grid *g, const double *xy, size_t npts, n
 /** The cell containing (x, y) (a point on a shared edge goes to the cell right of / below it); false if outside. */
 bool nytte_hz_point_cell(const nytte_grid *g, double x, double y, size_t *idx);
 
+/**
+ * flag[i] = 1 for every sea cell of grid g: cells whose centre lies inside a sea polygon
+ * and cells holding a sea point (features without geometry mark nothing). flag has
+ * nx * ny bytes, zeroed by the caller. Errors: a line ("sea: geometry <k> is a line ..."),
+ * no sea cell inside the grid ("sea: no sea cell inside the terrain"), out of memory.
+ */
+int nytte_hz_mark_sea(nytte_ctx *ctx, uint8_t *flag, const nytte_grid *g, const nytte_geom *sea, size_t nsea);
+
 /* ---- FIFO of cell indices ------------------------------------------------- */
 
 typedef struct nytte_hz_fifo {

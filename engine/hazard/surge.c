@@ -127,8 +127,8 @@ static void mark_cell(void *user, size_t i)
     }
 }
 
-/* flag[i] = 1 for every sea cell. */
-static int mark_sea(nytte_ctx *ctx, uint8_t *flag, const nytte_grid *g, const nytte_geom *sea, size_t nsea)
+/* flag[i] = 1 for every sea cell (hazard_private.h). */
+int nytte_hz_mark_sea(nytte_ctx *ctx, uint8_t *flag, const nytte_grid *g, const nytte_geom *sea, size_t nsea)
 {
     mark m = {flag, 0};
     for (size_t k = 0; k < nsea; k++) {
@@ -172,7 +172,7 @@ int nytte_hazard_bathtub_ex(nytte_ctx *ctx, nytte_raster *depth, const nytte_ras
         rc = nytte_error(ctx, NYTTE_ENOMEM, "bathtub: out of memory");
         goto cleanup;
     }
-    if ((rc = mark_sea(ctx, flag, &dem->grid, sea, nsea)) != NYTTE_OK)
+    if ((rc = nytte_hz_mark_sea(ctx, flag, &dem->grid, sea, nsea)) != NYTTE_OK)
         goto cleanup;
     if ((rc = nytte_hz_new_output(ctx, depth, dem, 0.0f)) != NYTTE_OK)
         goto cleanup;
@@ -253,7 +253,7 @@ int nytte_hazard_flood_level(nytte_ctx *ctx, nytte_raster *out, const nytte_rast
         rc = nytte_error(ctx, NYTTE_ENOMEM, "flood level: out of memory");
         goto cleanup;
     }
-    if ((rc = mark_sea(ctx, flag, &dem->grid, sea, nsea)) != NYTTE_OK)
+    if ((rc = nytte_hz_mark_sea(ctx, flag, &dem->grid, sea, nsea)) != NYTTE_OK)
         goto cleanup;
     if ((rc = nytte_hz_new_output(ctx, out, dem, INFINITY)) != NYTTE_OK)
         goto cleanup;
