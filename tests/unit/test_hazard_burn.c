@@ -16,31 +16,7 @@
 
 #include "nytte/hazard.h"
 
-#define X NYTTE_HAZARD_NODATA
-
-static nytte_ctx *ctx;
-
-static int setup(void **state)
-{
-    (void)state;
-    return nytte_ctx_new(&ctx);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    nytte_ctx_free(ctx);
-    return 0;
-}
-
-static void terrain(nytte_raster *r, int nx, int ny, const float *v)
-{
-    nytte_grid g = {0.0, (double)ny, 1.0, 1.0, nx, ny};
-    assert_int_equal(nytte_raster_alloc(r, &g, 0.0f, "LOCAL_CS[\"test\"]"), NYTTE_OK);
-    memcpy(r->v, v, sizeof(float) * (size_t)nx * (size_t)ny);
-    r->has_nodata = true;
-    r->nodata = X;
-}
+#include "hazard_fixture.h"
 
 static void line(nytte_geom *g, double x0, double y0, double x1, double y1)
 {
