@@ -269,6 +269,38 @@ cleanup:
 }
 
 /*
+ * The terrain of scenario sc: the DEM itself without measures (sc 0), else the DEM with
+ * the element's (sc <= nmeasures) or every element's measures burned in at their crests,
+ * by their burn modes, into `burned`. bars and modes hold room for every feature.
+ */
+static int scenario_terrain(run_state *s, size_t sc, const nytte_vlayer *ml, nytte_barrier *bars,
+                            nytte_burn_mode *modes, nytte_raster *burned, const nytte_raster **terrain)
+{
+    const nytte_project *p = s->p;
+    size_t nm = p->nmeasures, nbars = 0;
+    *terrain = &s->dem;
+    if (sc == 0)
+        return NYTTE_OK;
+    for (size_t m = 0; m < nm; m++) {
+        if (sc <= nm && m != sc - 1)
+            continue;
+        for (size_t f = 0; f < ml[m].nfeatures; f++) {
+            modes[nbars] = p->measures[m].burn;
+            bars[nbars++] = (nytte_barrier){&ml[m].features[f].geom, p->measures[m].crest, p->measures[m].id};
+        }
+    }
+    nytte_raster_clear(burned);
+    int rc = nytte_hazard_burn_barriers_ex(s->ctx, burned, &s->dem, bars, nbars, modes);
+    if (rc) {
+        if (sc <= nm)
+            nytte_error_prefix(s->ctx, "%s", p->measures[sc - 1].geometry.path);
+        return rc;
+    }
+    *terrain = burned;
+    return NYTTE_OK;
+}
+
+/*
  * Bluespots: per scenario the terrain with the elements' geometries burned in (raise, lower
  * or set to the crest), then per event the bluespots filled by its rain, or every bluespot
  * full when the hazard gives no rain (docs/hazard.md, Bluespots in a run).
@@ -296,24 +328,8 @@ static int bluespot_rasters(run_state *s, const nytte_hazard_cfg *h)
     nytte_progress_begin(ctx, "hazard", s->nscen * s->nlev);
     for (size_t sc = 0; sc < s->nscen; sc++) {
         const nytte_raster *terrain = &s->dem;
-        if (sc > 0) {
-            size_t nbars = 0;
-            for (size_t m = 0; m < nm; m++) {
-                if (sc <= nm && m != sc - 1)
-                    continue;
-                for (size_t f = 0; f < ml[m].nfeatures; f++) {
-                    modes[nbars] = p->measures[m].burn;
-                    bars[nbars++] = (nytte_barrier){&ml[m].features[f].geom, p->measures[m].crest, p->measures[m].id};
-                }
-            }
-            nytte_raster_clear(&burned);
-            if ((rc = nytte_hazard_burn_barriers_ex(ctx, &burned, &s->dem, bars, nbars, modes))) {
-                if (sc <= nm)
-                    nytte_error_prefix(ctx, "%s", p->measures[sc - 1].geometry.path);
-                goto cleanup;
-            }
-            terrain = &burned;
-        }
+        if ((rc = scenario_terrain(s, sc, ml, bars, modes, &burned, &terrain)))
+            goto cleanup;
         for (size_t k = 0; k < s->nlev; k++) {
             /* without rain every event fills every bluespot: one fill serves them all */
             if (k == 0 || h->rain) {
@@ -362,7 +378,6 @@ int pipeline_hazard(run_state *s)
     nytte_raster burned = NYTTE_RASTER_INIT, depth = NYTTE_RASTER_INIT;
     nytte_barrier *bars = NULL;
     nytte_burn_mode *modes = NULL;
-    size_t nbars = 0;
     if (!ml)
         return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
     char what[128];
@@ -424,24 +439,8 @@ int pipeline_hazard(run_state *s)
         snprintf(name, sizeof name, "%s%s", s->scen[sc], ep ? "_slr" : "");
         double rise = ep ? h->sea_level_rise : 0.0;
         const nytte_raster *terrain = &s->dem;
-        if (sc > 0) {
-            nbars = 0;
-            for (size_t m = 0; m < nm; m++) {
-                if (sc <= nm && m != sc - 1)
-                    continue;
-                for (size_t f = 0; f < ml[m].nfeatures; f++) {
-                    modes[nbars] = p->measures[m].burn;
-                    bars[nbars++] = (nytte_barrier){&ml[m].features[f].geom, p->measures[m].crest, p->measures[m].id};
-                }
-            }
-            nytte_raster_clear(&burned);
-            if ((rc = nytte_hazard_burn_barriers_ex(ctx, &burned, &s->dem, bars, nbars, modes))) {
-                if (sc <= nm)
-                    nytte_error_prefix(ctx, "%s", p->measures[sc - 1].geometry.path);
-                goto cleanup;
-            }
-            terrain = &burned;
-        }
+        if ((rc = scenario_terrain(s, sc, ml, bars, modes, &burned, &terrain)))
+            goto cleanup;
         for (size_t k = 0; k < s->nlev; k++) {
             char file[256], path[4600];
             size_t slot = (ep * s->nscen + sc) * s->nlev + k;
