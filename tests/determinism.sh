@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # determinism.sh — the default case (datasets/kerteminde) run at --threads 1, 2 and
-# nproc (when more), and twice at 2, must give the same owners.csv and parcels.csv
-# byte for byte and the same depth-raster pixels (gdalinfo -checksum of every band,
-# overviews included) and the same raster files byte for byte.
+# nproc (when more), twice at 2, and at 2 with the coastal hazard over tiles of 173 cells
+# (`--tile 173`: 15 x 12 tiles whose edges the water crosses; docs/scale-out.md) must give
+# the same owners.csv and parcels.csv byte for byte and the same depth-raster pixels
+# (gdalinfo -checksum of every band, overviews included) and the same raster files byte
+# for byte.
 #
 #   bash tests/determinism.sh NYTTE REPO_ROOT [BUILD_DIR]
 set -uo pipefail
@@ -12,11 +14,13 @@ project=$root/datasets/kerteminde/project.yaml
 work=$(mktemp -d "${TMPDIR:-/tmp}/nytte-determinism-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 n=$(nproc)
-runs=("1" "2" "2b")
+runs=("1" "2" "2b" "2t173")
 (( n > 2 )) && runs+=("$n")
 for r in "${runs[@]}"; do
-    t=${r%b}
-    if ! timeout 600 "$nytte" -q --threads "$t" run --force --out "$work/t$r" "$project" 2>"$work/t$r.err"; then
+    t=${r%%[bt]*}
+    tile=()
+    [[ $r == *t* ]] && tile=(--tile "${r#*t}")
+    if ! timeout 600 "$nytte" -q --threads "$t" run --force "${tile[@]}" --out "$work/t$r" "$project" 2>"$work/t$r.err"; then
         echo "FAIL: run at --threads $t failed: $(head -3 "$work/t$r.err")"
         exit 1
     fi

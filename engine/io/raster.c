@@ -259,7 +259,17 @@ static char **cog_options(void)
     return opts;
 }
 
-int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path)
+/* Writes the cells of a new GeoTIFF's band (write_cog): 0, or -1 with GDAL's message. */
+typedef int (*cells_fn)(void *user, GDALRasterBandH b, int nx, int ny);
+
+/*
+ * The one GeoTIFF writer of nytte: Float32, tiled 512, DEFLATE with predictor 3, CRS,
+ * nodata, the cells from `cells`, AVERAGE overviews; written to "<path>.part" and renamed.
+ * Every raster goes through it, whole or assembled from tiles, so that the same cells
+ * give the same bytes.
+ */
+static int write_cog(nytte_ctx *ctx, const char *path, const nytte_grid *g, const char *crs_wkt, bool has_nodata,
+                     float nodata, cells_fn cells, void *user)
 {
     int rc = NYTTE_OK;
     GDALDatasetH ds = NULL;
@@ -268,10 +278,6 @@ int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path)
     char *part = NULL, *saved_ovr = NULL;
     int created = 0, ovr_option_set = 0;
 
-    nytte_io_init();
-    nytte_io_gdal_msg_clear();
-    if (!r || !r->v || r->grid.nx <= 0 || r->grid.ny <= 0 || !(r->grid.dx > 0.0) || !(r->grid.dy > 0.0))
-        return nytte_error(ctx, NYTTE_EUSAGE, "%s: nothing to write (empty raster or bad grid)", path);
     size_t plen = strlen(path);
     part = malloc(plen + sizeof ".part");
     if (!part)
@@ -287,20 +293,20 @@ int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path)
     opts = cog_options();
     /* No NUM_THREADS: GDAL's threaded compression writes tiles in completion order, so the
      * file's bytes would depend on the thread count (test_raster_io checks they do not). */
-    ds = GDALCreate(drv, part, r->grid.nx, r->grid.ny, 1, GDT_Float32, opts);
+    ds = GDALCreate(drv, part, g->nx, g->ny, 1, GDT_Float32, opts);
     if (!ds) {
         rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot create", path);
         goto cleanup;
     }
     created = 1;
-    double gt[6] = {r->grid.x0, r->grid.dx, 0.0, r->grid.y0, 0.0, -r->grid.dy};
+    double gt[6] = {g->x0, g->dx, 0.0, g->y0, 0.0, -g->dy};
     if (GDALSetGeoTransform(ds, gt) != CE_None) {
         rc = nytte_io_gdal_error(ctx, NYTTE_EGDAL, "%s: cannot set the geotransform", path);
         goto cleanup;
     }
-    if (r->crs_wkt && r->crs_wkt[0]) {
+    if (crs_wkt && crs_wkt[0]) {
         srs = OSRNewSpatialReference(NULL);
-        if (!srs || OSRImportFromWkt(srs, &(char *){r->crs_wkt}) != OGRERR_NONE) {
+        if (!srs || OSRImportFromWkt(srs, &(char *){(char *)crs_wkt}) != OGRERR_NONE) {
             rc = nytte_io_gdal_error(ctx, NYTTE_EINPUT, "%s: the CRS (WKT) is not understood", path);
             goto cleanup;
         }
@@ -311,17 +317,16 @@ int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path)
         }
     }
     GDALRasterBandH b = GDALGetRasterBand(ds, 1);
-    if (r->has_nodata && GDALSetRasterNoDataValue(b, (double)r->nodata) != CE_None) {
+    if (has_nodata && GDALSetRasterNoDataValue(b, (double)nodata) != CE_None) {
         rc = nytte_io_gdal_error(ctx, NYTTE_EGDAL, "%s: cannot set nodata", path);
         goto cleanup;
     }
-    if (GDALRasterIO(b, GF_Write, 0, 0, r->grid.nx, r->grid.ny, r->v, r->grid.nx, r->grid.ny, GDT_Float32, 0, 0) !=
-        CE_None) {
+    if (cells(user, b, g->nx, g->ny) != 0) {
         rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot write the cells", path);
         goto cleanup;
     }
     int levels[32];
-    int nlev = overview_levels(r->grid.nx, r->grid.ny, levels);
+    int nlev = overview_levels(g->nx, g->ny, levels);
     if (nlev > 0) {
         /* Internal overview tiles as large as the full-resolution tiles (GDAL's default is 128). */
         saved_ovr = set_tl_option("GDAL_TIFF_OVR_BLOCKSIZE", "512");
@@ -352,6 +357,22 @@ cleanup:
     CSLDestroy(opts);
     free(part);
     return rc;
+}
+
+/* The cells of an in-memory raster, in one call. */
+static int memory_cells(void *user, GDALRasterBandH b, int nx, int ny)
+{
+    const nytte_raster *r = user;
+    return GDALRasterIO(b, GF_Write, 0, 0, nx, ny, r->v, nx, ny, GDT_Float32, 0, 0) == CE_None ? 0 : -1;
+}
+
+int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path)
+{
+    nytte_io_init();
+    nytte_io_gdal_msg_clear();
+    if (!r || !r->v || r->grid.nx <= 0 || r->grid.ny <= 0 || !(r->grid.dx > 0.0) || !(r->grid.dy > 0.0))
+        return nytte_error(ctx, NYTTE_EUSAGE, "%s: nothing to write (empty raster or bad grid)", path);
+    return write_cog(ctx, path, &r->grid, r->crs_wkt, r->has_nodata, r->nodata, memory_cells, (void *)r);
 }
 
 /* ---- windows and tiles (the tiled runs of engine/dist/) ------------------------ */
@@ -489,40 +510,41 @@ int nytte_raster_vrt_write(nytte_ctx *ctx, const char *vrt_path, const nytte_gri
     return NYTTE_OK;
 }
 
+/* The cells of band 1 of a source raster, copied in strips of 512 rows (the tiles'
+ * height): the memory is one strip, and GDAL writes the tiles in the order of a whole write. */
+static int copy_cells(void *user, GDALRasterBandH b, int nx, int ny)
+{
+    GDALRasterBandH src = GDALGetRasterBand((GDALDatasetH)user, 1);
+    float *strip = malloc((size_t)nx * 512 * sizeof *strip);
+    int rc = strip ? 0 : -1;
+    if (!strip)
+        CPLError(CE_Failure, CPLE_OutOfMemory, "out of memory for a strip of %d x 512 cells", nx);
+    for (int r0 = 0; r0 < ny && rc == 0; r0 += 512) {
+        int h = ny - r0 < 512 ? ny - r0 : 512;
+        if (GDALRasterIO(src, GF_Read, 0, r0, nx, h, strip, nx, h, GDT_Float32, 0, 0) != CE_None ||
+            GDALRasterIO(b, GF_Write, 0, r0, nx, h, strip, nx, h, GDT_Float32, 0, 0) != CE_None)
+            rc = -1;
+    }
+    free(strip);
+    return rc;
+}
+
 int nytte_raster_vrt_to_tiff(nytte_ctx *ctx, const char *vrt, const char *path)
 {
-    int rc = NYTTE_OK;
-    char part[4300];
-    snprintf(part, sizeof part, "%s.part", path);
     nytte_io_init();
     nytte_io_gdal_msg_clear();
     GDALDatasetH src = GDALOpenEx(vrt, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!src)
         return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot open the tiles' VRT", path);
-    char **opts = cog_options();
-    GDALDriverH drv = GDALGetDriverByName("GTiff");
-    GDALDatasetH ds = drv ? GDALCreateCopy(drv, part, src, FALSE, opts, NULL, NULL) : NULL;
-    CSLDestroy(opts);
+    nytte_grid g;
+    char *wkt = NULL;
+    int rc = dataset_grid(ctx, src, vrt, &g, &wkt);
+    if (rc == NYTTE_OK) {
+        int has = 0;
+        double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(src, 1), &has);
+        rc = write_cog(ctx, path, &g, wkt, has != 0, nodata_as_float(nd), copy_cells, src);
+    }
+    free(wkt);
     GDALClose(src);
-    if (!ds) {
-        VSIUnlink(part);
-        return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot write", path);
-    }
-    int levels[32];
-    int nl = overview_levels(GDALGetRasterXSize(ds), GDALGetRasterYSize(ds), levels);
-    if (nl > 0) {
-        char *saved = set_tl_option("GDAL_TIFF_OVR_BLOCKSIZE", "512");
-        if (GDALBuildOverviews(ds, "AVERAGE", nl, levels, 0, NULL, NULL, NULL) != CE_None)
-            rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot build overviews", path);
-        CPLSetThreadLocalConfigOption("GDAL_TIFF_OVR_BLOCKSIZE", saved);
-        CPLFree(saved);
-    }
-    GDALClose(ds);
-    if (rc == NYTTE_OK && nytte_io_gdal_failed())
-        rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot finish writing", path);
-    if (rc == NYTTE_OK && rename(part, path) != 0)
-        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot rename %s into place: %s", path, part, strerror(errno));
-    if (rc != NYTTE_OK)
-        VSIUnlink(part);
     return rc;
 }

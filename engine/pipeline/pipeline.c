@@ -19,10 +19,8 @@
 #include "nytte/overlay.h"
 #include "nytte/report.h"
 
-#include "pipeline/pipeline_int.h"
-#ifdef NYTTE_HAVE_MPI
 #include "nytte/dist.h"
-#endif
+#include "pipeline/pipeline_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -80,6 +78,48 @@ static int mkdir_p_parent(nytte_ctx *ctx, const char *out_dir)
     return nytte_error(ctx, NYTTE_EIO, "%s: the folder for the outputs does not exist", parent);
 }
 
+/*
+ * The terrain: read whole, checked, with at least one cell of value — or, when the coastal
+ * hazard runs over tiles and nothing else needs the cells in memory (a catchment does),
+ * only its grid, CRS and nodata: the tiles read their windows themselves, and the
+ * all-nodata check is left to them (a terrain without a sea cell is refused there).
+ */
+static int read_terrain(run_state *s)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_project *p = s->p;
+    const nytte_hazard_cfg *h = &p->hazards[p->primary_hazard];
+    if (s->tile > 0 && (h->type != NYTTE_HAZARD_COASTAL || p->contributor_hazard >= 0)) {
+        nytte_log(ctx, NYTTE_LOG_INFO, "tiles apply to a coastal hazard without a catchment: the whole terrain is read");
+        s->tile = 0;
+    }
+    int rc;
+    if (s->tile > 0) {
+        nytte_raster *d = &s->dem;
+        if ((rc = nytte_raster_info(ctx, p->terrain, &d->grid, NULL)) ||
+            (rc = nytte_raster_band_info(ctx, p->terrain, &d->has_nodata, &d->nodata, &d->crs_wkt)))
+            return rc;
+        if (!(d->grid.dx > 0.0) || !(d->grid.dy > 0.0))
+            return nytte_error(ctx, NYTTE_EUSAGE, "%s: cell size must be > 0 (got %g x %g)", p->terrain, d->grid.dx,
+                               d->grid.dy);
+        if (!d->crs_wkt || !d->crs_wkt[0])
+            return nytte_error(ctx, NYTTE_EINPUT, "%s: the terrain has no CRS", p->terrain);
+        return pipeline_check_crs(ctx, p->terrain, d->crs_wkt, s->wkt);
+    }
+    if ((rc = nytte_raster_read(ctx, &s->dem, p->terrain, 1)))
+        return rc;
+    if ((rc = nytte_hazard_check_terrain(ctx, &s->dem, p->terrain)))
+        return rc;
+    if ((rc = pipeline_check_crs(ctx, p->terrain, s->dem.crs_wkt, s->wkt)))
+        return rc;
+    size_t ncells = (size_t)s->dem.grid.nx * (size_t)s->dem.grid.ny, nvalid = 0;
+    for (size_t i = 0; i < ncells; i++)
+        nvalid += !nytte_raster_isnodata(&s->dem, s->dem.v[i]);
+    if (nvalid == 0)
+        return nytte_error(ctx, NYTTE_EINPUT, "%s: every cell of the terrain is nodata", p->terrain);
+    return NYTTE_OK;
+}
+
 /* The stages from the project to the money, into s->tmpdir (which must exist). */
 static int compute(run_state *s)
 {
@@ -92,17 +132,8 @@ static int compute(run_state *s)
     nytte_log(ctx, NYTTE_LOG_INFO, "reading inputs");
     if ((rc = nytte_inputs_read(ctx, &s->in, p, s->wkt)))
         return rc;
-    if ((rc = nytte_raster_read(ctx, &s->dem, p->terrain, 1)))
+    if ((rc = read_terrain(s)))
         return rc;
-    if ((rc = nytte_hazard_check_terrain(ctx, &s->dem, p->terrain)))
-        return rc;
-    if ((rc = pipeline_check_crs(ctx, p->terrain, s->dem.crs_wkt, s->wkt)))
-        return rc;
-    size_t ncells = (size_t)s->dem.grid.nx * (size_t)s->dem.grid.ny, nvalid = 0;
-    for (size_t i = 0; i < ncells; i++)
-        nvalid += !nytte_raster_isnodata(&s->dem, s->dem.v[i]);
-    if (nvalid == 0)
-        return nytte_error(ctx, NYTTE_EINPUT, "%s: every cell of the terrain is nodata", p->terrain);
     nytte_log(ctx, NYTTE_LOG_INFO, "%zu parcels, %zu buildings, %zu owners; terrain %d x %d cells of %g m",
               s->in.nparcels, s->in.nbuildings, s->in.nowners, s->dem.grid.nx, s->dem.grid.ny, s->dem.grid.dx);
     s->timing[STAGE_INPUTS] = nytte_now() - t;
@@ -114,6 +145,8 @@ static int compute(run_state *s)
         t = nytte_now();
         if ((rc = stages[i](s)))
             return rc;
+        if (stages[i] == pipeline_hazard)
+            nytte_dist_barrier(); /* under mpirun: rank 0's rasters are written before any rank reads them */
         s->timing[slot[i]] += nytte_now() - t;
     }
     t = nytte_now();
@@ -205,27 +238,42 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
         return nytte_error(ctx, NYTTE_EUSAGE, "%s: the output folder exists; use --force to replace it", out_dir);
     if ((rc = mkdir_p_parent(ctx, out_dir)))
         return rc;
-#ifdef NYTTE_HAVE_MPI
-    /* mpirun: rank 0 clears stale folders before any rank makes its own (docs/scale-out.md) */
-    if (nytte_dist_rank() == 0)
+    /*
+     * mpirun with several processes: one run folder for every rank (rank 0 makes it, owns
+     * it and alone writes into it, except the tiles of a tiled hazard), so that every rank
+     * reads the same hazard rasters (docs/scale-out.md); rank 0 clears stale folders first.
+     */
+    int nranks = nytte_dist_size(), rank = nytte_dist_rank();
+    s.writer = rank == 0;
+    s.tile = opts->tile > 0 ? opts->tile : nranks > 1 ? NYTTE_RUN_DEFAULT_TILE : 0;
+    if (rank == 0) {
         remove_stale_tmp(ctx, out_dir);
-    nytte_dist_barrier();
-#else
-    remove_stale_tmp(ctx, out_dir);
-#endif
-    /* a temporary folder beside the output, so that the final rename stays on one file system */
-    snprintf(s.tmpdir, sizeof s.tmpdir, "%s.tmp-XXXXXX", out_dir);
-    if (!mkdtemp(s.tmpdir))
-        return nytte_error(ctx, NYTTE_EIO, "%s: cannot create a temporary folder: %s", s.tmpdir, strerror(errno));
-    have_tmp = 1;
-    if ((rc = write_marker(ctx, s.tmpdir)))
+        /* a temporary folder beside the output, so that the final rename stays on one file system */
+        snprintf(s.tmpdir, sizeof s.tmpdir, "%s.tmp-XXXXXX", out_dir);
+        if (!mkdtemp(s.tmpdir)) {
+            rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot create a temporary folder: %s", s.tmpdir, strerror(errno));
+            s.tmpdir[0] = '\0';
+        } else if ((rc = write_marker(ctx, s.tmpdir))) {
+            pipeline_remove_tree(s.tmpdir);
+            s.tmpdir[0] = '\0';
+        } else {
+            have_tmp = 1;
+        }
+    }
+    if (nranks > 1) {
+        /* an empty name: rank 0 failed (and says why) */
+        int brc = nytte_dist_bcast(ctx, s.tmpdir, sizeof s.tmpdir);
+        if (!rc && brc)
+            rc = brc;
+        else if (!rc && !s.tmpdir[0])
+            rc = nytte_error(ctx, NYTTE_EIO, "%s: rank 0 could not create the run's temporary folder", out_dir);
+    }
+    if (rc)
         goto cleanup;
     if ((rc = compute(&s)))
         goto cleanup;
-#ifdef NYTTE_HAVE_MPI
-    if (nytte_dist_rank() != 0)
+    if (rank != 0)
         goto cleanup; /* every rank computed the same tables; rank 0 alone writes them */
-#endif
 
     double t = nytte_now();
     static const char *const stage_names[STAGE_COUNT] = {"inputs", "hazard", "overlay", "damage", "allocate", "report"};
@@ -290,7 +338,7 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     }
     out->seconds = nytte_now() - t0;
 cleanup:
-    if (rc != NYTTE_OK && have_tmp)
+    if (rc != NYTTE_OK && s.tmpdir[0])
         name_output_folder(ctx, rc, s.tmpdir, out_dir);
     if (have_tmp)
         pipeline_remove_tree(s.tmpdir);
@@ -312,6 +360,7 @@ int nytte_compute(nytte_ctx *ctx, nytte_results **out, const nytte_project *p)
         return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
     r->s.ctx = ctx;
     r->s.p = p;
+    r->s.writer = true; /* its own folder, under mpirun too */
     const char *tmp = getenv("TMPDIR");
     snprintf(r->s.tmpdir, sizeof r->s.tmpdir, "%s/nytte-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(r->s.tmpdir)) {

@@ -19,8 +19,10 @@ typedef struct run_state {
     const nytte_project *p;
     char *wkt;                    /* working CRS */
     nytte_inputs in;
-    nytte_raster dem;
-    char tmpdir[4200];
+    nytte_raster dem;             /* the terrain; with `tile`, only its grid, CRS and nodata (v is NULL) */
+    char tmpdir[4200];            /* the run's folder; under mpirun one folder shared by every rank */
+    bool writer;                  /* this process writes the run's files (rank 0 of a shared folder) */
+    int tile;                     /* > 0: the coastal hazard over tiles of this many cells */
 
     /* hazard: scenarios × levels of depth rasters */
     size_t nscen;                 /* 0 = without, 1..nmeasures = with each element, +1 = with all (if > 1) */
@@ -65,6 +67,8 @@ void run_state_free(run_state *s);
 
 /** The layer CRS must be the working CRS (rasters are not reprojected). */
 int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, const char *working_wkt);
+/** Write a raster of the run at path, when this process is the run's writer (s->writer). */
+int pipeline_write_raster(const run_state *s, const nytte_raster *r, const char *path);
 /** Remove a folder we created, with the files in it. */
 void pipeline_remove_tree(const char *dir);
 

@@ -6,10 +6,8 @@
 #include "nytte/hazard.h"
 #include "nytte/io.h"
 
-#include "pipeline/pipeline_int.h"
-#ifdef NYTTE_HAVE_MPI
 #include "nytte/dist.h"
-#endif
+#include "pipeline/pipeline_int.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -31,6 +29,12 @@ int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, co
                            path, nytte_crs_name(a, sizeof a, crs_wkt), nytte_crs_name(b, sizeof b, working_wkt));
     }
     return NYTTE_OK;
+}
+
+int pipeline_write_raster(const run_state *s, const nytte_raster *r, const char *path)
+{
+    /* under mpirun every rank computes the same whole-raster hazards; one writes them */
+    return s->writer ? nytte_raster_write(s->ctx, r, path) : NYTTE_OK;
 }
 
 void pipeline_remove_tree(const char *dir)
@@ -155,7 +159,7 @@ static int write_scenario(run_state *s, const nytte_hazard_cfg *h, size_t sc, si
         return nytte_error(s->ctx, NYTTE_ECONFIG, "hazard %s, scenario %s: ids may hold letters, digits, - and _ only",
                            h->id, s->scen[sc]);
     snprintf(path, sizeof path, "%s/%s", s->tmpdir, file);
-    int rc = nytte_raster_write(s->ctx, r, path);
+    int rc = pipeline_write_raster(s, r, path);
     if (rc)
         return rc;
     size_t slot = sc * s->nlev + k;
@@ -269,19 +273,16 @@ cleanup:
 }
 
 /*
- * The terrain of scenario sc: the DEM itself without measures (sc 0), else the DEM with
- * the element's (sc <= nmeasures) or every element's measures burned in at their crests,
- * by their burn modes, into `burned`. bars and modes hold room for every feature.
+ * The barriers of scenario sc into bars and modes (room for every feature): none without
+ * measures (sc 0), the element's (sc <= nmeasures) or every element's, at their crests
+ * and by their burn modes.
  */
-static int scenario_terrain(run_state *s, size_t sc, const nytte_vlayer *ml, nytte_barrier *bars,
-                            nytte_burn_mode *modes, nytte_raster *burned, const nytte_raster **terrain)
+static size_t scenario_barriers(const run_state *s, size_t sc, const nytte_vlayer *ml, nytte_barrier *bars,
+                                nytte_burn_mode *modes)
 {
     const nytte_project *p = s->p;
     size_t nm = p->nmeasures, nbars = 0;
-    *terrain = &s->dem;
-    if (sc == 0)
-        return NYTTE_OK;
-    for (size_t m = 0; m < nm; m++) {
+    for (size_t m = 0; sc > 0 && m < nm; m++) {
         if (sc <= nm && m != sc - 1)
             continue;
         for (size_t f = 0; f < ml[m].nfeatures; f++) {
@@ -289,11 +290,32 @@ static int scenario_terrain(run_state *s, size_t sc, const nytte_vlayer *ml, nyt
             bars[nbars++] = (nytte_barrier){&ml[m].features[f].geom, p->measures[m].crest, p->measures[m].id};
         }
     }
+    return nbars;
+}
+
+/* An error about scenario sc's barriers names the element's file (with_all: no one file). */
+static void prefix_measure(const run_state *s, size_t sc)
+{
+    if (sc >= 1 && sc <= s->p->nmeasures)
+        nytte_error_prefix(s->ctx, "%s", s->p->measures[sc - 1].geometry.path);
+}
+
+/*
+ * The terrain of scenario sc: the DEM itself without measures (sc 0), else the DEM with
+ * the scenario's barriers burned in, into `burned`. bars and modes hold room for every
+ * feature.
+ */
+static int scenario_terrain(run_state *s, size_t sc, const nytte_vlayer *ml, nytte_barrier *bars,
+                            nytte_burn_mode *modes, nytte_raster *burned, const nytte_raster **terrain)
+{
+    *terrain = &s->dem;
+    if (sc == 0)
+        return NYTTE_OK;
+    size_t nbars = scenario_barriers(s, sc, ml, bars, modes);
     nytte_raster_clear(burned);
     int rc = nytte_hazard_burn_barriers_ex(s->ctx, burned, &s->dem, bars, nbars, modes);
     if (rc) {
-        if (sc <= nm)
-            nytte_error_prefix(s->ctx, "%s", p->measures[sc - 1].geometry.path);
+        prefix_measure(s, sc);
         return rc;
     }
     *terrain = burned;
@@ -359,6 +381,39 @@ cleanup:
     return rc;
 }
 
+/*
+ * The coastal bathtub of scenario sc at n levels over tiles of s->tile cells
+ * (docs/scale-out.md): the terrain read by windows, never whole; the scenario's barriers
+ * burned per tile; the flood level from the sea computed once for every level, over every
+ * process under mpirun. The depths are the same bits as the whole-raster path's. Rank 0
+ * writes each output as one GeoTIFF from the tiles, which stay in <run folder>/.tiles
+ * meanwhile.
+ */
+static int coastal_tiled(run_state *s, const nytte_hazard_cfg *h, size_t sc, const nytte_vlayer *ml,
+                         nytte_barrier *bars, nytte_burn_mode *modes, const nytte_geom *sea, size_t nsea,
+                         const double *lv, const char *const *outs, size_t n)
+{
+    size_t nbars = scenario_barriers(s, sc, ml, bars, modes);
+    char tiles[4300];
+    snprintf(tiles, sizeof tiles, "%s/.tiles", s->tmpdir);
+    nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
+    o.connectivity = 4; /* as nytte_hazard_bathtub */
+    o.tile = s->tile;
+    o.modes = modes;
+    o.tile_dir = tiles;
+    o.distributed = nytte_dist_size() > 1;
+    int rc = nytte_dist_bathtub_tiled(s->ctx, &o, s->p->terrain, sea, nsea, bars, nbars, lv, n, outs, NULL);
+    /* the whole-raster path's prefixes: the sea is checked first (scenario 0 has no
+     * barriers), then the scenario's barriers */
+    if (rc == NYTTE_EINPUT) {
+        if (sc == 0)
+            nytte_error_prefix(s->ctx, "%s", h->sea.path);
+        else
+            prefix_measure(s, sc);
+    }
+    return rc;
+}
+
 int pipeline_hazard(run_state *s)
 {
     nytte_ctx *ctx = s->ctx;
@@ -378,6 +433,8 @@ int pipeline_hazard(run_state *s)
     nytte_raster burned = NYTTE_RASTER_INIT, depth = NYTTE_RASTER_INIT;
     nytte_barrier *bars = NULL;
     nytte_burn_mode *modes = NULL;
+    double *lv = NULL;        /* one scenario's levels */
+    const char **outs = NULL; /* and their rasters */
     if (!ml)
         return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
     char what[128];
@@ -431,6 +488,15 @@ int pipeline_hazard(run_state *s)
     s->nepoch = h->sea_level_rise > 0 ? 2 : 1;
     if ((rc = make_scenarios(s)))
         goto cleanup;
+    lv = calloc(s->nlev, sizeof *lv);
+    outs = calloc(s->nlev, sizeof *outs);
+    if (!lv || !outs) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    if (s->tile)
+        nytte_log(ctx, NYTTE_LOG_INFO, "hazard %s: over tiles of %d x %d cells%s", h->id, s->tile, s->tile,
+                  nytte_dist_size() > 1 ? ", shared by every process" : "");
     nytte_progress_begin(ctx, "hazard", s->nepoch * s->nscen * s->nlev);
     for (size_t ep = 0; ep < s->nepoch; ep++) {
     for (size_t sc = 0; sc < s->nscen; sc++) {
@@ -438,15 +504,13 @@ int pipeline_hazard(run_state *s)
         /* the end of the horizon: every event's level raised by the sea-level rise */
         snprintf(name, sizeof name, "%s%s", s->scen[sc], ep ? "_slr" : "");
         double rise = ep ? h->sea_level_rise : 0.0;
-        const nytte_raster *terrain = &s->dem;
-        if ((rc = scenario_terrain(s, sc, ml, bars, modes, &burned, &terrain)))
-            goto cleanup;
+        /* this scenario's rasters: their paths and levels */
+        size_t n = 0, slot0 = (ep * s->nscen + sc) * s->nlev;
         for (size_t k = 0; k < s->nlev; k++) {
             char file[256], path[4600];
-            size_t slot = (ep * s->nscen + sc) * s->nlev + k;
             if (ep && k >= s->nev) {
                 /* the design level is a fixed kote: the same raster at both ends of the horizon */
-                if (!(s->paths[slot] = strdup(s->paths[sc * s->nlev + k]))) {
+                if (!(s->paths[slot0 + k] = strdup(s->paths[sc * s->nlev + k]))) {
                     rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
                     goto cleanup;
                 }
@@ -464,18 +528,31 @@ int pipeline_hazard(run_state *s)
                 goto cleanup;
             }
             snprintf(path, sizeof path, "%s/%s", s->tmpdir, file);
-            nytte_raster_clear(&depth);
-            if ((rc = nytte_hazard_bathtub(ctx, &depth, terrain, sea_geoms, sea.nfeatures, s->levels[k] + rise))) {
-                nytte_error_prefix(ctx, "%s", h->sea.path);
-                goto cleanup;
-            }
-            if ((rc = nytte_raster_write(ctx, &depth, path)))
-                goto cleanup;
-            if (!(s->paths[slot] = strdup(path))) {
+            if (!(s->paths[slot0 + k] = strdup(path))) {
                 rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
                 goto cleanup;
             }
-            nytte_progress_update(ctx, slot + 1);
+            lv[n] = s->levels[k] + rise;
+            outs[n++] = s->paths[slot0 + k];
+        }
+        if (s->tile) {
+            if ((rc = coastal_tiled(s, h, sc, ml, bars, modes, sea_geoms, sea.nfeatures, lv, outs, n)))
+                goto cleanup;
+            nytte_progress_update(ctx, slot0 + s->nlev);
+            continue;
+        }
+        const nytte_raster *terrain = &s->dem;
+        if ((rc = scenario_terrain(s, sc, ml, bars, modes, &burned, &terrain)))
+            goto cleanup;
+        for (size_t j = 0; j < n; j++) {
+            nytte_raster_clear(&depth);
+            if ((rc = nytte_hazard_bathtub(ctx, &depth, terrain, sea_geoms, sea.nfeatures, lv[j]))) {
+                nytte_error_prefix(ctx, "%s", h->sea.path);
+                goto cleanup;
+            }
+            if ((rc = pipeline_write_raster(s, &depth, outs[j])))
+                goto cleanup;
+            nytte_progress_update(ctx, slot0 + j + 1);
         }
     }
     }
@@ -484,6 +561,8 @@ int pipeline_hazard(run_state *s)
 cleanup:
     nytte_raster_clear(&burned);
     nytte_raster_clear(&depth);
+    free(lv);
+    free(outs);
     free(bars);
     free(modes);
     free(sea_geoms);
@@ -737,7 +816,7 @@ int pipeline_catchment(run_state *s)
     free(mask.crs_wkt);
     mask.crs_wkt = s->dem.crs_wkt ? strdup(s->dem.crs_wkt) : NULL;
     snprintf(path, sizeof path, "%s/catchment_%s.tif", s->tmpdir, h->id);
-    if ((rc = nytte_raster_write(ctx, &mask, path)))
+    if ((rc = pipeline_write_raster(s, &mask, path)))
         goto cleanup;
     if ((rc = nytte_catchment_parcel_areas(ctx, s->area_in, s->roof_in, &mask, &s->in)))
         goto cleanup;

@@ -16,9 +16,18 @@ extern "C" {
 typedef struct nytte_run_opts {
     bool force;               /**< replace an existing output folder */
     const char *out_dir;      /**< NULL: the project's outputs.folder */
+    /**
+     * Coastal hazard over square tiles of this many cells (docs/scale-out.md): the terrain
+     * is read by windows, never whole, and the depth rasters are the same bits as the
+     * whole-raster bathtub's. 0: the whole terrain in memory, or tiles of
+     * NYTTE_RUN_DEFAULT_TILE when run by mpirun with several processes.
+     */
+    int tile;
 } nytte_run_opts;
 
-#define NYTTE_RUN_OPTS_INIT {false, NULL}
+#define NYTTE_RUN_OPTS_INIT {false, NULL, 0}
+/** The tile size of a coastal hazard under mpirun with several processes, unless opts.tile says. */
+#define NYTTE_RUN_DEFAULT_TILE 1024
 
 typedef struct nytte_run_summary {
     char out_dir[4096];       /**< where the outputs are */
