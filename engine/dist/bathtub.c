@@ -288,7 +288,14 @@ typedef struct bt_run {
     const char *tile_dir;
     bt_slot *slot;
     int nslots;
+    nytte_minimax_kind kind; /* FLOOD_LEVEL: the bathtub; FILL: the bluespots */
+    size_t nbands;           /* bands per tile: nlev (bathtub), 1 (bluespots) */
 } bt_run;
+
+static const char *run_name(nytte_minimax_kind kind)
+{
+    return kind == NYTTE_MINIMAX_FILL ? "tiled bluespots" : "tiled bathtub";
+}
 
 static bt_slot *my_slot(bt_run *b)
 {
@@ -335,7 +342,7 @@ static int read_tile(bt_run *b, bt_slot *s, size_t tile, int col0, int row0, int
     if (!s->rd) {
         int orc = nytte_raster_reader_open(&s->rd, b->terrain);
         if (orc == NYTTE_ENOMEM)
-            return slot_fail(s, NYTTE_ENOMEM, "tiled bathtub", "out of memory");
+            return slot_fail(s, NYTTE_ENOMEM, run_name(b->kind), "out of memory");
         if (orc)
             return slot_fail(s, NYTTE_EIO, b->terrain, "cannot open");
     }
@@ -345,7 +352,7 @@ static int read_tile(bt_run *b, bt_slot *s, size_t tile, int col0, int row0, int
     size_t n = (size_t)w * (size_t)h;
     if (grow((void **)&s->raw, &s->rawcap, (size_t)hw * (size_t)hh * sizeof(float)) ||
         grow((void **)&s->z, &s->zcap, n * sizeof(float)))
-        return slot_fail(s, NYTTE_ENOMEM, "tiled bathtub", "out of memory");
+        return slot_fail(s, NYTTE_ENOMEM, run_name(b->kind), "out of memory");
     if (nytte_raster_reader_read_window(s->rd, hc0, hr0, hw, hh, s->raw) != NYTTE_OK)
         return slot_fail(s, NYTTE_EIO, b->terrain, "cannot read a window");
     if (burn_window(s->raw, g, b->has_nodata, b->nodata, b->bars, b->nbars, b->modes, hc0, hr0, hw, hh) != 0)
@@ -404,6 +411,15 @@ static const float *bt_depths(void *user, size_t k)
 {
     const bt_band *t = user;
     bt_slot *s = t->s;
+    if (t->b->kind == NYTTE_MINIMAX_FILL) {
+        /* bluespots: filled - terrain, two Float32 subtracted in double and rounded once,
+         * as nytte_hazard_bluespots_ex */
+        for (size_t i = 0; i < t->n; i++) {
+            float z = s->z[i];
+            s->dep[i] = z != z ? NYTTE_HAZARD_NODATA : (float)((double)t->f[i] - (double)z);
+        }
+        return s->dep;
+    }
     double level = t->b->levels[k];
     for (size_t i = 0; i < t->n; i++) {
         float z = s->z[i];
@@ -430,13 +446,13 @@ static int bt_sink(void *user, size_t tile, int col0, int row0, int w, int h, co
         return -1;
     size_t n = (size_t)w * (size_t)h;
     if (grow((void **)&s->dep, &s->depcap, n * sizeof(float)))
-        return slot_fail(s, NYTTE_ENOMEM, "tiled bathtub", "out of memory");
+        return slot_fail(s, NYTTE_ENOMEM, run_name(b->kind), "out of memory");
     char path[4200];
     tile_path(path, sizeof path, b->tile_dir, tile);
     nytte_io_gdal_msg_clear();
     bt_band band = {b, s, f, n};
     const char *failed = NULL;
-    if (nytte_raster_tile_write(&failed, path, b->g, col0, row0, w, h, b->crs, NYTTE_HAZARD_NODATA, b->nlev,
+    if (nytte_raster_tile_write(&failed, path, b->g, col0, row0, w, h, b->crs, NYTTE_HAZARD_NODATA, b->nbands,
                                 bt_depths, &band) != NYTTE_OK)
         return slot_fail(s, NYTTE_EIO, path, failed);
     return 0;
@@ -501,7 +517,7 @@ static int write_vrt(nytte_ctx *ctx, const bt_run *b, const nytte_tiling *t, siz
     } else {
         snprintf(prefix, sizeof prefix, "%s", b->tile_dir);
     }
-    vrt_src v = {t, prefix, rel, k, {0}};
+    vrt_src v = {t, prefix, rel, b->nbands == 1 ? 0 : k, {0}}; /* bluespots: every output is band 1 */
     return nytte_raster_vrt_write(ctx, vrt_path, b->g, b->crs, (double)NYTTE_HAZARD_NODATA, nytte_tiling_count(t),
                                   vrt_source, &v);
 }
@@ -533,12 +549,16 @@ static int assemble(nytte_ctx *ctx, const bt_run *b, const nytte_tiling *t, cons
     return rc;
 }
 
-/* ---- the public function ----------------------------------------------------------- */
+/* ---- the public functions ---------------------------------------------------------- */
 
-int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts, const char *terrain_path,
-                             const nytte_geom *sea, size_t nsea, const nytte_barrier *bars, size_t nbars,
-                             const double *levels, size_t nlev, const char *const *out_paths,
-                             nytte_minimax_stats *stats)
+/*
+ * The bathtub (kind FLOOD_LEVEL: nlev levels, a band each) or the bluespots (FILL: no sea,
+ * levels NULL, one band written to each of the nlev outputs) of a terrain file over tiles.
+ */
+static int tiled_run(nytte_ctx *ctx, nytte_minimax_kind kind, const nytte_dist_bathtub_opts *opts,
+                     const char *terrain_path, const nytte_geom *sea, size_t nsea, const nytte_barrier *bars,
+                     size_t nbars, const double *levels, size_t nlev, const char *const *out_paths,
+                     nytte_minimax_stats *stats)
 {
     nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
     if (opts)
@@ -548,18 +568,18 @@ int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts
     bt_slot *slots = NULL;
     int nth = nytte_ctx_threads(ctx);
     if (o.connectivity != 4 && o.connectivity != 8)
-        return nytte_error(ctx, NYTTE_EUSAGE, "tiled bathtub: connectivity must be 4 or 8, got %d", o.connectivity);
+        return nytte_error(ctx, NYTTE_EUSAGE, "%s: connectivity must be 4 or 8, got %d", run_name(kind), o.connectivity);
     if (o.tile < 1)
-        return nytte_error(ctx, NYTTE_EUSAGE, "tiled bathtub: tile size must be >= 1, got %d", o.tile);
+        return nytte_error(ctx, NYTTE_EUSAGE, "%s: tile size must be >= 1, got %d", run_name(kind), o.tile);
     if (!o.tile_dir || !o.tile_dir[0])
-        return nytte_error(ctx, NYTTE_EUSAGE, "tiled bathtub: no folder for the tiles");
+        return nytte_error(ctx, NYTTE_EUSAGE, "%s: no folder for the tiles", run_name(kind));
     if (nlev == 0 || !out_paths)
-        return nytte_error(ctx, NYTTE_EUSAGE, "tiled bathtub: no water level");
+        return nytte_error(ctx, NYTTE_EUSAGE, "%s: no output", run_name(kind));
     for (size_t k = 0; k < nlev; k++) {
-        if (!isfinite(levels[k]))
+        if (kind == NYTTE_MINIMAX_FLOOD_LEVEL && !isfinite(levels[k]))
             return nytte_error(ctx, NYTTE_EINPUT, "bathtub: the water level is not a number");
         if (!out_paths[k] || !out_paths[k][0])
-            return nytte_error(ctx, NYTTE_EUSAGE, "tiled bathtub: no output path for level %zu", k + 1);
+            return nytte_error(ctx, NYTTE_EUSAGE, "%s: no output path for level %zu", run_name(kind), k + 1);
     }
     /* the terrain: grid, CRS, nodata (every rank reads them; no cells) */
     nytte_io_init();
@@ -574,7 +594,8 @@ int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts
     if ((rc = nytte_raster_band_info(ctx, terrain_path, &has, &ndf, &crs)))
         return rc;
     /* the checks of the whole-raster functions, in their order: barriers, then the sea */
-    if ((rc = barriers_check(ctx, &g, bars, nbars, o.modes)) || (rc = sea_check(ctx, &g, sea, nsea)))
+    if ((rc = barriers_check(ctx, &g, bars, nbars, o.modes)) ||
+        (kind == NYTTE_MINIMAX_FLOOD_LEVEL && (rc = sea_check(ctx, &g, sea, nsea))))
         goto cleanup;
     nytte_tiling t;
     if ((rc = nytte_tiling_init(ctx, &t, g.nx, g.ny, o.tile, o.tile)))
@@ -589,15 +610,14 @@ int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts
         goto cleanup;
     slots = calloc((size_t)nth, sizeof *slots);
     if (!slots) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled bathtub: out of memory");
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", run_name(kind));
         goto cleanup;
     }
     for (int i = 0; i < nth; i++)
         slots[i].ztile = SIZE_MAX;
-    bt_run b = {terrain_path, &g, has, ndf, crs, sea, nsea, bars, nbars,
-                o.modes,      levels,   nlev,     o.tile_dir,                        slots, nth};
-    rc = nytte_dist_minimax_run(ctx, NYTTE_MINIMAX_FLOOD_LEVEL, o.connectivity, &t, bt_source, bt_sink, &b,
-                                o.distributed, stats);
+    bt_run b = {terrain_path, &g,         has,   ndf, crs,  sea,  nsea, bars, nbars, o.modes, levels, nlev,
+                o.tile_dir,   slots,      nth,   kind, kind == NYTTE_MINIMAX_FILL ? 1 : nlev};
+    rc = nytte_dist_minimax_run(ctx, kind, o.connectivity, &t, bt_source, bt_sink, &b, o.distributed, stats);
     if (rc) {
         /* the first thread failure says more than "the tile source failed" */
         for (int i = 0; i < nth; i++) {
@@ -616,7 +636,7 @@ int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts
     /* every rank's tiles are written (or some rank failed) before rank 0 assembles */
     if (o.distributed && nytte_dist_max(rc ? 1.0 : 0.0) > 0.0) {
         if (!rc)
-            rc = nytte_error(ctx, NYTTE_EIO, "tiled bathtub: another rank failed");
+            rc = nytte_error(ctx, NYTTE_EIO, "%s: another rank failed", run_name(kind));
         goto cleanup;
     }
     if (rc)
@@ -630,10 +650,27 @@ int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts
         if (brc)
             rc = brc;
         else if (rank != 0 && r0)
-            rc = nytte_error(ctx, r0, "tiled bathtub: rank 0 could not write the outputs");
+            rc = nytte_error(ctx, r0, "%s: rank 0 could not write the outputs", run_name(kind));
     }
 cleanup:
     free(slots);
     free(crs);
     return rc;
+}
+
+int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts, const char *terrain_path,
+                             const nytte_geom *sea, size_t nsea, const nytte_barrier *bars, size_t nbars,
+                             const double *levels, size_t nlev, const char *const *out_paths,
+                             nytte_minimax_stats *stats)
+{
+    return tiled_run(ctx, NYTTE_MINIMAX_FLOOD_LEVEL, opts, terrain_path, sea, nsea, bars, nbars, levels, nlev,
+                     out_paths, stats);
+}
+
+int nytte_dist_bluespots_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts, const char *terrain_path,
+                               const nytte_barrier *bars, size_t nbars, size_t nout, const char *const *out_paths,
+                               nytte_minimax_stats *stats)
+{
+    return tiled_run(ctx, NYTTE_MINIMAX_FILL, opts, terrain_path, NULL, 0, bars, nbars, NULL, nout, out_paths,
+                     stats);
 }

@@ -150,7 +150,7 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
 
 /* ---- the connected bathtub over tiles ----------------------------------------- */
 
-/** Options of nytte_dist_bathtub_tiled. */
+/** Options of nytte_dist_bathtub_tiled and nytte_dist_bluespots_tiled. */
 typedef struct nytte_dist_bathtub_opts {
     int connectivity;             /**< 4 (as nytte_hazard_bathtub) or 8 */
     int tile;                     /**< tile size in cells (square tiles; the last row/column smaller) */
@@ -195,6 +195,22 @@ int nytte_dist_bathtub_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts
                              const nytte_geom *sea, size_t nsea, const nytte_barrier *bars, size_t nbars,
                              const double *levels, size_t nlev, const char *const *out_paths,
                              nytte_minimax_stats *stats);
+
+/**
+ * Depth of every bluespot filled to its brim (what nytte_hazard_bluespots_ex gives) over
+ * square tiles of a terrain file, as nytte_dist_bathtub_tiled computes the bathtub: each
+ * tile read as a window with a one-cell halo, the barriers burned into it (by `modes`),
+ * the depression fill over the tiles (nytte_dist_minimax_run, NYTTE_MINIMAX_FILL, exact),
+ * and depth = filled - terrain (two Float32 subtracted in double, rounded once),
+ * NYTTE_HAZARD_NODATA where the burned terrain has none. The same bits as
+ * nytte_hazard_bluespots_ex(nytte_hazard_burn_barriers_ex(terrain, bars, nbars, modes),
+ * opts->connectivity) on the whole terrain. The one raster is written to each of the nout
+ * out_paths (the events of a hazard without rain share it); tiles, outputs, memory and
+ * errors as nytte_dist_bathtub_tiled, without the sea and the levels.
+ */
+int nytte_dist_bluespots_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts, const char *terrain_path,
+                               const nytte_barrier *bars, size_t nbars, size_t nout, const char *const *out_paths,
+                               nytte_minimax_stats *stats);
 
 /**
  * The sea cells of a window (col0, row0, w, h) of grid g: flag (w × h, row-major) = 1 for

@@ -307,6 +307,7 @@ static void bt_case_clear(bt_case *k)
 }
 
 static char bt_dir[64];
+static size_t bt_spots; /* bluespot cells seen by check_bluespots (a test that cannot fail is a bug) */
 
 /* Burning a window equals the whole-terrain burn on those cells, and the sea of a window equals the whole grid's. */
 static void check_windows(const nytte_raster *dem, const bt_case *k, int tile)
@@ -347,6 +348,59 @@ static void check_windows(const nytte_raster *dem, const bt_case *k, int tile)
     free(win);
     free(v);
     nytte_raster_clear(&ref);
+}
+
+/*
+ * The tiled bluespots of the terrain file equal burn + nytte_hazard_bluespots_ex on the
+ * whole terrain, tile size 1..7 (and one tile), 4 and 8 neighbours, the one raster written
+ * to two outputs (a GeoTIFF and, for tile 3, a VRT over the tiles). Returns the number of
+ * cells in a bluespot (depth > 0) over both connectivities.
+ */
+static size_t check_bluespots(const char *terrain_path, const nytte_raster *burned, const bt_case *k, const char *what)
+{
+    static const int tiles[] = {1, 2, 3, 4, 5, 6, 7, 1000};
+    char out[2][160], tdir[128];
+    const char *outs[2] = {out[0], out[1]};
+    size_t n = (size_t)burned->grid.nx * (size_t)burned->grid.ny, wet = 0;
+    snprintf(tdir, sizeof tdir, "%s/tiles", bt_dir);
+    for (int conn = 4; conn <= 8; conn += 4) {
+        nytte_raster ref;
+        assert_int_equal(nytte_hazard_bluespots_ex(ctx, &ref, burned, conn), NYTTE_OK);
+        for (size_t i = 0; i < n; i++)
+            wet += ref.v[i] > 0.0f && ref.v[i] != X;
+        for (size_t t = 0; t < sizeof tiles / sizeof tiles[0]; t++) {
+            bool vrt = tiles[t] == 3;
+            snprintf(out[0], sizeof out[0], "%s/spots0.tif", bt_dir);
+            snprintf(out[1], sizeof out[1], "%s/spots1.%s", bt_dir, vrt ? "vrt" : "tif");
+            nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
+            o.connectivity = conn;
+            o.tile = tiles[t];
+            o.modes = k->modes;
+            o.tile_dir = tdir;
+            o.distributed = false;
+            if (nytte_dist_bluespots_tiled(ctx, &o, terrain_path, k->bars, 3, 2, outs, NULL) != NYTTE_OK)
+                fail_msg("%s: bluespots: %s", what, nytte_ctx_errmsg(ctx));
+            for (int l = 0; l < 2; l++) {
+                nytte_raster got;
+                assert_int_equal(nytte_raster_read(ctx, &got, out[l], 1), NYTTE_OK);
+                if (memcmp(ref.v, got.v, n * sizeof(float)) != 0)
+                    fail_msg("%s: bluespots, %d neighbours, tiles %d, output %d differs", what, conn, tiles[t], l);
+                assert_true(got.has_nodata && got.nodata == X);
+                nytte_raster_clear(&got);
+                unlink(out[l]);
+            }
+            if (vrt) {
+                for (size_t i = 0; i < n; i++) {
+                    char tp[192];
+                    snprintf(tp, sizeof tp, "%s/t%zu.tif", tdir, i);
+                    unlink(tp);
+                }
+            }
+            assert_int_equal(rmdir(tdir) == 0 || access(tdir, F_OK) != 0, 1);
+        }
+        nytte_raster_clear(&ref);
+    }
+    return wet;
 }
 
 /*
@@ -420,6 +474,7 @@ static size_t check_bathtub(const nytte_raster *dem, const bt_case *k, const cha
     }
     for (int tile = 1; tile <= 7; tile += 2)
         check_windows(&file_dem, k, tile);
+    bt_spots += check_bluespots(terrain_path, &burned, k, what);
     unlink(terrain_path);
     nytte_raster_clear(&burned);
     nytte_raster_clear(&file_dem);
@@ -469,6 +524,7 @@ static void test_bathtub_tiled(void **state)
     bt_case k;
     bt_case_init(&k, 10, 10);
     assert_true(check_bathtub(&dem, &k, "maze") > 0);
+    assert_true(bt_spots > 0);
     bt_case_clear(&k);
     nytte_raster_clear(&dem);
 }
