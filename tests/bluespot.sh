@@ -2,7 +2,8 @@
 # tests/bluespot.sh — the tiny cloudburst case (tests/data/bluespot) end to end: one
 # bluespot, two houses in it, a channel burned into the rim (burn: lower). Screening
 # (every bluespot full) and with a rain per event; every figure is worked by hand in
-# docs/dataset-groundwater-bluespot.md. owners.csv must be the same at 1 and 2 threads.
+# docs/dataset-groundwater-bluespot.md. owners.csv must be the same at 1 and 2 threads,
+# and the screening's tables and rasters the same over tiles (--tile 2).
 # Usage: tests/bluespot.sh NYTTE REPO_ROOT BUILD_DIR
 set -u
 nytte=$1 root=$2 build=$3
@@ -20,6 +21,14 @@ for pj in project project-rain; do
     done
     cmp -s "$work/$pj-t1/owners.csv" "$work/$pj-t2/owners.csv"
     check "$pj: owners.csv identical at 1 and 2 threads" $? "differs"
+done
+# screening over tiles of 2 x 2 cells (--tile 2: the bluespot and the channel cross tile
+# edges): every table and depth raster byte for byte those of the whole-terrain run
+"$nytte" -q --threads 2 run --tile 2 --out "$work/project-tile2" "$work/project.yaml" 2>"$work/project-tile2.err"
+check "project runs over tiles of 2 cells" $? "$(cat "$work/project-tile2.err")"
+for f in "$work"/project-t1/*.csv "$work"/project-t1/depth_*.tif; do
+    cmp -s "$f" "$work/project-tile2/$(basename "$f")"
+    check "project over tiles: $(basename "$f") identical" $? "differs from the whole-terrain run"
 done
 parcel() { awk -F, -v id="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } $1 == id { print $k }' "$work/$1-t1/parcels.csv"; }
 lastrows() { gdal_translate -q -of AAIGrid "$1" "$work/r.asc" && sed -n 8p "$work/r.asc" | tr -s ' ' | sed 's/^ //; s/ $//'; }

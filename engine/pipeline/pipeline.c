@@ -79,18 +79,52 @@ static int mkdir_p_parent(nytte_ctx *ctx, const char *out_dir)
 }
 
 /*
- * The terrain: read whole, checked, with at least one cell of value — or, when the coastal
- * hazard runs over tiles and nothing else needs the cells in memory (a catchment does),
- * only its grid, CRS and nodata: the tiles read their windows themselves, and the
- * all-nodata check is left to them (a terrain without a sea cell is refused there).
+ * A terrain read by windows has a cell of value: windows of 512 x 512 cells are read in
+ * row order until one holds a value, so a usual terrain costs one window; only a terrain
+ * (nearly) all nodata is read through.
+ */
+static int any_value(run_state *s)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_grid *g = &s->dem.grid;
+    nytte_raster_reader *rd = NULL;
+    float *buf = malloc(512 * 512 * sizeof *buf);
+    int rc = buf ? nytte_raster_reader_open(&rd, s->p->terrain) : NYTTE_ENOMEM;
+    bool found = false;
+    for (int r0 = 0; !rc && !found && r0 < g->ny; r0 += 512) {
+        for (int c0 = 0; !rc && !found && c0 < g->nx; c0 += 512) {
+            int w = g->nx - c0 < 512 ? g->nx - c0 : 512, h = g->ny - r0 < 512 ? g->ny - r0 : 512;
+            rc = nytte_raster_reader_read_window(rd, c0, r0, w, h, buf);
+            for (size_t i = 0; !rc && !found && i < (size_t)w * (size_t)h; i++)
+                found = !nytte_raster_isnodata(&s->dem, buf[i]);
+        }
+    }
+    nytte_raster_reader_close(rd);
+    free(buf);
+    if (rc == NYTTE_ENOMEM)
+        return nytte_error(ctx, rc, "out of memory");
+    if (rc)
+        return nytte_error(ctx, rc, "%s: cannot read the terrain", s->p->terrain);
+    if (!found)
+        return nytte_error(ctx, NYTTE_EINPUT, "%s: every cell of the terrain is nodata", s->p->terrain);
+    return NYTTE_OK;
+}
+
+/*
+ * The terrain: read whole, checked, with at least one cell of value — or, when the hazard
+ * runs over tiles and nothing else needs the cells in memory (a catchment does),
+ * only its grid, CRS and nodata (and that one cell has a value): the tiles read their
+ * windows themselves.
  */
 static int read_terrain(run_state *s)
 {
     nytte_ctx *ctx = s->ctx;
     const nytte_project *p = s->p;
     const nytte_hazard_cfg *h = &p->hazards[p->primary_hazard];
-    if (s->tile > 0 && (h->type != NYTTE_HAZARD_COASTAL || p->contributor_hazard >= 0)) {
-        nytte_log(ctx, NYTTE_LOG_INFO, "tiles apply to a coastal hazard without a catchment: the whole terrain is read");
+    bool tileable = h->type == NYTTE_HAZARD_COASTAL || (h->type == NYTTE_HAZARD_BLUESPOT && !h->rain);
+    if (s->tile > 0 && (!tileable || p->contributor_hazard >= 0)) {
+        nytte_log(ctx, NYTTE_LOG_INFO, "tiles apply to a coastal hazard or to bluespots without rain, in a project "
+                                       "without a catchment: the whole terrain is read");
         s->tile = 0;
     }
     int rc;
@@ -104,7 +138,9 @@ static int read_terrain(run_state *s)
                                d->grid.dy);
         if (!d->crs_wkt || !d->crs_wkt[0])
             return nytte_error(ctx, NYTTE_EINPUT, "%s: the terrain has no CRS", p->terrain);
-        return pipeline_check_crs(ctx, p->terrain, d->crs_wkt, s->wkt);
+        if ((rc = pipeline_check_crs(ctx, p->terrain, d->crs_wkt, s->wkt)))
+            return rc;
+        return any_value(s);
     }
     if ((rc = nytte_raster_read(ctx, &s->dem, p->terrain, 1)))
         return rc;

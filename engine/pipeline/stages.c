@@ -322,6 +322,61 @@ static int scenario_terrain(run_state *s, size_t sc, const nytte_vlayer *ml, nyt
     return NYTTE_OK;
 }
 
+/* Options of a tiled hazard of the run: its tiles, in <run folder>/.tiles, over every rank under mpirun. */
+static nytte_dist_bathtub_opts tiled_opts(const run_state *s, int connectivity, const nytte_burn_mode *modes,
+                                          char *tiles, size_t n)
+{
+    snprintf(tiles, n, "%s/.tiles", s->tmpdir);
+    nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
+    o.connectivity = connectivity;
+    o.tile = s->tile;
+    o.modes = modes;
+    o.tile_dir = tiles;
+    o.distributed = nytte_dist_size() > 1;
+    return o;
+}
+
+/*
+ * Scenario sc's bluespots, every one full (a hazard without rain), over tiles of s->tile
+ * cells (docs/scale-out.md): the terrain read by windows, the barriers burned per tile, the
+ * depression fill over the tiles and ranks; the same bits as nytte_hazard_bluespots_ex on
+ * the whole burned terrain. The raster is written as every event's file.
+ */
+static int bluespots_tiled(run_state *s, const nytte_hazard_cfg *h, size_t sc, const nytte_vlayer *ml,
+                           nytte_barrier *bars, nytte_burn_mode *modes)
+{
+    nytte_ctx *ctx = s->ctx;
+    size_t nbars = scenario_barriers(s, sc, ml, bars, modes);
+    const char **outs = calloc(s->nlev, sizeof *outs);
+    if (!outs)
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    int rc = NYTTE_OK;
+    for (size_t k = 0; k < s->nlev && !rc; k++) {
+        char file[256], path[4600];
+        if (nytte_hazard_output_name(file, sizeof file, h->id, s->scen[sc], h->return_periods[k]) != NYTTE_OK) {
+            rc = nytte_error(ctx, NYTTE_ECONFIG, "hazard %s, scenario %s: ids may hold letters, digits, - and _ only",
+                             h->id, s->scen[sc]);
+            break;
+        }
+        snprintf(path, sizeof path, "%s/%s", s->tmpdir, file);
+        if (!(s->paths[sc * s->nlev + k] = strdup(path)))
+            rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        else
+            outs[k] = s->paths[sc * s->nlev + k];
+    }
+    char tiles[4300];
+    nytte_dist_bathtub_opts o = tiled_opts(s, 8, modes, tiles, sizeof tiles); /* 8: as the whole-raster path */
+    if (!rc && (rc = nytte_dist_bluespots_tiled(ctx, &o, s->p->terrain, bars, nbars, s->nlev, outs, NULL))) {
+        /* the whole-raster path's prefixes: a barrier's file, else the hazard */
+        if (rc == NYTTE_EINPUT && sc > 0)
+            prefix_measure(s, sc);
+        else
+            nytte_error_prefix(ctx, "hazard %s", h->id);
+    }
+    free(outs);
+    return rc;
+}
+
 /*
  * Bluespots: per scenario the terrain with the elements' geometries burned in (raise, lower
  * or set to the crest), then per event the bluespots filled by its rain, or every bluespot
@@ -349,6 +404,13 @@ static int bluespot_rasters(run_state *s, const nytte_hazard_cfg *h)
     }
     nytte_progress_begin(ctx, "hazard", s->nscen * s->nlev);
     for (size_t sc = 0; sc < s->nscen; sc++) {
+        if (s->tile) {
+            /* over tiles (no rain: every event fills every bluespot; one raster, nlev files) */
+            if ((rc = bluespots_tiled(s, h, sc, ml, bars, modes)))
+                goto cleanup;
+            nytte_progress_update(ctx, (sc + 1) * s->nlev);
+            continue;
+        }
         const nytte_raster *terrain = &s->dem;
         if ((rc = scenario_terrain(s, sc, ml, bars, modes, &burned, &terrain)))
             goto cleanup;
@@ -395,13 +457,7 @@ static int coastal_tiled(run_state *s, const nytte_hazard_cfg *h, size_t sc, con
 {
     size_t nbars = scenario_barriers(s, sc, ml, bars, modes);
     char tiles[4300];
-    snprintf(tiles, sizeof tiles, "%s/.tiles", s->tmpdir);
-    nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
-    o.connectivity = 4; /* as nytte_hazard_bathtub */
-    o.tile = s->tile;
-    o.modes = modes;
-    o.tile_dir = tiles;
-    o.distributed = nytte_dist_size() > 1;
+    nytte_dist_bathtub_opts o = tiled_opts(s, 4, modes, tiles, sizeof tiles); /* 4: as nytte_hazard_bathtub */
     int rc = nytte_dist_bathtub_tiled(s->ctx, &o, s->p->terrain, sea, nsea, bars, nbars, lv, n, outs, NULL);
     /* the whole-raster path's prefixes: the sea is checked first (scenario 0 has no
      * barriers), then the scenario's barriers */
