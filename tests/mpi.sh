@@ -5,7 +5,10 @@
 # single-process run (the same binary without mpirun); and the
 # tiled coastal bathtub (tests/mpi/mpi_bathtub.c, built with the MPI build) at 1, 2 and 3
 # ranks must equal the whole-raster bathtub (memcmp, in the driver) and give rasters with
-# the same values at every rank count (gdalinfo -checksum, when gdalinfo is installed).
+# the same values at every rank count (gdalinfo -checksum, when gdalinfo is installed);
+# a tiled fill whose tile source fails on one rank must end with an error on every rank
+# (no rank left waiting), and a bad input under mpirun must give the one-process message,
+# exit 1 and no output.
 # Skipped (exit 0, "skipped: ...") when the binary was built without MPI (cmake
 # -DNYTTE_MPI=ON; `nytte --version` then says "(mpi)") or mpirun is missing.
 #
@@ -66,8 +69,32 @@ if [[ -n $driver && -x $driver ]]; then
             fi
         done
     done
+    # a failure on one rank only: every rank must return with an error, none wait
+    for n in 2 3; do
+        if timeout 120 mpirun "${mpiopts[@]}" -n "$n" "$driver" fail >"$work/fail-n$n.log" 2>&1; then
+            grep '^ok:' "$work/fail-n$n.log"
+        else
+            echo "FAIL: mpirun -n $n mpi_bathtub fail (124 = a rank left waiting): $(head -5 "$work/fail-n$n.log")"
+            status=1
+        fi
+    done
 else
     echo "skipped: no tests/mpi_bathtub in the build folder (give BUILD_DIR, an MPI build)"
+fi
+# a bad input under mpirun (tests/bad/barrier-outside-terrain): the whole-run message, exit
+# 1, no output and no temporary folder, every rank ending (no abort, no hang)
+bad=$work/bad
+mkdir -p "$bad"
+cp -r "$root/tests/bad/_base/." "$root/tests/bad/barrier-outside-terrain/measures.geojson" "$bad/"
+gdal_translate -q -of GTiff -a_srs EPSG:25832 "$bad/terrain.asc" "$bad/terrain.tif"
+(cd "$bad" && timeout 120 mpirun "${mpiopts[@]}" -n 2 "$nytte" -q run project.yaml >"$bad/log" 2>&1)
+rc=$?
+if [[ $rc == 1 ]] && grep -q "^nytte: ./measures.geojson: barrier wall: lies wholly outside the terrain$" "$bad/log" &&
+    ! ls -d "$bad"/out* >/dev/null 2>&1; then
+    echo "ok: mpirun -n 2 with a bad input: exit 1, the message, no output"
+else
+    echo "FAIL: mpirun -n 2 with a bad input: exit $rc, outputs: $(ls -d "$bad"/out* 2>/dev/null), log: $(head -5 "$bad/log")"
+    status=1
 fi
 # the default case at 1, 2 and 3 ranks (under mpirun with several ranks the coastal hazard
 # runs over tiles of 1024 shared by the ranks: 3 x 2 tiles here), and over tiles of 173

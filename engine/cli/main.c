@@ -85,9 +85,9 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc_mpi = nytte_main(argc, argv);
-    /* a rank that failed may leave the others waiting in a collective: end them all */
-    if (rc_mpi != 0 && nytte_dist_size() > 1)
-        nytte_dist_abort(rc_mpi);
+    /* No MPI_Abort on failure: a rank that fails inside a run tells the others at the next
+     * agreement point (nytte_dist_agree; docs/scale-out.md), so every rank returns here and
+     * ends cleanly with its exit status (mpirun reports the worst). */
     nytte_dist_finalize();
     return rc_mpi;
 }

@@ -78,6 +78,17 @@ double nytte_dist_max(double x)
     return y;
 }
 
+int nytte_dist_agree(nytte_ctx *ctx, int rc, const char *what)
+{
+    if (!mpi_up() || nytte_dist_size() == 1)
+        return rc;
+    int mine = rc != NYTTE_OK, any = 0;
+    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (rc == NYTTE_OK && any)
+        rc = nytte_error(ctx, NYTTE_EIO, "%s: another process failed (its message says why)", what);
+    return rc;
+}
+
 static int gather_any(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n, bool everyone)
 {
     int size = nytte_dist_size(), rank = nytte_dist_rank();
@@ -108,19 +119,16 @@ static int gather_any(nytte_ctx *ctx, void **all, size_t *counts, const void *mi
         total += cl[r];
     }
     if (total > INT_MAX) {
+        /* every rank computed the same total: every rank returns here */
         rc = nytte_error(ctx, NYTTE_EUSAGE, "gather: %lld bytes: more than one message can hold (2 GiB)", total);
         goto cleanup;
     }
     void *buf = NULL;
-    if (everyone || rank == 0) {
-        buf = malloc(total ? (size_t)total : 1);
-        if (!buf) {
-            /* TODO(scale-out): the other ranks are already in the collective; abort instead */
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory for %lld bytes", total);
-            MPI_Abort(MPI_COMM_WORLD, 1);
-            goto cleanup;
-        }
-    }
+    if ((everyone || rank == 0) && !(buf = malloc(total ? (size_t)total : 1)))
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory for %lld bytes", total);
+    /* a rank without room stops every rank before the exchange */
+    if ((rc = nytte_dist_agree(ctx, rc, "gather")))
+        goto cleanup;
     int e = everyone ? MPI_Allgatherv(mine, (int)n, MPI_BYTE, buf, ci, di, MPI_BYTE, MPI_COMM_WORLD)
                      : MPI_Gatherv(mine, (int)n, MPI_BYTE, buf, ci, di, MPI_BYTE, 0, MPI_COMM_WORLD);
     if (e != MPI_SUCCESS) {
@@ -174,6 +182,12 @@ bool nytte_dist_have_mpi(void) { return false; }
 void nytte_dist_abort(int code) { (void)code; }
 void nytte_dist_barrier(void) {}
 double nytte_dist_max(double x) { return x; }
+int nytte_dist_agree(nytte_ctx *ctx, int rc, const char *what)
+{
+    (void)ctx;
+    (void)what;
+    return rc;
+}
 
 int nytte_dist_gather(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n)
 {
@@ -212,28 +226,27 @@ int nytte_dist_overlay_zonal(nytte_ctx *ctx, const nytte_overlay_opts *opts, con
     nytte_grid grid;
     char *wkt = NULL;
     int *owner = NULL, rc;
-    size_t *idx = NULL, *counts = NULL, nmine = 0;
+    size_t *idx = NULL, *counts = NULL, nmine = 0, rec = sizeof(uint64_t) + nrasters * sizeof(nytte_zonal_stats);
     nytte_geom *sub = NULL;
     nytte_zonal_stats *st = NULL;
     unsigned char *pack = NULL, *all = NULL;
     nytte_tiling t;
     /* every rank decides the same partition from the same inputs: no message needed */
     if ((rc = nytte_raster_info(ctx, raster_paths[0], &grid, &wkt)))
-        goto cleanup;
+        goto agree;
     if ((rc = nytte_tiling_init(ctx, &t, grid.nx, grid.ny, DIST_OVERLAY_TILE, DIST_OVERLAY_TILE)) ||
         (rc = nytte_dist_partition_geoms(ctx, &owner, geoms, ngeoms, &t, &grid, size)))
-        goto cleanup;
+        goto agree;
     for (size_t i = 0; i < ngeoms; i++)
         nmine += owner[i] == rank;
     idx = malloc((nmine ? nmine : 1) * sizeof *idx);
     sub = malloc((nmine ? nmine : 1) * sizeof *sub);
     st = malloc((nmine ? nmine : 1) * nrasters * sizeof *st);
     counts = malloc((size_t)size * sizeof *counts);
-    size_t rec = sizeof(uint64_t) + nrasters * sizeof *st;
     pack = malloc((nmine ? nmine : 1) * rec);
     if (!idx || !sub || !st || !counts || !pack) {
         rc = nytte_error(ctx, NYTTE_ENOMEM, "overlay: out of memory");
-        goto cleanup;
+        goto agree;
     }
     nmine = 0;
     for (size_t i = 0; i < ngeoms; i++)
@@ -243,8 +256,10 @@ int nytte_dist_overlay_zonal(nytte_ctx *ctx, const nytte_overlay_opts *opts, con
         }
     nytte_log(ctx, NYTTE_LOG_INFO, "overlay: rank %d of %d computes %zu of %zu geometries", rank, size, nmine,
               ngeoms);
-    /* TODO(scale-out): an error on one rank leaves the others in the gather below */
-    if ((rc = nytte_overlay_zonal(ctx, opts, sub, nmine, raster_paths, nrasters, st)))
+    rc = nytte_overlay_zonal(ctx, opts, sub, nmine, raster_paths, nrasters, st);
+agree:
+    /* a rank that failed stops every rank before the exchange */
+    if ((rc = nytte_dist_agree(ctx, rc, "overlay")))
         goto cleanup;
     for (size_t k = 0; k < nmine; k++) {
         uint64_t i = idx[k];

@@ -557,15 +557,23 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
     double *wts = NULL;
     int *failed = NULL;
     int rc = NYTTE_OK, nth = nytte_ctx_threads(ctx);
-    size_t nmine = 0, k0 = 0;
+    size_t nmine = 0, k0 = 0, nbytes = 0;
+    uint64_t nnodes = 0;
+    /*
+     * A step that fails on one rank only (memory, a tile's file) must not leave the others
+     * waiting in the next collective: every failure before one goes to an agreement point
+     * (nytte_dist_agree), where every rank learns of it and returns.
+     */
     if ((rc = nytte_tiling_curve(ctx, &order, t)))
-        return rc;
+        goto agree_tiles;
     first = malloc(((size_t)size + 1) * sizeof *first);
     wts = malloc(nt * sizeof *wts);
     counts = calloc((size_t)size, sizeof *counts);
     base = malloc((nt + 1) * sizeof *base);
-    if (!first || !wts || !counts || !base)
-        goto nomem;
+    if (!first || !wts || !counts || !base) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory");
+        goto agree_tiles;
+    }
     for (size_t i = 0; i < nt; i++) {
         int c0, r0, w, h;
         nytte_tiling_window(t, order[i], &c0, &r0, &w, &h);
@@ -578,8 +586,10 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
     packs = calloc(nmine ? nmine : 1, sizeof *packs);
     sizes = calloc(nmine ? nmine : 1, sizeof *sizes);
     failed = calloc(nmine ? nmine : 1, sizeof *failed);
-    if (!packs || !sizes || !failed)
-        goto nomem;
+    if (!packs || !sizes || !failed) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory");
+        goto agree_tiles;
+    }
 
     /* 1. flood my tiles, keep their summaries */
     double t0 = nytte_now();
@@ -619,24 +629,23 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
         if (failed[q])
             rc = nytte_error(ctx, failed[q], "tiled flood: tile %zu: %s", order[k0 + q],
                              failed[q] == NYTTE_ENOMEM ? "out of memory" : "the tile source failed");
-    /* TODO(scale-out): a failure on one rank leaves the others waiting in the gather; an
-     * abort over MPI_COMM_WORLD would be the honest answer for a batch job. */
-    if (rc)
-        goto cleanup;
-    size_t nbytes = 0;
-    for (size_t q = 0; q < nmine; q++)
+    for (size_t q = 0; q < nmine && !rc; q++)
         nbytes += sizes[q];
-    mine = malloc(nbytes ? nbytes : 1);
-    if (!mine)
-        goto nomem;
+    if (!rc && !(mine = malloc(nbytes ? nbytes : 1)))
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory");
     nbytes = 0;
-    for (size_t q = 0; q < nmine; q++) {
+    for (size_t q = 0; q < nmine && !rc; q++) {
         memcpy(mine + nbytes, packs[q], sizes[q]);
         nbytes += sizes[q];
         free(packs[q]);
         packs[q] = NULL;
     }
     stats->t_tiles = nytte_now() - t0;
+agree_tiles:
+    if (distributed)
+        rc = nytte_dist_agree(ctx, rc, "tiled flood");
+    if (rc)
+        goto cleanup;
 
     /* 2. summaries to rank 0, which solves the spill graph */
     t0 = nytte_now();
@@ -649,12 +658,13 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
         counts[0] = nbytes;
     }
     stats->t_comm += nytte_now() - t0;
-    uint64_t nnodes = 0;
     if (rank == 0) {
         t0 = nytte_now();
         views = calloc(nt, sizeof *views);
-        if (!views)
-            goto nomem;
+        if (!views) {
+            rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory");
+            goto agree_graph;
+        }
         size_t total = 0;
         for (int r = 0; r < size; r++)
             total += counts[r];
@@ -670,21 +680,30 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
         }
         size_t nn = 0, ne = 0;
         if ((rc = graph_solve(ctx, &g, &nn, &ne, base, views, t, connectivity)))
-            goto cleanup;
+            goto agree_graph;
         nnodes = nn;
         stats->nlabels = nn;
         stats->nedges = ne;
         stats->t_graph = nytte_now() - t0;
     }
+agree_graph:
     free(all);
     all = NULL;
+    /* rank 0's graph failed: every rank stops */
+    if (distributed)
+        rc = nytte_dist_agree(ctx, rc, "tiled flood: the spill graph");
+    if (rc)
+        goto cleanup;
     /* 3. the levels to every rank */
     if (distributed) {
         t0 = nytte_now();
         if ((rc = nytte_dist_bcast(ctx, &nnodes, sizeof nnodes)))
             goto cleanup;
-        if (rank != 0 && !(g = malloc((size_t)nnodes * sizeof *g)))
-            goto nomem;
+        if (rank != 0 && !(g = malloc((nnodes ? (size_t)nnodes : 1) * sizeof *g)))
+            rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory for %llu levels",
+                             (unsigned long long)nnodes);
+        if ((rc = nytte_dist_agree(ctx, rc, "tiled flood: the levels")))
+            goto cleanup;
         if ((rc = nytte_dist_bcast(ctx, base, (nt + 1) * sizeof *base)) ||
             (rc = nytte_dist_bcast(ctx, g, (size_t)nnodes * sizeof *g)))
             goto cleanup;
@@ -730,10 +749,8 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
                              failed[q] == NYTTE_ENOMEM  ? "out of memory"
                              : failed[q] == NYTTE_EIO ? "the tile sink failed"
                                                       : "the tile source failed");
+    /* a failure here is this rank's: the caller agrees before its next collective */
     stats->t_finish = nytte_now() - t0;
-    goto cleanup;
-nomem:
-    rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory");
 cleanup:
     for (size_t q = 0; packs && q < nmine; q++)
         free(packs[q]);

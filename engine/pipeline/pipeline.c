@@ -166,9 +166,10 @@ static int compute(run_state *s)
         return rc;
     double t = nytte_now();
     nytte_log(ctx, NYTTE_LOG_INFO, "reading inputs");
-    if ((rc = nytte_inputs_read(ctx, &s->in, p, s->wkt)))
-        return rc;
-    if ((rc = read_terrain(s)))
+    rc = nytte_inputs_read(ctx, &s->in, p, s->wkt);
+    if (!rc)
+        rc = read_terrain(s);
+    if ((rc = nytte_dist_agree(ctx, rc, "inputs")))
         return rc;
     nytte_log(ctx, NYTTE_LOG_INFO, "%zu parcels, %zu buildings, %zu owners; terrain %d x %d cells of %g m",
               s->in.nparcels, s->in.nbuildings, s->in.nowners, s->dem.grid.nx, s->dem.grid.ny, s->dem.grid.dx);
@@ -177,12 +178,14 @@ static int compute(run_state *s)
     static int (*const stages[])(run_state *) = {pipeline_hazard, pipeline_overlay, pipeline_damage,
                                                  pipeline_catchment, pipeline_allocate};
     static const int slot[] = {STAGE_HAZARD, STAGE_OVERLAY, STAGE_DAMAGE, STAGE_HAZARD, STAGE_ALLOCATE};
+    static const char *const name[] = {"hazard", "overlay", "damage", "catchment", "allocation"};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
         t = nytte_now();
-        if ((rc = stages[i](s)))
+        /* under mpirun every stage ends with every rank's verdict, so that a rank that failed
+         * alone (memory, a file) stops the others instead of leaving them in a collective;
+         * it also keeps rank 0's rasters written before any rank reads them */
+        if ((rc = nytte_dist_agree(ctx, stages[i](s), name[i])))
             return rc;
-        if (stages[i] == pipeline_hazard)
-            nytte_dist_barrier(); /* under mpirun: rank 0's rasters are written before any rank reads them */
         s->timing[slot[i]] += nytte_now() - t;
     }
     t = nytte_now();

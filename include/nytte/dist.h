@@ -250,6 +250,13 @@ void nytte_dist_barrier(void);
 /** The largest of every rank's x (on every rank). */
 double nytte_dist_max(double x);
 /**
+ * Every rank's verdict on a step that may fail on some ranks only, taken before the next
+ * collective (a collective: every rank calls it at the same point). Returns rc where this
+ * rank failed; else NYTTE_EIO ("<what>: another process failed (its message says why)")
+ * when some other rank did; else NYTTE_OK. Without MPI or with one process: rc.
+ */
+int nytte_dist_agree(nytte_ctx *ctx, int rc, const char *what);
+/**
  * Gather byte strings to rank 0 in rank order: on rank 0 *all receives the concatenation
  * (caller frees) and counts[r] each rank's length (counts has nytte_dist_size() entries,
  * caller provides); other ranks get *all = NULL. Returns NYTTE_OK or an error.

@@ -9,6 +9,12 @@
  * compared with each other too. Built only with -DNYTTE_MPI=ON.
  *
  *   mpirun -n N mpi_bathtub DIR TILE CONNECTIVITY
+ *   mpirun -n N mpi_bathtub fail
+ *
+ * The second form: the tiled fill with a tile source that fails on the last rank only,
+ * first in the first pass and then in the spill graph's place (none: rank 0 solves it) —
+ * every rank must return an error (the failing rank its own, the others "another process
+ * failed") instead of waiting in a collective; mpi.sh runs it under a timeout.
  */
 #include "nytte/dist.h"
 #include "nytte/hazard.h"
@@ -29,6 +35,51 @@ static uint32_t rnd(void)
     return (uint32_t)(rng >> 33);
 }
 
+/* The fail mode: a source of gentle heights that fails on rank `bad` (tile sources see halo NaN outside). */
+typedef struct fail_src {
+    int bad, rank;
+} fail_src;
+
+static int failing_source(void *user, size_t tile, int col0, int row0, int w, int h, float *zh, uint8_t *sea)
+{
+    const fail_src *f = user;
+    (void)tile;
+    (void)sea;
+    if (f->rank == f->bad)
+        return -1;
+    for (int r = 0; r < h + 2; r++)
+        for (int c = 0; c < w + 2; c++)
+            zh[(size_t)r * (size_t)(w + 2) + (size_t)c] = (float)((col0 + c + row0 + r) % 7);
+    return 0;
+}
+
+static int ignore_sink(void *user, size_t tile, int col0, int row0, int w, int h, const float *v)
+{
+    (void)user, (void)tile, (void)col0, (void)row0, (void)w, (void)h, (void)v;
+    return 0;
+}
+
+static int fail_mode(nytte_ctx *ctx)
+{
+    int rank = nytte_dist_rank(), size = nytte_dist_size();
+    nytte_tiling t;
+    if (nytte_tiling_init(ctx, &t, 40, 30, 8, 8) != NYTTE_OK)
+        return 1;
+    fail_src f = {size - 1, rank};
+    int rc = nytte_dist_minimax_run(ctx, NYTTE_MINIMAX_FILL, 8, &t, failing_source, ignore_sink, &f, true, NULL);
+    const char *msg = nytte_ctx_errmsg(ctx);
+    int ok = rc != NYTTE_OK && (rank == f.bad ? strstr(msg, "the tile source failed") != NULL
+                                              : strstr(msg, "another process failed") != NULL);
+    /* every rank came back: one more collective proves none is left waiting */
+    double all_ok = -nytte_dist_max(ok ? -1.0 : 0.0); /* 1 only when every rank is ok */
+    if (rank == 0)
+        printf("%s: a tile source failing on rank %d of %d ends the tiled fill with an error on every rank\n",
+               all_ok > 0.0 ? "ok" : "FAIL", f.bad, size);
+    if (!ok)
+        fprintf(stderr, "FAIL: rank %d: rc %d, message '%s'\n", rank, rc, msg);
+    return all_ok > 0.0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (nytte_dist_init(&argc, &argv) != NYTTE_OK)
@@ -37,6 +88,10 @@ int main(int argc, char **argv)
     nytte_ctx *ctx = NULL;
     nytte_raster dem = NYTTE_RASTER_INIT, file_dem = NYTTE_RASTER_INIT, burned = NYTTE_RASTER_INIT;
     nytte_geom sea[2] = {NYTTE_GEOM_INIT, NYTTE_GEOM_INIT}, bar[2] = {NYTTE_GEOM_INIT, NYTTE_GEOM_INIT};
+    if (argc == 2 && !strcmp(argv[1], "fail") && nytte_ctx_new(&ctx) == NYTTE_OK) {
+        status = fail_mode(ctx);
+        goto done;
+    }
     if (argc != 4 || nytte_ctx_new(&ctx) != NYTTE_OK) {
         if (rank == 0)
             fprintf(stderr, "usage: mpirun -n N mpi_bathtub DIR TILE CONNECTIVITY\n");
