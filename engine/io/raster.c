@@ -359,11 +359,22 @@ cleanup:
     return rc;
 }
 
-/* The cells of an in-memory raster, in one call. */
+/*
+ * The cells of an in-memory raster, in strips of 512 rows (one row of tiles), each flushed
+ * to the file before the next: the tiles land in the file in row order whatever the size
+ * of GDAL's block cache, so the bytes are the same as copy_cells' on any machine.
+ */
 static int memory_cells(void *user, GDALRasterBandH b, int nx, int ny)
 {
     const nytte_raster *r = user;
-    return GDALRasterIO(b, GF_Write, 0, 0, nx, ny, r->v, nx, ny, GDT_Float32, 0, 0) == CE_None ? 0 : -1;
+    for (int r0 = 0; r0 < ny; r0 += 512) {
+        int h = ny - r0 < 512 ? ny - r0 : 512;
+        if (GDALRasterIO(b, GF_Write, 0, r0, nx, h, r->v + (size_t)r0 * (size_t)nx, nx, h, GDT_Float32, 0, 0) !=
+                CE_None ||
+            GDALFlushRasterCache(b) != CE_None)
+            return -1;
+    }
+    return 0;
 }
 
 int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path)
@@ -511,7 +522,8 @@ int nytte_raster_vrt_write(nytte_ctx *ctx, const char *vrt_path, const nytte_gri
 }
 
 /* The cells of band 1 of a source raster, copied in strips of 512 rows (the tiles'
- * height): the memory is one strip, and GDAL writes the tiles in the order of a whole write. */
+ * height), each flushed as memory_cells flushes its strips: the memory is one strip, the
+ * bytes those of a whole raster written by nytte_raster_write. */
 static int copy_cells(void *user, GDALRasterBandH b, int nx, int ny)
 {
     GDALRasterBandH src = GDALGetRasterBand((GDALDatasetH)user, 1);
@@ -522,7 +534,8 @@ static int copy_cells(void *user, GDALRasterBandH b, int nx, int ny)
     for (int r0 = 0; r0 < ny && rc == 0; r0 += 512) {
         int h = ny - r0 < 512 ? ny - r0 : 512;
         if (GDALRasterIO(src, GF_Read, 0, r0, nx, h, strip, nx, h, GDT_Float32, 0, 0) != CE_None ||
-            GDALRasterIO(b, GF_Write, 0, r0, nx, h, strip, nx, h, GDT_Float32, 0, 0) != CE_None)
+            GDALRasterIO(b, GF_Write, 0, r0, nx, h, strip, nx, h, GDT_Float32, 0, 0) != CE_None ||
+            GDALFlushRasterCache(b) != CE_None)
             rc = -1;
     }
     free(strip);
