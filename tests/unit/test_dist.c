@@ -350,6 +350,48 @@ static void check_windows(const nytte_raster *dem, const bt_case *k, int tile)
     nytte_raster_clear(&ref);
 }
 
+/* Options of a tiled run in this process alone. */
+static nytte_dist_bathtub_opts one_process_opts(int conn, int tile, const nytte_burn_mode *modes, const char *tdir)
+{
+    nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
+    o.connectivity = conn;
+    o.tile = tile;
+    o.modes = modes;
+    o.tile_dir = tdir;
+    o.distributed = false;
+    return o;
+}
+
+/* Output `path` equals ref bit for bit (`what` names the case in a failure); it is removed. */
+static void expect_raster(const nytte_raster *ref, const char *path, const char *what)
+{
+    size_t n = (size_t)ref->grid.nx * (size_t)ref->grid.ny;
+    nytte_raster got;
+    assert_int_equal(nytte_raster_read(ctx, &got, path, 1), NYTTE_OK);
+    if (memcmp(ref->v, got.v, n * sizeof(float)) != 0) {
+        size_t bad = 0, first = 0;
+        for (size_t i = 0; i < n; i++)
+            if (memcmp(&ref->v[i], &got.v[i], sizeof(float)) != 0 && bad++ == 0)
+                first = i;
+        fail_msg("%s: %zu cells differ (first %zu: %g vs %g)", what, bad, first, (double)ref->v[first],
+                 (double)got.v[first]);
+    }
+    assert_true(got.has_nodata && got.nodata == X);
+    nytte_raster_clear(&got);
+    unlink(path);
+}
+
+/* After a tiled run the tile folder is gone; with a VRT output its tiles stay: removed here. */
+static void expect_tiles_gone(const char *tdir, bool vrt, size_t ncells)
+{
+    for (size_t i = 0; vrt && i < ncells; i++) {
+        char tp[192];
+        snprintf(tp, sizeof tp, "%s/t%zu.tif", tdir, i);
+        unlink(tp);
+    }
+    assert_int_equal(rmdir(tdir) == 0 || access(tdir, F_OK) != 0, 1); /* gone, or emptied just now */
+}
+
 /*
  * The tiled bluespots of the terrain file equal burn + nytte_hazard_bluespots_ex on the
  * whole terrain, tile size 1..7 (and one tile), 4 and 8 neighbours, the one raster written
@@ -372,31 +414,15 @@ static size_t check_bluespots(const char *terrain_path, const nytte_raster *burn
             bool vrt = tiles[t] == 3;
             snprintf(out[0], sizeof out[0], "%s/spots0.tif", bt_dir);
             snprintf(out[1], sizeof out[1], "%s/spots1.%s", bt_dir, vrt ? "vrt" : "tif");
-            nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
-            o.connectivity = conn;
-            o.tile = tiles[t];
-            o.modes = k->modes;
-            o.tile_dir = tdir;
-            o.distributed = false;
+            nytte_dist_bathtub_opts o = one_process_opts(conn, tiles[t], k->modes, tdir);
             if (nytte_dist_bluespots_tiled(ctx, &o, terrain_path, k->bars, 3, 2, outs, NULL) != NYTTE_OK)
                 fail_msg("%s: bluespots: %s", what, nytte_ctx_errmsg(ctx));
             for (int l = 0; l < 2; l++) {
-                nytte_raster got;
-                assert_int_equal(nytte_raster_read(ctx, &got, out[l], 1), NYTTE_OK);
-                if (memcmp(ref.v, got.v, n * sizeof(float)) != 0)
-                    fail_msg("%s: bluespots, %d neighbours, tiles %d, output %d differs", what, conn, tiles[t], l);
-                assert_true(got.has_nodata && got.nodata == X);
-                nytte_raster_clear(&got);
-                unlink(out[l]);
+                char w[256];
+                snprintf(w, sizeof w, "%s: bluespots, %d neighbours, tiles %d, output %d", what, conn, tiles[t], l);
+                expect_raster(&ref, out[l], w);
             }
-            if (vrt) {
-                for (size_t i = 0; i < n; i++) {
-                    char tp[192];
-                    snprintf(tp, sizeof tp, "%s/t%zu.tif", tdir, i);
-                    unlink(tp);
-                }
-            }
-            assert_int_equal(rmdir(tdir) == 0 || access(tdir, F_OK) != 0, 1);
+            expect_tiles_gone(tdir, vrt, n);
         }
         nytte_raster_clear(&ref);
     }
@@ -435,39 +461,16 @@ static size_t check_bathtub(const nytte_raster *dem, const bt_case *k, const cha
                 snprintf(out[l], sizeof out[l], "%s/depth%d.%s", bt_dir, l, vrt ? "vrt" : "tif");
                 outs[l] = out[l];
             }
-            nytte_dist_bathtub_opts o = NYTTE_DIST_BATHTUB_OPTS_INIT;
-            o.connectivity = conn;
-            o.tile = tiles[t];
-            o.modes = k->modes;
-            o.tile_dir = tdir;
-            o.distributed = false;
+            nytte_dist_bathtub_opts o = one_process_opts(conn, tiles[t], k->modes, tdir);
             int rc = nytte_dist_bathtub_tiled(ctx, &o, terrain_path, k->sea, 2, k->bars, 3, levels, NLEV, outs, NULL);
             if (rc != NYTTE_OK)
                 fail_msg("%s: %s", what, nytte_ctx_errmsg(ctx));
             for (int l = 0; l < NLEV; l++) {
-                nytte_raster got;
-                assert_int_equal(nytte_raster_read(ctx, &got, out[l], 1), NYTTE_OK);
-                if (memcmp(ref[l].v, got.v, n * sizeof(float)) != 0) {
-                    size_t bad = 0, first = 0;
-                    for (size_t i = 0; i < n; i++)
-                        if (memcmp(&ref[l].v[i], &got.v[i], sizeof(float)) != 0 && bad++ == 0)
-                            first = i;
-                    fail_msg("%s: level %g, %d neighbours, tiles %d: %zu cells differ (first %zu: %g vs %g)", what,
-                             levels[l], conn, tiles[t], bad, first, (double)ref[l].v[first], (double)got.v[first]);
-                }
-                assert_true(got.has_nodata && got.nodata == X);
-                nytte_raster_clear(&got);
-                unlink(out[l]);
+                char w[256];
+                snprintf(w, sizeof w, "%s: level %g, %d neighbours, tiles %d", what, levels[l], conn, tiles[t]);
+                expect_raster(&ref[l], out[l], w);
             }
-            if (vrt) {
-                /* the VRT's tiles stay; remove them */
-                for (size_t i = 0; i < n; i++) {
-                    char tp[192];
-                    snprintf(tp, sizeof tp, "%s/t%zu.tif", tdir, i);
-                    unlink(tp);
-                }
-            }
-            assert_int_equal(rmdir(tdir) == 0 || access(tdir, F_OK) != 0, 1); /* gone, or emptied just now */
+            expect_tiles_gone(tdir, vrt, n);
         }
         for (int l = 0; l < NLEV; l++)
             nytte_raster_clear(&ref[l]);
