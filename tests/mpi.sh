@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # mpi.sh — a distributed run gives the same outputs as one process: the default case
-# (datasets/kerteminde) run with `mpirun -n 1, 2, 3`, and over small tiles at 2 and 3
+# (datasets/kerteminde) run with `mpirun -n 1, 2, 3`, and over small tiles at 1, 2 and 3
 # ranks, must give every table (*.csv) and every depth raster byte for byte equal to the
 # single-process run (the same binary without mpirun); and the
 # tiled coastal bathtub (tests/mpi/mpi_bathtub.c, built with the MPI build) at 1, 2 and 3
@@ -98,9 +98,9 @@ else
 fi
 # the default case at 1, 2 and 3 ranks (under mpirun with several ranks the coastal hazard
 # runs over tiles of 1024 shared by the ranks: 3 x 2 tiles here), and over tiles of 173
-# cells (15 x 12 tiles, water crossing their edges) at 2 and 3 ranks: every table and every
+# cells (15 x 12 tiles, water crossing their edges) at 1, 2 and 3 ranks: every table and every
 # depth raster byte for byte equal to the single-process run's
-for run in 1 2 3 2:173 3:173; do
+for run in 1 2 3 1:173 2:173 3:173; do
     n=${run%%:*}
     tile=()
     [[ $run == *:* ]] && tile=(--tile "${run#*:}")
