@@ -89,6 +89,23 @@ int nytte_dist_agree(nytte_ctx *ctx, int rc, const char *what)
     return rc;
 }
 
+/*
+ * The bytes one rank sends per round of a gather. MPI counts and displacements are int, so
+ * a gather of more than 2 GiB in all (the overlay of a national run) goes in rounds: in
+ * round k every rank sends bytes [k·C, (k+1)·C) of its string, at most C = 256 MiB / ranks,
+ * into a round buffer, from which each rank's piece is copied to its place. The
+ * environment variable NYTTE_GATHER_CHUNK (bytes) sets C smaller, for tests.
+ */
+static size_t round_chunk(int size)
+{
+    const char *e = getenv("NYTTE_GATHER_CHUNK");
+    long long v = e ? atoll(e) : 0;
+    if (v > 0)
+        return (size_t)v;
+    size_t c = ((size_t)1 << 28) / (size_t)size;
+    return c ? c : 1;
+}
+
 static int gather_any(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n, bool everyone)
 {
     int size = nytte_dist_size(), rank = nytte_dist_rank();
@@ -101,44 +118,57 @@ static int gather_any(nytte_ctx *ctx, void **all, size_t *counts, const void *mi
         memcpy(*all, mine, n);
         return NYTTE_OK;
     }
-    /* byte counts travel as int: chunks over 2 GiB are refused rather than truncated */
     long long nl = (long long)n;
     long long *cl = malloc((size_t)size * sizeof *cl);
+    size_t *off = malloc((size_t)size * sizeof *off);
     int *ci = malloc((size_t)size * sizeof *ci), *di = malloc((size_t)size * sizeof *di);
+    unsigned char *buf = NULL, *rbuf = NULL;
     int rc = NYTTE_OK;
-    if (!cl || !ci || !di) {
+    if (!cl || !off || !ci || !di)
         rc = nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory");
+    if ((rc = nytte_dist_agree(ctx, rc, "gather")))
         goto cleanup;
-    }
     MPI_Allgather(&nl, 1, MPI_LONG_LONG, cl, 1, MPI_LONG_LONG, MPI_COMM_WORLD);
-    long long total = 0;
+    size_t total = 0, chunk = round_chunk(size), rounds = 0;
     for (int r = 0; r < size; r++) {
         counts[r] = (size_t)cl[r];
-        di[r] = (int)total;
-        ci[r] = (int)cl[r];
-        total += cl[r];
+        off[r] = total;
+        total += (size_t)cl[r];
+        size_t k = ((size_t)cl[r] + chunk - 1) / chunk;
+        rounds = k > rounds ? k : rounds;
     }
-    if (total > INT_MAX) {
-        /* every rank computed the same total: every rank returns here */
-        rc = nytte_error(ctx, NYTTE_EUSAGE, "gather: %lld bytes: more than one message can hold (2 GiB)", total);
-        goto cleanup;
-    }
-    void *buf = NULL;
-    if ((everyone || rank == 0) && !(buf = malloc(total ? (size_t)total : 1)))
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory for %lld bytes", total);
+    /* every rank computed the same total and rounds */
+    bool receives = everyone || rank == 0;
+    if (receives && (!(buf = malloc(total ? total : 1)) || !(rbuf = malloc(chunk * (size_t)size))))
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory for %zu bytes", total);
     /* a rank without room stops every rank before the exchange */
     if ((rc = nytte_dist_agree(ctx, rc, "gather")))
         goto cleanup;
-    int e = everyone ? MPI_Allgatherv(mine, (int)n, MPI_BYTE, buf, ci, di, MPI_BYTE, MPI_COMM_WORLD)
-                     : MPI_Gatherv(mine, (int)n, MPI_BYTE, buf, ci, di, MPI_BYTE, 0, MPI_COMM_WORLD);
-    if (e != MPI_SUCCESS) {
-        free(buf);
-        rc = nytte_error(ctx, NYTTE_EIO, "gather: MPI error %d", e);
-        goto cleanup;
+    for (size_t k = 0; k < rounds; k++) {
+        int d = 0;
+        for (int r = 0; r < size; r++) {
+            size_t from = k * chunk, len = counts[r] > from ? counts[r] - from : 0;
+            ci[r] = (int)(len < chunk ? len : chunk);
+            di[r] = d;
+            d += ci[r];
+        }
+        const unsigned char *piece = n > k * chunk ? (const unsigned char *)mine + k * chunk : NULL;
+        int e = everyone ? MPI_Allgatherv(piece, ci[rank], MPI_BYTE, rbuf, ci, di, MPI_BYTE, MPI_COMM_WORLD)
+                         : MPI_Gatherv(piece, ci[rank], MPI_BYTE, rbuf, ci, di, MPI_BYTE, 0, MPI_COMM_WORLD);
+        if (e != MPI_SUCCESS) {
+            rc = nytte_error(ctx, NYTTE_EIO, "gather: MPI error %d", e);
+            goto cleanup;
+        }
+        for (int r = 0; receives && r < size; r++)
+            memcpy(buf + off[r] + k * chunk, rbuf + di[r], (size_t)ci[r]);
     }
     *all = buf;
+    buf = NULL;
 cleanup:
+    free(buf);
+    free(rbuf);
     free(cl);
+    free(off);
     free(ci);
     free(di);
     return rc;

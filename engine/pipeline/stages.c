@@ -336,6 +336,15 @@ static nytte_dist_bathtub_opts tiled_opts(const run_state *s, int connectivity, 
     return o;
 }
 
+/* What a tiled hazard did, at -v: this rank's tiles and seconds, the spill graph (rank 0). */
+static void log_tiled(const run_state *s, const nytte_minimax_stats *st)
+{
+    nytte_log(s->ctx, NYTTE_LOG_INFO,
+              "tiles: %zu here, flooded in %.1f s + %.1f s (with the depths written); spill graph %zu nodes, %zu "
+              "edges, %.2f s",
+              st->ntiles_here, st->t_tiles, st->t_finish, st->nlabels, st->nedges, st->t_graph);
+}
+
 /*
  * Scenario sc's bluespots, every one full (a hazard without rain), over tiles of s->tile
  * cells (docs/scale-out.md): the terrain read by windows, the barriers burned per tile, the
@@ -366,10 +375,13 @@ static int bluespots_tiled(run_state *s, const nytte_hazard_cfg *h, size_t sc, c
     }
     char tiles[4300];
     nytte_dist_bathtub_opts o = tiled_opts(s, 8, modes, tiles, sizeof tiles); /* 8: as the whole-raster path */
-    if (!rc && (rc = nytte_dist_bluespots_tiled(ctx, &o, s->p->terrain, bars, nbars, s->nlev, outs, NULL))) {
-        /* the whole-raster path's prefixes: a barrier's file, else the hazard */
-        if (rc == NYTTE_EINPUT && sc > 0)
-            prefix_measure(s, sc);
+    nytte_minimax_stats st;
+    if (!rc) {
+        rc = nytte_dist_bluespots_tiled(ctx, &o, s->p->terrain, bars, nbars, s->nlev, outs, &st);
+        if (!rc)
+            log_tiled(s, &st);
+        else if (rc == NYTTE_EINPUT && sc > 0)
+            prefix_measure(s, sc); /* the whole-raster path's prefixes: a barrier's file, else the hazard */
         else
             nytte_error_prefix(ctx, "hazard %s", h->id);
     }
@@ -458,7 +470,10 @@ static int coastal_tiled(run_state *s, const nytte_hazard_cfg *h, size_t sc, con
     size_t nbars = scenario_barriers(s, sc, ml, bars, modes);
     char tiles[4300];
     nytte_dist_bathtub_opts o = tiled_opts(s, 4, modes, tiles, sizeof tiles); /* 4: as nytte_hazard_bathtub */
-    int rc = nytte_dist_bathtub_tiled(s->ctx, &o, s->p->terrain, sea, nsea, bars, nbars, lv, n, outs, NULL);
+    nytte_minimax_stats st;
+    int rc = nytte_dist_bathtub_tiled(s->ctx, &o, s->p->terrain, sea, nsea, bars, nbars, lv, n, outs, &st);
+    if (!rc)
+        log_tiled(s, &st);
     /* the whole-raster path's prefixes: the sea is checked first (scenario 0 has no
      * barriers), then the scenario's barriers */
     if (rc == NYTTE_EINPUT) {

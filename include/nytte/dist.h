@@ -259,7 +259,9 @@ int nytte_dist_agree(nytte_ctx *ctx, int rc, const char *what);
 /**
  * Gather byte strings to rank 0 in rank order: on rank 0 *all receives the concatenation
  * (caller frees) and counts[r] each rank's length (counts has nytte_dist_size() entries,
- * caller provides); other ranks get *all = NULL. Returns NYTTE_OK or an error.
+ * caller provides); other ranks get *all = NULL. Any total size: above 2 GiB (MPI counts
+ * are int) the strings travel in rounds of at most 256 MiB in all. A rank without memory
+ * for its part stops every rank (nytte_dist_agree). Returns NYTTE_OK or an error.
  */
 int nytte_dist_gather(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n);
 /** As nytte_dist_gather, every rank receiving the concatenation. */
