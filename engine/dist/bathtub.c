@@ -27,16 +27,14 @@
 #include "nytte/dist.h"
 #include "nytte/io.h"
 
+#include "dist/dist_int.h"
 #include "hazard/hazard_private.h"
 #include "io/io_private.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -268,8 +266,7 @@ typedef struct bt_slot {
     size_t ztile; /* the tile z holds, or SIZE_MAX */
     float *dep;   /* w*h depths of one level */
     size_t depcap;
-    int code;       /* first failure of this thread (0 = none) */
-    char msg[5000]; /* its message */
+    dist_err err; /* first failure of this thread */
 } bt_slot;
 
 typedef struct bt_run {
@@ -307,15 +304,9 @@ static bt_slot *my_slot(bt_run *b)
     return t < b->nslots ? &b->slot[t] : NULL;
 }
 
-/* Record this thread's first failure as "<what>: <action>[: <GDAL's message>]". Returns -1. */
 static int slot_fail(bt_slot *s, int code, const char *what, const char *action)
 {
-    if (!s->code) {
-        s->code = code;
-        const char *gm = nytte_io_gdal_msg();
-        snprintf(s->msg, sizeof s->msg, "%s: %s%s%s", what, action, gm && gm[0] ? ": " : "", gm ? gm : "");
-    }
-    return -1;
+    return dist_err_set(&s->err, code, what, action);
 }
 
 static int grow(void **p, size_t *cap, size_t need)
@@ -397,8 +388,6 @@ static int bt_source(void *user, size_t tile, int col0, int row0, int w, int h, 
     return 0;
 }
 
-static void tile_path(char *buf, size_t n, const char *dir, size_t tile) { snprintf(buf, n, "%s/t%zu.tif", dir, tile); }
-
 /* The depths of one tile, one level at a time (nytte_tile_band_fn). */
 typedef struct bt_band {
     const bt_run *b;
@@ -448,7 +437,7 @@ static int bt_sink(void *user, size_t tile, int col0, int row0, int w, int h, co
     if (grow((void **)&s->dep, &s->depcap, n * sizeof(float)))
         return slot_fail(s, NYTTE_ENOMEM, run_name(b->kind), "out of memory");
     char path[4200];
-    tile_path(path, sizeof path, b->tile_dir, tile);
+    dist_tile_path(path, sizeof path, b->tile_dir, tile);
     nytte_io_gdal_msg_clear();
     bt_band band = {b, s, f, n};
     const char *failed = NULL;
@@ -456,97 +445,6 @@ static int bt_sink(void *user, size_t tile, int col0, int row0, int w, int h, co
                                 bt_depths, &band) != NYTTE_OK)
         return slot_fail(s, NYTTE_EIO, path, failed);
     return 0;
-}
-
-/* ---- assembling the outputs (rank 0) ------------------------------------------------- */
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
-/* The folder of a path ("." for a bare name), into buf. */
-static void dir_of(char *buf, size_t n, const char *path)
-{
-    const char *sl = strrchr(path, '/');
-    if (!sl)
-        snprintf(buf, n, ".");
-    else if (sl == path)
-        snprintf(buf, n, "/");
-    else
-        snprintf(buf, n, "%.*s", (int)(sl - path), path);
-}
-
-/*
- * Write the VRT of level k at vrt_path: one SimpleSource per tile, band k + 1 of the
- * tile's GeoTIFF, in row-major tile order (the same file for any number of ranks). Tiles
- * are referred to relative to the VRT when tile_dir lies in the VRT's folder (the folder
- * can then be moved or renamed as a whole), else by tile_dir as given.
- */
-/* The SimpleSources of write_vrt: band k + 1 of every tile, in row-major tile order. */
-typedef struct vrt_src {
-    const nytte_tiling *t;
-    const char *prefix;
-    int rel;
-    size_t k;
-    char path[4400];
-} vrt_src;
-
-static void vrt_source(void *user, size_t i, nytte_vrt_source *out)
-{
-    vrt_src *v = user;
-    int c0, r0, w, h;
-    nytte_tiling_window(v->t, i, &c0, &r0, &w, &h);
-    snprintf(v->path, sizeof v->path, "%s/t%zu.tif", v->prefix, i);
-    *out = (nytte_vrt_source){v->path, v->rel, v->k + 1, c0, r0, w, h};
-}
-
-static int write_vrt(nytte_ctx *ctx, const bt_run *b, const nytte_tiling *t, size_t k, const char *vrt_path)
-{
-    char vdir[4200], prefix[4300];
-    dir_of(vdir, sizeof vdir, vrt_path);
-    size_t vl = strlen(vdir);
-    int rel = 0;
-    if (strcmp(vdir, b->tile_dir) == 0) {
-        rel = 1;
-        snprintf(prefix, sizeof prefix, ".");
-    } else if (strncmp(b->tile_dir, vdir, vl) == 0 && b->tile_dir[vl] == '/' && strcmp(vdir, "/") != 0) {
-        rel = 1;
-        snprintf(prefix, sizeof prefix, "%s", b->tile_dir + vl + 1);
-    } else {
-        snprintf(prefix, sizeof prefix, "%s", b->tile_dir);
-    }
-    vrt_src v = {t, prefix, rel, b->nbands == 1 ? 0 : k, {0}}; /* bluespots: every output is band 1 */
-    return nytte_raster_vrt_write(ctx, vrt_path, b->g, b->crs, (double)NYTTE_HAZARD_NODATA, nytte_tiling_count(t),
-                                  vrt_source, &v);
-}
-
-static int assemble(nytte_ctx *ctx, const bt_run *b, const nytte_tiling *t, const char *const *out_paths)
-{
-    int rc = NYTTE_OK;
-    bool keep_tiles = false;
-    char vrt[4300];
-    for (size_t k = 0; k < b->nlev && !rc; k++) {
-        if (ends_with(out_paths[k], ".vrt")) {
-            keep_tiles = true;
-            rc = write_vrt(ctx, b, t, k, out_paths[k]);
-            continue;
-        }
-        snprintf(vrt, sizeof vrt, "%s/level%zu.vrt", b->tile_dir, k);
-        if ((rc = write_vrt(ctx, b, t, k, vrt)) == NYTTE_OK)
-            rc = nytte_raster_vrt_to_tiff(ctx, vrt, out_paths[k]);
-        unlink(vrt);
-    }
-    if (rc == NYTTE_OK && !keep_tiles) {
-        char path[4200];
-        for (size_t i = 0; i < nytte_tiling_count(t); i++) {
-            tile_path(path, sizeof path, b->tile_dir, i);
-            unlink(path);
-        }
-        rmdir(b->tile_dir); /* only when empty: the caller's own files stay */
-    }
-    return rc;
 }
 
 /* ---- the public functions ---------------------------------------------------------- */
@@ -600,13 +498,7 @@ static int tiled_run(nytte_ctx *ctx, nytte_minimax_kind kind, const nytte_dist_b
     nytte_tiling t;
     if ((rc = nytte_tiling_init(ctx, &t, g.nx, g.ny, o.tile, o.tile)))
         goto cleanup;
-    int rank = o.distributed ? nytte_dist_rank() : 0;
-    if (rank == 0 && mkdir(o.tile_dir, 0777) != 0 && errno != EEXIST)
-        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot create the folder of the tiles: %s", o.tile_dir, strerror(errno));
-    /* the folder exists before any rank writes a tile; a failure on rank 0 stops every rank */
-    if (o.distributed && nytte_dist_max(rc ? 1.0 : 0.0) > 0.0 && !rc)
-        rc = nytte_error(ctx, NYTTE_EIO, "%s: rank 0 cannot create the folder of the tiles", o.tile_dir);
-    if (rc)
+    if ((rc = dist_tiles_begin(ctx, o.tile_dir, o.distributed)))
         goto cleanup;
     slots = calloc((size_t)nth, sizeof *slots);
     if (!slots) {
@@ -621,8 +513,8 @@ static int tiled_run(nytte_ctx *ctx, nytte_minimax_kind kind, const nytte_dist_b
     if (rc) {
         /* the first thread failure says more than "the tile source failed" */
         for (int i = 0; i < nth; i++) {
-            if (slots[i].code) {
-                rc = nytte_error(ctx, slots[i].code, "%s", slots[i].msg);
+            if (slots[i].err.code) {
+                rc = nytte_error(ctx, slots[i].err.code, "%s", slots[i].err.msg);
                 break;
             }
         }
@@ -633,25 +525,8 @@ static int tiled_run(nytte_ctx *ctx, nytte_minimax_kind kind, const nytte_dist_b
         free(slots[i].z);
         free(slots[i].dep);
     }
-    /* every rank's tiles are written (or some rank failed) before rank 0 assembles */
-    if (o.distributed && nytte_dist_max(rc ? 1.0 : 0.0) > 0.0) {
-        if (!rc)
-            rc = nytte_error(ctx, NYTTE_EIO, "%s: another rank failed", run_name(kind));
-        goto cleanup;
-    }
-    if (rc)
-        goto cleanup;
-    if (rank == 0)
-        rc = assemble(ctx, &b, &t, out_paths);
-    if (o.distributed) {
-        /* every rank returns rank 0's verdict, after the outputs are in place */
-        int32_t r0 = rc;
-        int brc = nytte_dist_bcast(ctx, &r0, sizeof r0);
-        if (brc)
-            rc = brc;
-        else if (rank != 0 && r0)
-            rc = nytte_error(ctx, r0, "%s: rank 0 could not write the outputs", run_name(kind));
-    }
+    dist_tileset ts = {o.tile_dir, &g, crs, b.nbands};
+    rc = dist_tiles_finish(ctx, rc, &ts, &t, nlev, out_paths, o.distributed, run_name(kind));
 cleanup:
     free(slots);
     free(crs);

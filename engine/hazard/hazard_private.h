@@ -50,6 +50,32 @@ bool nytte_hz_point_cell(const nytte_grid *g, double x, double y, size_t *idx);
  */
 int nytte_hz_mark_sea(nytte_ctx *ctx, uint8_t *flag, const nytte_grid *g, const nytte_geom *sea, size_t nsea);
 
+/* ---- groundwater (groundwater.c) ------------------------------------------- */
+
+/**
+ * The lowering of the table by drains d (checked: nytte_hazard_drain_check) on the window
+ * (col0, row0, w, h) of grid g: low (w × h, row-major) = the largest lowering of any drain
+ * at each cell, 0 outside every influence zone — on those cells, exactly what the whole
+ * grid gives (global rows and columns, the same formulas). 0, or -1 when out of memory.
+ * Thread-safe.
+ */
+int nytte_hz_drain_lower(const nytte_grid *g, float *low, const nytte_drain *d, size_t nd, int col0, int row0, int w,
+                         int h);
+
+/** A cell of the drained table: nodata stays NYTTE_HAZARD_NODATA, else depth + lowering. */
+static inline float nytte_hz_drained(float v, bool nodata, float low)
+{
+    return nodata ? NYTTE_HAZARD_NODATA : (float)((double)v + (double)low);
+}
+
+/** A cell of the exposure: nodata stays NYTTE_HAZARD_NODATA, else max(0, threshold - depth). */
+static inline float nytte_hz_exposure(float v, bool nodata, double threshold)
+{
+    if (nodata)
+        return NYTTE_HAZARD_NODATA;
+    return (double)v < threshold ? (float)(threshold - (double)v) : 0.0f;
+}
+
 /* ---- FIFO of cell indices ------------------------------------------------- */
 
 typedef struct nytte_hz_fifo {

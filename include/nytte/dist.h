@@ -213,6 +213,25 @@ int nytte_dist_bluespots_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *op
                                nytte_minimax_stats *stats);
 
 /**
+ * Groundwater exposure over square tiles of a depth-to-groundwater raster file, without
+ * any rank holding the raster: for each of the nscen scenarios k, out_paths[k] receives
+ * nytte_hazard_groundwater_exposure(table_k, threshold), where table_k is the raster as
+ * read when ndrains[k] is 0, else nytte_hazard_drain(raster, drains[k], ndrains[k]) — the
+ * same Float32 bits as those functions on the whole raster. Each cell depends on itself
+ * alone, so each tile is read as a window (no halo), the drains' lowering is computed on
+ * it (the hazard module's rules on the global rows and columns), and tiles are not
+ * exchanged. opts: tile, tile_dir and distributed (connectivity and modes are not used).
+ * Tiles, outputs (a band per scenario; ".vrt" outputs keep the tiles), memory and the
+ * verdict of every rank as nytte_dist_bathtub_tiled. stats (may be NULL): ntiles_here and
+ * t_tiles. Errors, the same on every rank before any tile is read: the messages of
+ * nytte_hazard_drain_check (scenario by scenario) and of the hazard functions, the
+ * raster's read errors, NYTTE_EUSAGE for bad options.
+ */
+int nytte_dist_groundwater_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *opts, const char *dtg_path,
+                                 double threshold, const nytte_drain *const *drains, const size_t *ndrains,
+                                 size_t nscen, const char *const *out_paths, nytte_minimax_stats *stats);
+
+/**
  * The sea cells of a window (col0, row0, w, h) of grid g: flag (w × h, row-major) = 1 for
  * the cells nytte_hazard_bathtub takes as sea (centre inside a sea polygon, cell holding a
  * sea point), computed on the window only (cost: the polygon edges plus the window's

@@ -193,6 +193,13 @@ int nytte_hazard_drain(nytte_ctx *ctx, nytte_raster *with, const nytte_raster *w
                        size_t nd);
 
 /**
+ * The checks of nytte_hazard_drain on grid g, in its order, drain by drain: a geometry,
+ * delta, the radius of a line or point drain, and some cell of g within reach (counted on
+ * the grid, no raster needed). NYTTE_OK or the error of nytte_hazard_drain.
+ */
+int nytte_hazard_drain_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_drain *d, size_t nd);
+
+/**
  * Groundwater exposure: max(0, threshold - depth_to_groundwater), metres by which the
  * table rises above the threshold depth (0 = not exposed; exposed where > 0, i.e. where
  * depth to groundwater < threshold). Nodata stays nodata.

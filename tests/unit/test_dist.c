@@ -619,6 +619,169 @@ static void test_bathtub_tiled_errors(void **state)
     nytte_raster_clear(&dem);
 }
 
+/* ---- groundwater over tiles ------------------------------------------------------ */
+
+/*
+ * The drains of the groundwater tests on a grid of 1.6 m cells at real UTM coordinates
+ * (so that cell centres are inexact doubles, as in a real project): a square polygon, a
+ * line across the raster (it crosses tile edges and corners) and two point drains.
+ */
+typedef struct gw_case {
+    nytte_geom poly, line, pts;
+    nytte_drain d[3];
+} gw_case;
+
+static void gw_case_init(gw_case *k, const nytte_grid *g)
+{
+    double x0 = g->x0, y0 = g->y0, dx = g->dx, w = g->nx * dx, h = g->ny * dx;
+    const double pxy[] = {x0 + 2.3 * dx, y0 - 1.7 * dx, x0 + 6.1 * dx, y0 - 1.7 * dx, x0 + 6.1 * dx, y0 - 5.2 * dx,
+                          x0 + 2.3 * dx, y0 - 5.2 * dx, x0 + 2.3 * dx, y0 - 1.7 * dx};
+    const double lxy[] = {x0 + 0.37 * dx, y0 - h + 0.41 * dx, x0 + w / 2, y0 - h / 3, x0 + w - 0.2 * dx, y0 - 0.3 * dx};
+    const double qxy[] = {x0 + w - 2.5 * dx, y0 - h + 2.5 * dx, x0 + 1.0 * dx, y0 - h / 2};
+    const size_t n5[] = {5}, n3[] = {3}, n2[] = {2};
+    assert_int_equal(nytte_geom_set(&k->poly, NYTTE_GEOM_POLYGON, 1, n5, pxy), NYTTE_OK);
+    assert_int_equal(nytte_geom_set(&k->line, NYTTE_GEOM_LINE, 1, n3, lxy), NYTTE_OK);
+    assert_int_equal(nytte_geom_set(&k->pts, NYTTE_GEOM_POINT, 1, n2, qxy), NYTTE_OK);
+    k->d[0] = (nytte_drain){&k->line, 0.8, 2.7 * dx, "draen"};
+    k->d[1] = (nytte_drain){&k->poly, 1.25, NAN, "bassin"};
+    k->d[2] = (nytte_drain){&k->pts, 0.6, 3.1 * dx, "pumpe"};
+}
+
+static void gw_case_clear(gw_case *k)
+{
+    nytte_geom_clear(&k->poly);
+    nytte_geom_clear(&k->line);
+    nytte_geom_clear(&k->pts);
+}
+
+/*
+ * The tiled exposure of four scenarios (no drain; the line; the polygon; all three)
+ * equals nytte_hazard_drain + nytte_hazard_groundwater_exposure on the whole raster read
+ * from the same file, bit for bit, for tiles of 1..7 cells and one tile (a VRT output for
+ * tile 3). Returns the exposed cells over the scenarios.
+ */
+static size_t check_groundwater(const char *path, const gw_case *k, double threshold, const char *what)
+{
+    static const int tiles[] = {1, 2, 3, 4, 5, 6, 7, 1000};
+    const nytte_drain *drains[4] = {NULL, &k->d[0], &k->d[1], k->d};
+    const size_t nd[4] = {0, 1, 1, 3};
+    nytte_raster dtg, ref[4];
+    assert_int_equal(nytte_raster_read(ctx, &dtg, path, 1), NYTTE_OK);
+    size_t n = (size_t)dtg.grid.nx * (size_t)dtg.grid.ny, exposed = 0;
+    for (int sc = 0; sc < 4; sc++) {
+        nytte_raster with = NYTTE_RASTER_INIT;
+        if (nd[sc])
+            assert_int_equal(nytte_hazard_drain(ctx, &with, &dtg, drains[sc], nd[sc]), NYTTE_OK);
+        assert_int_equal(nytte_hazard_groundwater_exposure(ctx, &ref[sc], nd[sc] ? &with : &dtg, threshold), NYTTE_OK);
+        nytte_raster_clear(&with);
+        for (size_t i = 0; i < n; i++)
+            exposed += ref[sc].v[i] > 0.0f;
+        /* each drain lowers the table somewhere: the scenarios differ from "without" */
+        if (sc > 0)
+            assert_memory_not_equal(ref[0].v, ref[sc].v, n * sizeof(float));
+    }
+    char out[4][160], tdir[128], name[160];
+    const char *outs[4] = {out[0], out[1], out[2], out[3]};
+    snprintf(tdir, sizeof tdir, "%s/tiles", bt_dir);
+    for (size_t t = 0; t < sizeof tiles / sizeof tiles[0]; t++) {
+        bool vrt = tiles[t] == 3;
+        for (int sc = 0; sc < 4; sc++)
+            snprintf(out[sc], sizeof out[sc], "%s/gw%d.%s", bt_dir, sc, vrt && sc == 2 ? "vrt" : "tif");
+        nytte_dist_bathtub_opts o = one_process_opts(4, tiles[t], NULL, tdir);
+        nytte_minimax_stats st;
+        if (nytte_dist_groundwater_tiled(ctx, &o, path, threshold, drains, nd, 4, outs, &st) != NYTTE_OK)
+            fail_msg("%s: groundwater: %s", what, nytte_ctx_errmsg(ctx));
+        int nc = (dtg.grid.nx + tiles[t] - 1) / tiles[t], nr = (dtg.grid.ny + tiles[t] - 1) / tiles[t];
+        assert_int_equal(st.ntiles_here, (size_t)nc * (size_t)nr);
+        for (int sc = 0; sc < 4; sc++) {
+            snprintf(name, sizeof name, "%s, tile %d, scenario %d", what, tiles[t], sc);
+            expect_raster(&ref[sc], out[sc], name);
+        }
+        expect_tiles_gone(tdir, vrt, (size_t)nc * (size_t)nr);
+    }
+    for (int sc = 0; sc < 4; sc++)
+        nytte_raster_clear(&ref[sc]);
+    nytte_raster_clear(&dtg);
+    return exposed;
+}
+
+static void test_groundwater_tiled(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{13, 11}, {9, 14}};
+    char path[128], what[96];
+    snprintf(path, sizeof path, "%s/dtg.tif", bt_dir);
+    for (size_t s = 0; s < 2; s++) {
+        for (uint64_t seed = 1; seed <= 2; seed++) {
+            int nx = sizes[s][0], ny = sizes[s][1];
+            nytte_raster dtg;
+            terrain(&dtg, nx, ny, NULL);
+            dtg.grid.x0 = 590012.8;
+            dtg.grid.y0 = 6140003.2;
+            dtg.grid.dx = dtg.grid.dy = 1.6;
+            /* depths to groundwater -0.4 .. 2.6 m (the table above the ground too), 8 % nodata */
+            rng_state = seed * 104729 + s;
+            for (size_t i = 0; i < (size_t)nx * (size_t)ny; i++)
+                dtg.v[i] = rnd() % 100 < 8 ? X : (float)(rnd() % 3000) / 1000.0f - 0.4f;
+            assert_int_equal(nytte_raster_write(ctx, &dtg, path), NYTTE_OK);
+            gw_case k;
+            gw_case_init(&k, &dtg.grid);
+            snprintf(what, sizeof what, "groundwater %dx%d seed %llu", nx, ny, (unsigned long long)seed);
+            nytte_ctx_set_threads(ctx, seed == 1 ? 1 : 3);
+            size_t exposed = check_groundwater(path, &k, 1.0, what);
+            assert_true(exposed > 0 && exposed < 4 * (size_t)nx * (size_t)ny);
+            gw_case_clear(&k);
+            nytte_raster_clear(&dtg);
+        }
+    }
+    nytte_ctx_set_threads(ctx, 1);
+    unlink(path);
+}
+
+/* The errors of the whole-raster functions, with their messages; nothing written. */
+static void test_groundwater_tiled_errors(void **state)
+{
+    (void)state;
+    nytte_raster dtg, out;
+    terrain(&dtg, 6, 6, NULL);
+    char path[128], o1[128], tdir[128], want[256];
+    snprintf(path, sizeof path, "%s/dtg.tif", bt_dir);
+    snprintf(o1, sizeof o1, "%s/e.tif", bt_dir);
+    snprintf(tdir, sizeof tdir, "%s/tiles", bt_dir);
+    assert_int_equal(nytte_raster_write(ctx, &dtg, path), NYTTE_OK);
+    const char *outs[] = {o1};
+    nytte_dist_bathtub_opts o = one_process_opts(4, 2, NULL, tdir);
+    nytte_geom far;
+    const double fxy[] = {100, 100, 101, 101};
+    const size_t n2[] = {2};
+    assert_int_equal(nytte_geom_set(&far, NYTTE_GEOM_LINE, 1, n2, fxy), NYTTE_OK);
+    nytte_drain bad[] = {{&far, 0.5, 2.0, "far"}, {&far, -1.0, 2.0, "neg"}, {&far, 0.5, 0.0, "flat"}};
+    for (int b = 0; b < 3; b++) {
+        const nytte_drain *ds[] = {&bad[b]};
+        const size_t nd[] = {1};
+        assert_int_equal(nytte_hazard_drain(ctx, &out, &dtg, &bad[b], 1), NYTTE_EINPUT);
+        snprintf(want, sizeof want, "%s", nytte_ctx_errmsg(ctx));
+        assert_int_equal(nytte_dist_groundwater_tiled(ctx, &o, path, 1.0, ds, nd, 1, outs, NULL), NYTTE_EINPUT);
+        assert_string_equal(nytte_ctx_errmsg(ctx), want);
+    }
+    assert_string_equal(want, "drain flat: radius must be > 0 for a line drain");
+    const nytte_drain *none[] = {NULL};
+    const size_t n0[] = {0};
+    assert_int_equal(nytte_hazard_groundwater_exposure(ctx, &out, &dtg, NAN), NYTTE_EINPUT);
+    snprintf(want, sizeof want, "%s", nytte_ctx_errmsg(ctx));
+    assert_int_equal(nytte_dist_groundwater_tiled(ctx, &o, path, NAN, none, n0, 1, outs, NULL), NYTTE_EINPUT);
+    assert_string_equal(nytte_ctx_errmsg(ctx), want);
+    assert_int_equal(nytte_dist_groundwater_tiled(ctx, &o, "/nonexistent/dtg.tif", 1.0, none, n0, 1, outs, NULL),
+                     NYTTE_EIO);
+    assert_string_equal(nytte_ctx_errmsg(ctx), "/nonexistent/dtg.tif: no such file");
+    o.tile = 0;
+    assert_int_equal(nytte_dist_groundwater_tiled(ctx, &o, path, 1.0, none, n0, 1, outs, NULL), NYTTE_EUSAGE);
+    assert_int_equal(access(o1, F_OK), -1); /* nothing written */
+    nytte_geom_clear(&far);
+    unlink(path);
+    nytte_raster_clear(&dtg);
+}
+
 /* ---- partition ---------------------------------------------------------------- */
 
 /* The Hilbert curve of order 2 (4 x 4), by hand: (0,0) (1,0) (1,1) (0,1) (0,2) (0,3) (1,3) ... (3,0). */
@@ -698,6 +861,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bathtub_tiled, bt_setup, bt_teardown),
         cmocka_unit_test_setup_teardown(test_bathtub_tiled_barriers_matter, bt_setup, bt_teardown),
         cmocka_unit_test_setup_teardown(test_bathtub_tiled_errors, bt_setup, bt_teardown),
+        cmocka_unit_test_setup_teardown(test_groundwater_tiled, bt_setup, bt_teardown),
+        cmocka_unit_test_setup_teardown(test_groundwater_tiled_errors, bt_setup, bt_teardown),
         cmocka_unit_test(test_hilbert_order2),
         cmocka_unit_test(test_split_and_parcel_rule),
     };
