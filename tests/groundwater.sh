@@ -2,7 +2,7 @@
 # tests/groundwater.sh — the tiny groundwater case (tests/data/groundwater) end to end: a
 # line drain and a polygon drain against a water table given per return period. Every
 # amount and EAD below is worked by hand in docs/dataset-groundwater-bluespot.md; the
-# owners.csv must be the same at 1 and 2 threads.
+# owners.csv must be the same at 1 and 2 threads, and every table and raster over tiles.
 # Usage: tests/groundwater.sh NYTTE REPO_ROOT BUILD_DIR
 set -u
 nytte=$1 root=$2 build=$3
@@ -22,6 +22,14 @@ cmp -s "$work/out/owners.csv" "$work/out2/owners.csv"
 check "owners.csv identical at 1 and 2 threads" $? "differs"
 cmp -s "$work/out/parcels.csv" "$work/out2/parcels.csv"
 check "parcels.csv identical at 1 and 2 threads" $? "differs"
+# over tiles of 2 x 2 cells (--tile 2: each raster read by windows, the drains' lowering
+# computed per tile; docs/scale-out.md): every table and exposure raster byte for byte the same
+"$nytte" -q --threads 2 run --tile 2 --out "$work/tile2" "$work/project.yaml" 2>"$work/tile2.err"
+check "run over tiles of 2 cells exits 0" $? "$(cat "$work/tile2.err")"
+for f in "$work"/out/*.csv "$work"/out/depth_*.tif; do
+    cmp -s "$f" "$work/tile2/$(basename "$f")"
+    check "over tiles: $(basename "$f") identical" $? "differs from the whole-raster run"
+done
 
 owner() { awk -F, -v id="$1" '$1 == id { print $5 }' "$work/out/owners.csv"; }
 parcel() { awk -F, -v id="$1" -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } $1 == id { print $k }' "$work/out/parcels.csv"; }

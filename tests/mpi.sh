@@ -2,7 +2,8 @@
 # mpi.sh — a distributed run gives the same outputs as one process: the default case
 # (datasets/kerteminde) run with `mpirun -n 1, 2, 3`, and over small tiles at 1, 2 and 3
 # ranks, must give every table (*.csv) and every depth raster byte for byte equal to the
-# single-process run (the same binary without mpirun); and the
+# single-process run (the same binary without mpirun), and so must the groundwater case
+# (tests/data/groundwater) at 2 and 3 ranks, over tiles of 2 cells too; and the
 # tiled coastal bathtub (tests/mpi/mpi_bathtub.c, built with the MPI build) at 1, 2 and 3
 # ranks must equal the whole-raster bathtub (memcmp, in the driver) and give rasters with
 # the same values at every rank count (gdalinfo -checksum, when gdalinfo is installed);
@@ -96,6 +97,30 @@ else
     echo "FAIL: mpirun -n 2 with a bad input: exit $rc, outputs: $(ls -d "$bad"/out* 2>/dev/null), log: $(head -5 "$bad/log")"
     status=1
 fi
+# same_as ONE OUT WHAT: every table and depth raster of the run in OUT byte for byte equal
+# to the single-process run in ONE, the same files, no temporary folder left behind
+same_as() {
+    local one=$1 out=$2 what=$3 same=0 f b
+    for f in "$one"/*.csv "$one"/depth_*.tif; do
+        b=$(basename "$f")
+        if cmp -s "$f" "$out/$b"; then
+            same=$((same + 1))
+        else
+            echo "FAIL: $what: $b differs from the single-process run"
+            status=1
+        fi
+    done
+    echo "ok: $what: $same tables and depth rasters identical to the single-process run"
+    if ! diff <(cd "$one" && ls -A) <(cd "$out" && ls -A) >/dev/null; then
+        echo "FAIL: $what wrote other files: $(diff <(cd "$one" && ls -A) <(cd "$out" && ls -A) | head -3)"
+        status=1
+    fi
+    # no rank may leave a temporary folder behind
+    if ls -d "$out".tmp-* >/dev/null 2>&1; then
+        echo "FAIL: $what left a temporary folder: $(ls -d "$out".tmp-*)"
+        status=1
+    fi
+}
 # the default case at 1, 2 and 3 ranks (under mpirun with several ranks the coastal hazard
 # runs over tiles of 1024 shared by the ranks: 3 x 2 tiles here), and over tiles of 173
 # cells (15 x 12 tiles, water crossing their edges) at 1, 2 and 3 ranks: every table and every
@@ -116,25 +141,34 @@ for run in 1 2 3 1:173 2:173 3:173; do
         status=1
         continue
     fi
-    same=0
-    for f in "$work/single"/*.csv "$work/single"/depth_*.tif; do
-        b=$(basename "$f")
-        if cmp -s "$f" "$out/$b"; then
-            same=$((same + 1))
-        else
-            echo "FAIL: $what: $b differs from the single-process run"
-            status=1
-        fi
-    done
-    echo "ok: $what: $same tables and depth rasters identical to the single-process run"
-    if ! diff <(cd "$work/single" && ls -A) <(cd "$out" && ls -A) >/dev/null; then
-        echo "FAIL: $what wrote other files: $(diff <(cd "$work/single" && ls -A) <(cd "$out" && ls -A) | head -3)"
+    same_as "$work/single" "$out" "$what"
+done
+# the groundwater case (tests/data/groundwater: 6 x 6 cells, three events, a line and a
+# polygon drain) at 2 and 3 ranks, over the default tiles (one tile: the other ranks have
+# none) and over tiles of 2 cells (9 tiles, the drains across their edges): every table
+# and exposure raster byte for byte equal to the single-process run's
+gw=$work/gw
+mkdir -p "$gw"
+cp "$root"/tests/data/groundwater/* "$gw"/
+for a in "$gw"/*.asc; do
+    gdal_translate -q -of GTiff -a_srs EPSG:25832 "$a" "${a%.asc}.tif"
+done
+if ! "$nytte" -q --threads 1 run --out "$gw/single" "$gw/project.yaml" >"$gw/single.log" 2>&1; then
+    echo "FAIL: the single-process groundwater run failed: $(head -3 "$gw/single.log")"
+    exit 1
+fi
+for run in 2 3 2:2 3:2; do
+    n=${run%%:*}
+    tile=()
+    [[ $run == *:* ]] && tile=(--tile "${run#*:}")
+    out=$gw/n${run/:/t}
+    what="groundwater, mpirun -n $n${tile[*]:+ ${tile[*]}}"
+    if ! timeout 300 mpirun "${mpiopts[@]}" -n "$n" "$nytte" -q --threads 1 run "${tile[@]}" --out "$out" \
+        "$gw/project.yaml" >"$out.log" 2>&1; then
+        echo "FAIL: $what failed: $(head -5 "$out.log")"
         status=1
+        continue
     fi
-    # no rank may leave a temporary folder behind
-    if ls -d "$out".tmp-* >/dev/null 2>&1; then
-        echo "FAIL: $what left a temporary folder: $(ls -d "$out".tmp-*)"
-        status=1
-    fi
+    same_as "$gw/single" "$out" "$what"
 done
 exit $status

@@ -121,10 +121,13 @@ static int read_terrain(run_state *s)
     nytte_ctx *ctx = s->ctx;
     const nytte_project *p = s->p;
     const nytte_hazard_cfg *h = &p->hazards[p->primary_hazard];
-    bool tileable = h->type == NYTTE_HAZARD_COASTAL || (h->type == NYTTE_HAZARD_BLUESPOT && !h->rain);
+    /* given depth rasters need no terrain cells (the overlay reads it by windows); the
+     * groundwater reads its own rasters by windows */
+    bool tileable = h->type == NYTTE_HAZARD_COASTAL || h->type == NYTTE_HAZARD_FLOOD_RASTER ||
+                    h->type == NYTTE_HAZARD_GROUNDWATER || (h->type == NYTTE_HAZARD_BLUESPOT && !h->rain);
     if (s->tile > 0 && (!tileable || p->contributor_hazard >= 0)) {
-        nytte_log(ctx, NYTTE_LOG_INFO, "tiles apply to a coastal hazard or to bluespots without rain, in a project "
-                                       "without a catchment: the whole terrain is read");
+        nytte_log(ctx, NYTTE_LOG_INFO, "tiles apply to every hazard but bluespots with rain, in a project without a "
+                                       "catchment: the whole terrain is read");
         s->tile = 0;
     }
     int rc;

@@ -152,20 +152,23 @@ static int events_without_levels(run_state *s, const nytte_hazard_cfg *h)
 }
 
 /* Write raster r as scenario sc, event k (depth_<hazard>_<scenario>_T<rp>.tif) and keep its path. */
-static int write_scenario(run_state *s, const nytte_hazard_cfg *h, size_t sc, size_t k, const nytte_raster *r)
+/* The path of scenario sc's raster for event k in the run folder, into s->paths. */
+static int scenario_path(run_state *s, const nytte_hazard_cfg *h, size_t sc, size_t k)
 {
     char file[256], path[4600];
     if (nytte_hazard_output_name(file, sizeof file, h->id, s->scen[sc], h->return_periods[k]) != NYTTE_OK)
         return nytte_error(s->ctx, NYTTE_ECONFIG, "hazard %s, scenario %s: ids may hold letters, digits, - and _ only",
                            h->id, s->scen[sc]);
     snprintf(path, sizeof path, "%s/%s", s->tmpdir, file);
-    int rc = pipeline_write_raster(s, r, path);
-    if (rc)
-        return rc;
-    size_t slot = sc * s->nlev + k;
-    if (!(s->paths[slot] = strdup(path)))
+    if (!(s->paths[sc * s->nlev + k] = strdup(path)))
         return nytte_error(s->ctx, NYTTE_ENOMEM, "out of memory");
     return NYTTE_OK;
+}
+
+static int write_scenario(run_state *s, const nytte_hazard_cfg *h, size_t sc, size_t k, const nytte_raster *r)
+{
+    int rc = scenario_path(s, h, sc, k);
+    return rc ? rc : pipeline_write_raster(s, r, s->paths[sc * s->nlev + k]);
 }
 
 /* Read every measure's geometry; *total = the number of features over all measures. */
@@ -182,94 +185,6 @@ static int read_measures(run_state *s, nytte_vlayer *ml, size_t *total)
         *total += ml[m].nfeatures;
     }
     return NYTTE_OK;
-}
-
-/*
- * Groundwater: per event, the depth-to-groundwater raster (on its own grid, in the working
- * CRS: like given depth rasters it is not resampled); per scenario the drains of its
- * elements lower the table (nytte_hazard_drain), and the exposure max(0, threshold - depth)
- * is written as the scenario's raster (docs/hazard.md, Groundwater in a run).
- */
-static int groundwater_rasters(run_state *s, const nytte_hazard_cfg *h)
-{
-    nytte_ctx *ctx = s->ctx;
-    const nytte_project *p = s->p;
-    size_t nm = p->nmeasures, total = 0;
-    nytte_vlayer *ml = calloc(nm ? nm : 1, sizeof *ml);
-    nytte_drain *drains = NULL;
-    nytte_raster dtg = NYTTE_RASTER_INIT, lowered = NYTTE_RASTER_INIT, expo = NYTTE_RASTER_INIT;
-    int rc = NYTTE_OK;
-    if (!ml)
-        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-    if ((rc = events_without_levels(s, h)) || (rc = read_measures(s, ml, &total)))
-        goto cleanup;
-    /* a line or point drain needs its reach: say which measure, where in the project file */
-    for (size_t m = 0; m < nm; m++)
-        for (size_t f = 0; f < ml[m].nfeatures; f++)
-            if (ml[m].features[f].geom.kind != NYTTE_GEOM_POLYGON && isnan(p->measures[m].reach)) {
-                rc = nytte_error(ctx, NYTTE_ECONFIG,
-                                 "%s:%d:%d: measures[%zu]: drain %s is a %s in %s: give reach (m), the distance at "
-                                 "which its lowering of the table ends",
-                                 p->path, p->measures[m].line, p->measures[m].col, m, p->measures[m].id,
-                                 ml[m].features[f].geom.kind == NYTTE_GEOM_LINE ? "line" : "point",
-                                 p->measures[m].geometry.path);
-                goto cleanup;
-            }
-    if (!(drains = calloc(total ? total : 1, sizeof *drains))) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    nytte_progress_begin(ctx, "hazard", s->nscen * s->nlev);
-    for (size_t k = 0; k < s->nev; k++) {
-        nytte_raster_clear(&dtg);
-        if ((rc = nytte_raster_read(ctx, &dtg, h->rasters[k], 1)))
-            goto cleanup;
-        if (!dtg.crs_wkt)
-            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: the depth-to-groundwater raster has no CRS", h->rasters[k]);
-        else
-            rc = pipeline_check_crs(ctx, h->rasters[k], dtg.crs_wkt, s->wkt);
-        if (rc)
-            goto cleanup;
-        for (size_t sc = 0; sc < s->nscen; sc++) {
-            const nytte_raster *table = &dtg;
-            if (sc > 0) {
-                size_t nd = 0;
-                for (size_t m = 0; m < nm; m++) {
-                    if (sc <= nm && m != sc - 1)
-                        continue;
-                    for (size_t f = 0; f < ml[m].nfeatures; f++)
-                        drains[nd++] = (nytte_drain){&ml[m].features[f].geom, p->measures[m].lowering,
-                                                     p->measures[m].reach, p->measures[m].id};
-                }
-                nytte_raster_clear(&lowered);
-                if ((rc = nytte_hazard_drain(ctx, &lowered, &dtg, drains, nd))) {
-                    if (sc <= nm)
-                        nytte_error_prefix(ctx, "%s", p->measures[sc - 1].geometry.path);
-                    goto cleanup;
-                }
-                table = &lowered;
-            }
-            nytte_raster_clear(&expo);
-            if ((rc = nytte_hazard_groundwater_exposure(ctx, &expo, table, h->threshold))) {
-                nytte_error_prefix(ctx, "%s", h->rasters[k]);
-                goto cleanup;
-            }
-            if ((rc = write_scenario(s, h, sc, k, &expo)))
-                goto cleanup;
-            nytte_progress_update(ctx, k * s->nscen + sc + 1);
-        }
-    }
-    nytte_progress_end(ctx);
-    s->nrasters = s->nscen * s->nlev;
-cleanup:
-    nytte_raster_clear(&dtg);
-    nytte_raster_clear(&lowered);
-    nytte_raster_clear(&expo);
-    free(drains);
-    for (size_t m = 0; m < nm; m++)
-        nytte_vlayer_clear(&ml[m]);
-    free(ml);
-    return rc;
 }
 
 /*
@@ -346,6 +261,168 @@ static void log_tiled(const run_state *s, const nytte_minimax_stats *st)
 }
 
 /*
+ * Groundwater event k over tiles of s->tile cells (docs/scale-out.md): the depth-to-
+ * groundwater raster read by windows, never whole, over every process under mpirun; each
+ * scenario's drains (all: the drains of every measure, in order; drains[m0[m]..] those of
+ * measure m) lower the table per tile; the same bits as the whole-raster path's.
+ */
+static int groundwater_tiled(run_state *s, const nytte_hazard_cfg *h, size_t k, const nytte_drain *all,
+                             const size_t *m0, size_t total)
+{
+    nytte_ctx *ctx = s->ctx;
+    size_t nm = s->p->nmeasures, ns = s->nscen;
+    const char *path = h->rasters[k];
+    nytte_grid g;
+    char *wkt = NULL;
+    bool has = false;
+    float nd = 0.0f;
+    int rc = nytte_raster_info(ctx, path, &g, NULL);
+    if (!rc)
+        rc = nytte_raster_band_info(ctx, path, &has, &nd, &wkt);
+    if (!rc && !wkt)
+        rc = nytte_error(ctx, NYTTE_EINPUT, "%s: the depth-to-groundwater raster has no CRS", path);
+    else if (!rc)
+        rc = pipeline_check_crs(ctx, path, wkt, s->wkt);
+    free(wkt);
+    if (rc)
+        return rc;
+    const nytte_drain **ds = calloc(ns, sizeof *ds);
+    size_t *nds = calloc(ns, sizeof *nds);
+    const char **outs = calloc(ns, sizeof *outs);
+    if (!ds || !nds || !outs)
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    for (size_t sc = 0; !rc && sc < ns; sc++) {
+        if (sc > 0) {
+            ds[sc] = sc <= nm ? all + m0[sc - 1] : all;
+            nds[sc] = sc <= nm ? m0[sc] - m0[sc - 1] : total;
+            /* the whole-raster path's checks and prefixes, scenario by scenario */
+            if ((rc = nytte_hazard_drain_check(ctx, &g, ds[sc], nds[sc]))) {
+                prefix_measure(s, sc);
+                break;
+            }
+        }
+        if (!(rc = scenario_path(s, h, sc, k)))
+            outs[sc] = s->paths[sc * s->nlev + k];
+    }
+    if (!rc) {
+        char tiles[4300];
+        nytte_dist_bathtub_opts o = tiled_opts(s, 4, NULL, tiles, sizeof tiles);
+        nytte_minimax_stats st;
+        rc = nytte_dist_groundwater_tiled(ctx, &o, path, h->threshold, ds, nds, ns, outs, &st);
+        if (!rc)
+            nytte_log(ctx, NYTTE_LOG_INFO, "tiles: %zu here, %.1f s (with the exposures written)", st.ntiles_here,
+                      st.t_tiles);
+        else if (rc == NYTTE_EINPUT)
+            nytte_error_prefix(ctx, "%s", path);
+    }
+    free(ds);
+    free(nds);
+    free(outs);
+    return rc;
+}
+
+/*
+ * Groundwater: per event, the depth-to-groundwater raster (on its own grid, in the working
+ * CRS: like given depth rasters it is not resampled); per scenario the drains of its
+ * elements lower the table (nytte_hazard_drain), and the exposure max(0, threshold - depth)
+ * is written as the scenario's raster (docs/hazard.md, Groundwater in a run).
+ */
+static int groundwater_rasters(run_state *s, const nytte_hazard_cfg *h)
+{
+    nytte_ctx *ctx = s->ctx;
+    const nytte_project *p = s->p;
+    size_t nm = p->nmeasures, total = 0;
+    nytte_vlayer *ml = calloc(nm ? nm : 1, sizeof *ml);
+    nytte_drain *drains = NULL;
+    size_t *m0 = NULL;
+    nytte_raster dtg = NYTTE_RASTER_INIT, lowered = NYTTE_RASTER_INIT, expo = NYTTE_RASTER_INIT;
+    int rc = NYTTE_OK;
+    if (!ml)
+        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    if ((rc = events_without_levels(s, h)) || (rc = read_measures(s, ml, &total)))
+        goto cleanup;
+    /* a line or point drain needs its reach: say which measure, where in the project file */
+    for (size_t m = 0; m < nm; m++)
+        for (size_t f = 0; f < ml[m].nfeatures; f++)
+            if (ml[m].features[f].geom.kind != NYTTE_GEOM_POLYGON && isnan(p->measures[m].reach)) {
+                rc = nytte_error(ctx, NYTTE_ECONFIG,
+                                 "%s:%d:%d: measures[%zu]: drain %s is a %s in %s: give reach (m), the distance at "
+                                 "which its lowering of the table ends",
+                                 p->path, p->measures[m].line, p->measures[m].col, m, p->measures[m].id,
+                                 ml[m].features[f].geom.kind == NYTTE_GEOM_LINE ? "line" : "point",
+                                 p->measures[m].geometry.path);
+                goto cleanup;
+            }
+    drains = calloc(total ? total : 1, sizeof *drains);
+    m0 = calloc(nm + 1, sizeof *m0);
+    if (!drains || !m0) {
+        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    /* every measure's drains in order: measure m's are drains[m0[m] .. m0[m + 1]) */
+    for (size_t m = 0; m < nm; m++) {
+        m0[m + 1] = m0[m] + ml[m].nfeatures;
+        for (size_t f = 0; f < ml[m].nfeatures; f++)
+            drains[m0[m] + f] = (nytte_drain){&ml[m].features[f].geom, p->measures[m].lowering, p->measures[m].reach,
+                                              p->measures[m].id};
+    }
+    nytte_progress_begin(ctx, "hazard", s->nscen * s->nlev);
+    for (size_t k = 0; k < s->nev; k++) {
+        if (s->tile > 0) {
+            /* over tiles: the raster read by windows, every scenario at once */
+            if ((rc = groundwater_tiled(s, h, k, drains, m0, total)))
+                goto cleanup;
+            nytte_progress_update(ctx, (k + 1) * s->nscen);
+            continue;
+        }
+        nytte_raster_clear(&dtg);
+        if ((rc = nytte_raster_read(ctx, &dtg, h->rasters[k], 1)))
+            goto cleanup;
+        if (!dtg.crs_wkt)
+            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: the depth-to-groundwater raster has no CRS", h->rasters[k]);
+        else
+            rc = pipeline_check_crs(ctx, h->rasters[k], dtg.crs_wkt, s->wkt);
+        if (rc)
+            goto cleanup;
+        for (size_t sc = 0; sc < s->nscen; sc++) {
+            const nytte_raster *table = &dtg;
+            if (sc > 0) {
+                /* the element's drains, or every element's (with_all) */
+                const nytte_drain *ds = sc <= nm ? drains + m0[sc - 1] : drains;
+                size_t nd = sc <= nm ? m0[sc] - m0[sc - 1] : total;
+                nytte_raster_clear(&lowered);
+                if ((rc = nytte_hazard_drain(ctx, &lowered, &dtg, ds, nd))) {
+                    if (sc <= nm)
+                        nytte_error_prefix(ctx, "%s", p->measures[sc - 1].geometry.path);
+                    goto cleanup;
+                }
+                table = &lowered;
+            }
+            nytte_raster_clear(&expo);
+            if ((rc = nytte_hazard_groundwater_exposure(ctx, &expo, table, h->threshold))) {
+                nytte_error_prefix(ctx, "%s", h->rasters[k]);
+                goto cleanup;
+            }
+            if ((rc = write_scenario(s, h, sc, k, &expo)))
+                goto cleanup;
+            nytte_progress_update(ctx, k * s->nscen + sc + 1);
+        }
+    }
+    nytte_progress_end(ctx);
+    s->nrasters = s->nscen * s->nlev;
+cleanup:
+    nytte_raster_clear(&dtg);
+    nytte_raster_clear(&lowered);
+    nytte_raster_clear(&expo);
+    free(drains);
+    free(m0);
+    for (size_t m = 0; m < nm; m++)
+        nytte_vlayer_clear(&ml[m]);
+    free(ml);
+    return rc;
+}
+
+/*
  * Scenario sc's bluespots, every one full (a hazard without rain), over tiles of s->tile
  * cells (docs/scale-out.md): the terrain read by windows, the barriers burned per tile, the
  * depression fill over the tiles and ranks; the same bits as nytte_hazard_bluespots_ex on
@@ -360,19 +437,9 @@ static int bluespots_tiled(run_state *s, const nytte_hazard_cfg *h, size_t sc, c
     if (!outs)
         return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
     int rc = NYTTE_OK;
-    for (size_t k = 0; k < s->nlev && !rc; k++) {
-        char file[256], path[4600];
-        if (nytte_hazard_output_name(file, sizeof file, h->id, s->scen[sc], h->return_periods[k]) != NYTTE_OK) {
-            rc = nytte_error(ctx, NYTTE_ECONFIG, "hazard %s, scenario %s: ids may hold letters, digits, - and _ only",
-                             h->id, s->scen[sc]);
-            break;
-        }
-        snprintf(path, sizeof path, "%s/%s", s->tmpdir, file);
-        if (!(s->paths[sc * s->nlev + k] = strdup(path)))
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-        else
+    for (size_t k = 0; k < s->nlev && !rc; k++)
+        if (!(rc = scenario_path(s, h, sc, k)))
             outs[k] = s->paths[sc * s->nlev + k];
-    }
     char tiles[4300];
     nytte_dist_bathtub_opts o = tiled_opts(s, 8, modes, tiles, sizeof tiles); /* 8: as the whole-raster path */
     nytte_minimax_stats st;
