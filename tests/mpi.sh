@@ -3,7 +3,8 @@
 # (datasets/kerteminde) run with `mpirun -n 1, 2, 3`, and over small tiles at 1, 2 and 3
 # ranks, must give every table (*.csv) and every depth raster byte for byte equal to the
 # single-process run (the same binary without mpirun), and so must the groundwater case
-# (tests/data/groundwater) at 2 and 3 ranks, over tiles of 2 cells too; and the
+# (tests/data/groundwater) at 2 and 3 ranks, over tiles of 2 cells too, and Åbyen (given
+# rasters and a catchment) at 2 and 3 ranks; and the
 # tiled coastal bathtub (tests/mpi/mpi_bathtub.c, built with the MPI build) at 1, 2 and 3
 # ranks must equal the whole-raster bathtub (memcmp, in the driver) and give rasters with
 # the same values at every rank count (gdalinfo -checksum, when gdalinfo is installed);
@@ -100,8 +101,12 @@ fi
 # same_as ONE OUT WHAT: every table and depth raster of the run in OUT byte for byte equal
 # to the single-process run in ONE, the same files, no temporary folder left behind
 same_as() {
-    local one=$1 out=$2 what=$3 same=0 f b
-    for f in "$one"/*.csv "$one"/depth_*.tif; do
+    local one=$1 out=$2 what=$3 same=0 f b files
+    files=("$one"/*.csv)
+    # depth rasters (given ones are not copied) and catchment masks, where the case has them
+    compgen -G "$one/depth_*.tif" >/dev/null && files+=("$one"/depth_*.tif)
+    compgen -G "$one/catchment_*.tif" >/dev/null && files+=("$one"/catchment_*.tif)
+    for f in "${files[@]}"; do
         b=$(basename "$f")
         if cmp -s "$f" "$out/$b"; then
             same=$((same + 1))
@@ -110,7 +115,7 @@ same_as() {
             status=1
         fi
     done
-    echo "ok: $what: $same tables and depth rasters identical to the single-process run"
+    echo "ok: $what: $same tables and rasters identical to the single-process run"
     if ! diff <(cd "$one" && ls -A) <(cd "$out" && ls -A) >/dev/null; then
         echo "FAIL: $what wrote other files: $(diff <(cd "$one" && ls -A) <(cd "$out" && ls -A) | head -3)"
         status=1
@@ -143,10 +148,29 @@ for run in 1 2 3 1:173 2:173 3:173; do
     fi
     same_as "$work/single" "$out" "$what"
 done
+# runs_same_as ONE PROJECT NAME RUN...: PROJECT under mpirun, each RUN being N or N:TILE,
+# equal to the single-process run in ONE (same_as)
+runs_same_as() {
+    local one=$1 project=$2 name=$3 run n out what tile
+    shift 3
+    for run in "$@"; do
+        n=${run%%:*}
+        tile=()
+        [[ $run == *:* ]] && tile=(--tile "${run#*:}")
+        out=$one-n${run/:/t}
+        what="$name, mpirun -n $n${tile[*]:+ ${tile[*]}}"
+        if ! timeout 300 mpirun "${mpiopts[@]}" -n "$n" "$nytte" -q --threads 1 run "${tile[@]}" --out "$out" \
+            "$project" >"$out.log" 2>&1; then
+            echo "FAIL: $what failed: $(head -5 "$out.log")"
+            status=1
+            continue
+        fi
+        same_as "$one" "$out" "$what"
+    done
+}
 # the groundwater case (tests/data/groundwater: 6 x 6 cells, three events, a line and a
 # polygon drain) at 2 and 3 ranks, over the default tiles (one tile: the other ranks have
-# none) and over tiles of 2 cells (9 tiles, the drains across their edges): every table
-# and exposure raster byte for byte equal to the single-process run's
+# none) and over tiles of 2 cells (9 tiles, the drains across their edges)
 gw=$work/gw
 mkdir -p "$gw"
 cp "$root"/tests/data/groundwater/* "$gw"/
@@ -157,18 +181,14 @@ if ! "$nytte" -q --threads 1 run --out "$gw/single" "$gw/project.yaml" >"$gw/sin
     echo "FAIL: the single-process groundwater run failed: $(head -3 "$gw/single.log")"
     exit 1
 fi
-for run in 2 3 2:2 3:2; do
-    n=${run%%:*}
-    tile=()
-    [[ $run == *:* ]] && tile=(--tile "${run#*:}")
-    out=$gw/n${run/:/t}
-    what="groundwater, mpirun -n $n${tile[*]:+ ${tile[*]}}"
-    if ! timeout 300 mpirun "${mpiopts[@]}" -n "$n" "$nytte" -q --threads 1 run "${tile[@]}" --out "$out" \
-        "$gw/project.yaml" >"$out.log" 2>&1; then
-        echo "FAIL: $what failed: $(head -5 "$out.log")"
-        status=1
-        continue
-    fi
-    same_as "$gw/single" "$out" "$what"
-done
+runs_same_as "$gw/single" "$gw/project.yaml" groundwater 2 3 2:2 3:2
+# Åbyen (datasets/aabyen: given depth rasters, a catchment, the benefit_and_contributor
+# model) at 2 ranks and at 3 over tiles of 64 cells: the ranks share the overlay; the
+# catchment (the terrain read whole then), damage and allocation run on rank 0 alone
+ab=$work/aabyen
+if ! "$nytte" -q --threads 1 run --out "$ab" "$root/datasets/aabyen/project.yaml" >"$ab.log" 2>&1; then
+    echo "FAIL: the single-process Åbyen run failed: $(head -3 "$ab.log")"
+    exit 1
+fi
+runs_same_as "$ab" "$root/datasets/aabyen/project.yaml" Åbyen 2 3:64
 exit $status

@@ -247,8 +247,9 @@ int nytte_dist_bcast(nytte_ctx *ctx, void *buf, size_t n)
 
 #define DIST_OVERLAY_TILE 512 /* the block size of the rasters the hazard stage writes */
 
-int nytte_dist_overlay_zonal(nytte_ctx *ctx, const nytte_overlay_opts *opts, const nytte_geom *geoms, size_t ngeoms,
-                             const char *const *raster_paths, size_t nrasters, nytte_zonal_stats *out)
+/* The shared overlay; the results go to every rank (everywhere) or to rank 0 alone. */
+static int overlay_zonal(nytte_ctx *ctx, const nytte_overlay_opts *opts, const nytte_geom *geoms, size_t ngeoms,
+                         const char *const *raster_paths, size_t nrasters, nytte_zonal_stats *out, bool everywhere)
 {
     int size = nytte_dist_size(), rank = nytte_dist_rank();
     if (size == 1 || nrasters == 0)
@@ -296,7 +297,9 @@ agree:
         memcpy(pack + k * rec, &i, sizeof i);
         memcpy(pack + k * rec + sizeof i, st + k * nrasters, nrasters * sizeof *st);
     }
-    if ((rc = nytte_dist_allgather(ctx, (void **)&all, counts, pack, nmine * rec)))
+    rc = everywhere ? nytte_dist_allgather(ctx, (void **)&all, counts, pack, nmine * rec)
+                    : nytte_dist_gather(ctx, (void **)&all, counts, pack, nmine * rec);
+    if (rc || (!everywhere && rank != 0))
         goto cleanup;
     size_t total = 0;
     for (int r = 0; r < size; r++)
@@ -320,4 +323,17 @@ cleanup:
     free(pack);
     free(all);
     return rc;
+}
+
+int nytte_dist_overlay_zonal(nytte_ctx *ctx, const nytte_overlay_opts *opts, const nytte_geom *geoms, size_t ngeoms,
+                             const char *const *raster_paths, size_t nrasters, nytte_zonal_stats *out)
+{
+    return overlay_zonal(ctx, opts, geoms, ngeoms, raster_paths, nrasters, out, true);
+}
+
+int nytte_dist_overlay_zonal_root(nytte_ctx *ctx, const nytte_overlay_opts *opts, const nytte_geom *geoms,
+                                  size_t ngeoms, const char *const *raster_paths, size_t nrasters,
+                                  nytte_zonal_stats *out)
+{
+    return overlay_zonal(ctx, opts, geoms, ngeoms, raster_paths, nrasters, out, false);
 }

@@ -125,9 +125,8 @@ static int read_terrain(run_state *s)
      * groundwater reads its own rasters by windows */
     bool tileable = h->type == NYTTE_HAZARD_COASTAL || h->type == NYTTE_HAZARD_FLOOD_RASTER ||
                     h->type == NYTTE_HAZARD_GROUNDWATER || (h->type == NYTTE_HAZARD_BLUESPOT && !h->rain);
-    if (s->tile > 0 && (!tileable || p->contributor_hazard >= 0)) {
-        nytte_log(ctx, NYTTE_LOG_INFO, "tiles apply to every hazard but bluespots with rain, in a project without a "
-                                       "catchment: the whole terrain is read");
+    if (s->tile > 0 && !tileable) {
+        nytte_log(ctx, NYTTE_LOG_INFO, "tiles apply to every hazard but bluespots with rain: the whole terrain is read");
         s->tile = 0;
     }
     int rc;
@@ -159,6 +158,15 @@ static int read_terrain(run_state *s)
     return NYTTE_OK;
 }
 
+int pipeline_terrain_cells(run_state *s)
+{
+    if (s->dem.v)
+        return NYTTE_OK;
+    /* read over tiles so far: grid, CRS and nodata were checked then */
+    nytte_raster_clear(&s->dem);
+    return nytte_raster_read(s->ctx, &s->dem, s->p->terrain, 1);
+}
+
 /* The stages from the project to the money, into s->tmpdir (which must exist). */
 static int compute(run_state *s)
 {
@@ -184,13 +192,18 @@ static int compute(run_state *s)
     static const char *const name[] = {"hazard", "overlay", "damage", "catchment", "allocation"};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
         t = nytte_now();
+        /* the hazard and the overlay are shared by the ranks; what follows is arithmetic on
+         * the overlay's statistics (and the catchment), done where they are: the writer */
+        int src = i < 2 || s->writer ? stages[i](s) : NYTTE_OK;
         /* under mpirun every stage ends with every rank's verdict, so that a rank that failed
          * alone (memory, a file) stops the others instead of leaving them in a collective;
          * it also keeps rank 0's rasters written before any rank reads them */
-        if ((rc = nytte_dist_agree(ctx, stages[i](s), name[i])))
+        if ((rc = nytte_dist_agree(ctx, src, name[i])))
             return rc;
         s->timing[slot[i]] += nytte_now() - t;
     }
+    if (!s->writer)
+        return NYTTE_OK;
     t = nytte_now();
     rc = pipeline_finance(s);
     s->timing[STAGE_ALLOCATE] += nytte_now() - t;
@@ -287,6 +300,7 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
      */
     int nranks = nytte_dist_size(), rank = nytte_dist_rank();
     s.writer = rank == 0;
+    s.shared = nranks > 1;
     s.tile = opts->tile > 0 ? opts->tile : nranks > 1 ? NYTTE_RUN_DEFAULT_TILE : 0;
     if (rank == 0) {
         remove_stale_tmp(ctx, out_dir);
@@ -315,7 +329,7 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     if ((rc = compute(&s)))
         goto cleanup;
     if (rank != 0)
-        goto cleanup; /* every rank computed the same tables; rank 0 alone writes them */
+        goto cleanup; /* rank 0 computed the tables from every rank's overlay and writes them */
 
     double t = nytte_now();
     static const char *const stage_names[STAGE_COUNT] = {"inputs", "hazard", "overlay", "damage", "allocate", "report"};

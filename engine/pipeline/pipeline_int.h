@@ -21,8 +21,11 @@ typedef struct run_state {
     nytte_inputs in;
     nytte_raster dem;             /* the terrain; with `tile`, only its grid, CRS and nodata (v is NULL) */
     char tmpdir[4200];            /* the run's folder; under mpirun one folder shared by every rank */
-    bool writer;                  /* this process writes the run's files (rank 0 of a shared folder) */
-    int tile;                     /* > 0: the coastal hazard over tiles of this many cells */
+    bool writer;                  /* this process writes the run's files (rank 0 of a shared folder) and
+                                     computes the stages after the overlay */
+    bool shared;                  /* the ranks share one run (nytte_run under mpirun with several): the
+                                     overlay's statistics go to the writer alone */
+    int tile;                     /* > 0: the hazard over tiles of this many cells */
 
     /* hazard: scenarios × levels of depth rasters */
     size_t nscen;                 /* 0 = without, 1..nmeasures = with each element, +1 = with all (if > 1) */
@@ -71,6 +74,12 @@ int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, co
 int pipeline_write_raster(const run_state *s, const nytte_raster *r, const char *path);
 /** Remove a folder we created, with the files in it. */
 void pipeline_remove_tree(const char *dir);
+
+/**
+ * The terrain's cells in s->dem: read whole now when the run so far read it by windows
+ * (the catchment's flow directions need the whole terrain; under mpirun on the writer alone).
+ */
+int pipeline_terrain_cells(run_state *s);
 
 int pipeline_hazard(run_state *s);
 int pipeline_overlay(run_state *s);

@@ -717,14 +717,20 @@ int pipeline_overlay(run_state *s)
 {
     nytte_ctx *ctx = s->ctx;
     size_t np = s->in.nparcels, nb = s->in.nbuildings, nr = s->nrasters;
+    /* ranks sharing a run: the statistics are gathered on the writer alone (the stages after
+     * the overlay run there), so the other ranks hold only their own geometries' */
+    bool here = s->writer || !s->shared;
     nytte_geom *geoms = calloc(np + nb, sizeof *geoms);
-    s->pstats = calloc((np + nb) * nr, sizeof *s->pstats);
-    s->tstats = calloc(np, sizeof *s->tstats);
-    if (!geoms || !s->pstats || !s->tstats) {
+    if (here) {
+        s->pstats = calloc((np + nb) * nr, sizeof *s->pstats);
+        s->tstats = calloc(np, sizeof *s->tstats);
+    }
+    if (!geoms || (here && (!s->pstats || !s->tstats))) {
         free(geoms);
         return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
     }
-    s->bstats = s->pstats + np * nr;
+    if (here)
+        s->bstats = s->pstats + np * nr;
     /* shallow copies: the overlay reads the coordinates, the inputs own them */
     for (size_t i = 0; i < np; i++)
         geoms[i] = s->in.parcels[i].geom;
@@ -737,7 +743,8 @@ int pipeline_overlay(run_state *s)
 #ifdef NYTTE_HAVE_MPI
     /* mpirun: each rank computes the parcels of its tiles, gathered by index (docs/scale-out.md) */
     int (*const zonal)(nytte_ctx *, const nytte_overlay_opts *, const nytte_geom *, size_t, const char *const *,
-                       size_t, nytte_zonal_stats *) = nytte_dist_overlay_zonal;
+                       size_t, nytte_zonal_stats *) = s->shared ? nytte_dist_overlay_zonal_root
+                                                                : nytte_dist_overlay_zonal;
 #else
     int (*const zonal)(nytte_ctx *, const nytte_overlay_opts *, const nytte_geom *, size_t, const char *const *,
                        size_t, nytte_zonal_stats *) = nytte_overlay_zonal;
@@ -943,6 +950,8 @@ int pipeline_catchment(run_state *s)
     }
     for (size_t i = 0; i < prot.nfeatures; i++)
         targets[i] = prot.features[i].geom;
+    if ((rc = pipeline_terrain_cells(s)))
+        goto cleanup;
     nytte_log(ctx, NYTTE_LOG_INFO, "catchment %s: flow directions on %d x %d cells", h->id, s->dem.grid.nx,
               s->dem.grid.ny);
     size_t ncells = 0;

@@ -298,6 +298,16 @@ int nytte_dist_bcast(nytte_ctx *ctx, void *buf, size_t n);
 int nytte_dist_overlay_zonal(nytte_ctx *ctx, const nytte_overlay_opts *opts, const nytte_geom *geoms, size_t ngeoms,
                              const char *const *raster_paths, size_t nrasters, nytte_zonal_stats *out);
 
+/**
+ * As nytte_dist_overlay_zonal, the results gathered on rank 0 alone (`out` is written on
+ * rank 0 only; the other ranks may pass NULL): the memory of the statistics, ngeoms ×
+ * nrasters × 136 bytes, is then held by one rank, each other rank holding only its own
+ * geometries' (a run whose damage and allocation run on rank 0: docs/scale-out.md).
+ */
+int nytte_dist_overlay_zonal_root(nytte_ctx *ctx, const nytte_overlay_opts *opts, const nytte_geom *geoms,
+                                  size_t ngeoms, const char *const *raster_paths, size_t nrasters,
+                                  nytte_zonal_stats *out);
+
 #ifdef __cplusplus
 }
 #endif
