@@ -151,8 +151,8 @@ static int events_without_levels(run_state *s, const nytte_hazard_cfg *h)
     return make_scenarios(s);
 }
 
-/* Write raster r as scenario sc, event k (depth_<hazard>_<scenario>_T<rp>.tif) and keep its path. */
-/* The path of scenario sc's raster for event k in the run folder, into s->paths. */
+/* The path of scenario sc's raster for event k in the run folder (depth_<hazard>_<scenario>_T<rp>.tif), into
+ * s->paths. */
 static int scenario_path(run_state *s, const nytte_hazard_cfg *h, size_t sc, size_t k)
 {
     char file[256], path[4600];
@@ -165,6 +165,7 @@ static int scenario_path(run_state *s, const nytte_hazard_cfg *h, size_t sc, siz
     return NYTTE_OK;
 }
 
+/* Write raster r as scenario sc, event k, and keep its path. */
 static int write_scenario(run_state *s, const nytte_hazard_cfg *h, size_t sc, size_t k, const nytte_raster *r)
 {
     int rc = scenario_path(s, h, sc, k);
