@@ -83,21 +83,31 @@ if [[ -n $driver && -x $driver ]]; then
 else
     echo "skipped: no tests/mpi_bathtub in the build folder (give BUILD_DIR, an MPI build)"
 fi
-# a bad input under mpirun (tests/bad/barrier-outside-terrain): the whole-run message, exit
-# 1, no output and no temporary folder, every rank ending (no abort, no hang)
+# bad inputs under mpirun -n 3: the one-process message printed once (rank 0 says an
+# error every rank meets; nytte_dist_report_once), the one-process exit status, no output
+# and no temporary folder, every rank ending (no abort, no hang). A barrier outside the
+# terrain (tests/bad/barrier-outside-terrain: found by every rank in the hazard stage) and
+# decreasing levels (a project-file error: every rank reads the file, rank 0 says it).
 bad=$work/bad
 mkdir -p "$bad"
 cp -r "$root/tests/bad/_base/." "$root/tests/bad/barrier-outside-terrain/measures.geojson" "$bad/"
 gdal_translate -q -of GTiff -a_srs EPSG:25832 "$bad/terrain.asc" "$bad/terrain.tif"
-(cd "$bad" && timeout 120 mpirun "${mpiopts[@]}" -n 2 "$nytte" -q run project.yaml >"$bad/log" 2>&1)
-rc=$?
-if [[ $rc == 1 ]] && grep -q "^nytte: ./measures.geojson: barrier wall: lies wholly outside the terrain$" "$bad/log" &&
-    ! ls -d "$bad"/out* >/dev/null 2>&1; then
-    echo "ok: mpirun -n 2 with a bad input: exit 1, the message, no output"
-else
-    echo "FAIL: mpirun -n 2 with a bad input: exit $rc, outputs: $(ls -d "$bad"/out* 2>/dev/null), log: $(head -5 "$bad/log")"
-    status=1
-fi
+sed 's/^\(  *levels: \)\[.*\]/\1[1.9, 1.5, 2.4]/' "$bad/project.yaml" >"$bad/levels.yaml"
+for case in "project.yaml|1|nytte: ./measures.geojson: barrier wall: lies wholly outside the terrain" \
+    "levels.yaml|2|levels.yaml:"; do
+    IFS='|' read -r file want msg <<<"$case"
+    (cd "$bad" && timeout 120 mpirun "${mpiopts[@]}" -n 3 "$nytte" -q run "$file" >"$bad/log" 2>&1)
+    rc=$?
+    lines=$(grep -c "^$msg" "$bad/log")
+    others=$(grep -v "^$msg" "$bad/log" | grep -c "^nytte: \|\.yaml:")
+    if [[ $rc == "$want" && $lines == 1 && $others == 0 ]] && ! ls -d "$bad"/out* >/dev/null 2>&1; then
+        echo "ok: mpirun -n 3 with a bad input ($file): exit $want, the message once, no output"
+    else
+        echo "FAIL: mpirun -n 3 with a bad input ($file): exit $rc (want $want), message lines $lines (want 1)," \
+            "other nytte lines $others, outputs: $(ls -d "$bad"/out* 2>/dev/null), log: $(head -8 "$bad/log")"
+        status=1
+    fi
+done
 # same_as ONE OUT WHAT: every table and depth raster of the run in OUT byte for byte equal
 # to the single-process run in ONE, the same files, no temporary folder left behind
 same_as() {

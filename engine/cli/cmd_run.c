@@ -1,5 +1,6 @@
 /* cmd_run.c — nytte run PROJECT...: run projects in a batch. */
 #include "nytte/config.h"
+#include "nytte/dist.h"
 #include "nytte/pipeline.h"
 
 #include "cli/cli.h"
@@ -66,9 +67,10 @@ int nytte_cli_run(nytte_ctx *ctx, int argc, char **argv)
         nytte_diag diag = {0};
         int rc = nytte_project_load(ctx, &p, argv[i], &diag);
         if (rc != NYTTE_OK) {
-            for (size_t k = 0; k < diag.n; k++)
+            /* under mpirun every rank reads the same project file the same way: rank 0 says it */
+            for (size_t k = 0; k < diag.n && nytte_dist_rank() == 0; k++)
                 fprintf(stderr, "%s\n", diag.lines[k]);
-            if (diag.n == 0)
+            if (diag.n == 0 && nytte_dist_rank() == 0)
                 nytte_cli_error(ctx);
         } else {
             for (size_t w = 0; w < p->nwarnings; w++)

@@ -47,7 +47,12 @@ int nytte_cli_exit_code(int status)
     }
 }
 
-void nytte_cli_error(nytte_ctx *ctx) { fprintf(stderr, "nytte: %s\n", nytte_ctx_errmsg(ctx)); }
+void nytte_cli_error(nytte_ctx *ctx)
+{
+    /* under mpirun an error common to the ranks is printed by rank 0 alone (nytte_dist_report_once) */
+    if (!nytte_ctx_reported(ctx))
+        fprintf(stderr, "nytte: %s\n", nytte_ctx_errmsg(ctx));
+}
 
 int nytte_cli_load(nytte_ctx *ctx, nytte_project **p, const char *path)
 {

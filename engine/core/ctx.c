@@ -15,6 +15,7 @@
 struct nytte_ctx {
     int errcode;
     char errmsg[NYTTE_ERRMSG_MAX];
+    bool reported; /* the last error was reported by another process (nytte_ctx_mark_reported) */
     nytte_log_level verbosity;
     nytte_log_fn log_fn;
     void *log_user;
@@ -66,7 +67,16 @@ void nytte_ctx_clear_error(nytte_ctx *ctx)
         return;
     ctx->errcode = NYTTE_OK;
     ctx->errmsg[0] = '\0';
+    ctx->reported = false;
 }
+
+void nytte_ctx_mark_reported(nytte_ctx *ctx)
+{
+    if (ctx)
+        ctx->reported = true;
+}
+
+bool nytte_ctx_reported(const nytte_ctx *ctx) { return ctx && ctx->reported; }
 
 /* Keep messages on one line: newlines and tabs inside GDAL messages become spaces. */
 static void one_line(char *s)
@@ -86,6 +96,7 @@ int nytte_verror(nytte_ctx *ctx, int code, const char *fmt, va_list ap)
     vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
     one_line(ctx->errmsg);
     ctx->errcode = code;
+    ctx->reported = false;
     return code;
 }
 

@@ -10,8 +10,12 @@
 #include "nytte/io.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The end of the message of a rank that failed only because another did (nytte_dist_agree). */
+#define DIST_ECHO "another process failed (its message says why)"
 
 #ifdef NYTTE_HAVE_MPI
 #include <mpi.h>
@@ -85,7 +89,7 @@ int nytte_dist_agree(nytte_ctx *ctx, int rc, const char *what)
     int mine = rc != NYTTE_OK, any = 0;
     MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     if (rc == NYTTE_OK && any)
-        rc = nytte_error(ctx, NYTTE_EIO, "%s: another process failed (its message says why)", what);
+        rc = nytte_error(ctx, NYTTE_EIO, "%s: " DIST_ECHO, what);
     return rc;
 }
 
@@ -242,6 +246,29 @@ int nytte_dist_bcast(nytte_ctx *ctx, void *buf, size_t n)
     return NYTTE_OK;
 }
 #endif
+
+/* ---- one report of an error common to the ranks ------------------------------------- */
+
+void nytte_dist_report_once(nytte_ctx *ctx, int rc)
+{
+    if (nytte_dist_size() == 1)
+        return;
+    struct {
+        int32_t rc;
+        char msg[1024];
+    } r0;
+    memset(&r0, 0, sizeof r0);
+    int rank = nytte_dist_rank();
+    if (rank == 0 && rc)
+        snprintf(r0.msg, sizeof r0.msg, "%s", nytte_ctx_errmsg(ctx));
+    r0.rc = rank == 0 ? rc : 0;
+    if (nytte_dist_bcast(NULL, &r0, sizeof r0) != NYTTE_OK || rank == 0 || !rc || !r0.rc)
+        return;
+    const char *m = nytte_ctx_errmsg(ctx);
+    size_t n = strlen(m), e = strlen(DIST_ECHO);
+    if ((n >= e && strcmp(m + n - e, DIST_ECHO) == 0) || strcmp(m, r0.msg) == 0)
+        nytte_ctx_mark_reported(ctx);
+}
 
 /* ---- the overlay shared between ranks ------------------------------------------ */
 

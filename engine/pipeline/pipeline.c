@@ -289,10 +289,6 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     int have_tmp = 0;
     struct stat st;
 
-    if (stat(out_dir, &st) == 0 && !opts->force)
-        return nytte_error(ctx, NYTTE_EUSAGE, "%s: the output folder exists; use --force to replace it", out_dir);
-    if ((rc = mkdir_p_parent(ctx, out_dir)))
-        return rc;
     /*
      * mpirun with several processes: one run folder for every rank (rank 0 makes it, owns
      * it and alone writes into it, except the tiles of a tiled hazard), so that every rank
@@ -302,6 +298,12 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     s.writer = rank == 0;
     s.shared = nranks > 1;
     s.tile = opts->tile > 0 ? opts->tile : nranks > 1 ? NYTTE_RUN_DEFAULT_TILE : 0;
+    if (stat(out_dir, &st) == 0 && !opts->force) {
+        rc = nytte_error(ctx, NYTTE_EUSAGE, "%s: the output folder exists; use --force to replace it", out_dir);
+        goto cleanup;
+    }
+    if ((rc = mkdir_p_parent(ctx, out_dir)))
+        goto cleanup;
     if (rank == 0) {
         remove_stale_tmp(ctx, out_dir);
         /* a temporary folder beside the output, so that the final rename stays on one file system */
@@ -396,6 +398,9 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
 cleanup:
     if (rc != NYTTE_OK && s.tmpdir[0])
         name_output_folder(ctx, rc, s.tmpdir, out_dir);
+    /* every rank of a shared run comes here once: an error common to the ranks is printed once */
+    if (s.shared)
+        nytte_dist_report_once(ctx, rc);
     if (have_tmp)
         pipeline_remove_tree(s.tmpdir);
     run_state_free(&s);

@@ -285,6 +285,14 @@ int nytte_dist_agree(nytte_ctx *ctx, int rc, const char *what);
 int nytte_dist_gather(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n);
 /** As nytte_dist_gather, every rank receiving the concatenation. */
 int nytte_dist_allgather(nytte_ctx *ctx, void **all, size_t *counts, const void *mine, size_t n);
+/**
+ * At the end of a step every rank went through together (every rank calls it, with its
+ * status rc): a rank other than 0 whose error rank 0 also reports — the same message, or
+ * only "another process failed" while rank 0 failed too — gets its error marked
+ * (nytte_ctx_mark_reported), so that an error common to N ranks is printed once, by
+ * rank 0, and an error of its own still by the rank that met it. One process: nothing.
+ */
+void nytte_dist_report_once(nytte_ctx *ctx, int rc);
 /** Broadcast n bytes from rank 0 (n must be the same everywhere). */
 int nytte_dist_bcast(nytte_ctx *ctx, void *buf, size_t n);
 

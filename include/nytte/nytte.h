@@ -12,6 +12,7 @@
 #define NYTTE_NYTTE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +67,14 @@ const char *nytte_ctx_errmsg(const nytte_ctx *ctx);
 int nytte_ctx_errcode(const nytte_ctx *ctx);
 /** Forget the last error. */
 void nytte_ctx_clear_error(nytte_ctx *ctx);
+/**
+ * Mark the last error as reported by another process of a distributed run (rank 0 said
+ * the same, or this one only echoes that another process failed): a front end prints
+ * nothing for it; the status stays. A new error clears the mark.
+ */
+void nytte_ctx_mark_reported(nytte_ctx *ctx);
+/** true when the last error was marked by nytte_ctx_mark_reported. */
+bool nytte_ctx_reported(const nytte_ctx *ctx);
 
 /**
  * Record an error and return `code`, so that `return nytte_error(ctx, NYTTE_EINPUT,
