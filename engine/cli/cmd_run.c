@@ -68,10 +68,12 @@ int nytte_cli_run(nytte_ctx *ctx, int argc, char **argv)
         int rc = nytte_project_load(ctx, &p, argv[i], &diag);
         if (rc != NYTTE_OK) {
             /* under mpirun every rank reads the same project file the same way: rank 0 says it */
-            for (size_t k = 0; k < diag.n && nytte_dist_rank() == 0; k++)
-                fprintf(stderr, "%s\n", diag.lines[k]);
-            if (diag.n == 0 && nytte_dist_rank() == 0)
-                nytte_cli_error(ctx);
+            if (nytte_dist_rank() == 0) {
+                for (size_t k = 0; k < diag.n; k++)
+                    fprintf(stderr, "%s\n", diag.lines[k]);
+                if (diag.n == 0)
+                    nytte_cli_error(ctx);
+            }
         } else {
             for (size_t w = 0; w < p->nwarnings; w++)
                 nytte_log(ctx, NYTTE_LOG_WARN, "%s: %s", argv[i], p->warnings[w]);

@@ -34,14 +34,15 @@ typedef struct gw_slot {
     nytte_raster_reader *rd;
     float *v, *low, *out; /* the window's depths, a scenario's lowering, its exposure */
     size_t cap;           /* cells each holds */
-    bool nomem;           /* the lowering ran out of memory while a tile was written */
+    bool nomem;           /* the lowering of a tile's band ran out of memory */
     dist_err err;
 } gw_slot;
 
 typedef struct gw_run {
     const char *path;
     const nytte_grid *g;
-    nytte_raster nd; /* only has_nodata and nodata: the file's nodata rule */
+    nytte_raster nd;      /* only has_nodata and nodata: the file's nodata rule */
+    nytte_raster drained; /* the same for the drained table (nytte_hazard_drain's output) */
     double threshold;
     const nytte_drain *const *drains;
     const size_t *ndrains;
@@ -67,14 +68,14 @@ static const float *gw_exposure(void *user, size_t k)
         return s->out;
     }
     if (nytte_hz_drain_lower(r->g, s->low, r->drains[k], r->ndrains[k], b->c0, b->r0, b->w, b->h) != 0) {
-        s->nomem = true; /* the tile is written on, then refused */
-        memset(s->low, 0, n * sizeof *s->low);
+        s->nomem = true;
+        return NULL; /* the tile is refused */
     }
     /* nytte_hazard_drain (nodata becomes NYTTE_HAZARD_NODATA), then the exposure of that raster */
     for (size_t i = 0; i < n; i++) {
         float v = s->v[i];
         float dr = nytte_hz_drained(v, nytte_raster_isnodata(&r->nd, v), s->low[i]);
-        s->out[i] = nytte_hz_exposure(dr, dr != dr || dr == NYTTE_HAZARD_NODATA, r->threshold);
+        s->out[i] = nytte_hz_exposure(dr, nytte_raster_isnodata(&r->drained, dr), r->threshold);
     }
     return s->out;
 }
@@ -111,9 +112,8 @@ static int gw_tile(const gw_run *r, gw_slot *s, const dist_tileset *ts, size_t n
     s->nomem = false;
     if (nytte_raster_tile_write(&failed, path, r->g, c0, r0, w, h, ts->crs, NYTTE_HAZARD_NODATA, nscen, gw_exposure,
                                 &b) != NYTTE_OK)
-        return dist_err_set(&s->err, NYTTE_EIO, path, failed);
-    if (s->nomem)
-        return dist_err_set(&s->err, NYTTE_ENOMEM, "drains", "out of memory");
+        return s->nomem ? dist_err_set(&s->err, NYTTE_ENOMEM, "drains", "out of memory")
+                        : dist_err_set(&s->err, NYTTE_EIO, path, failed);
     return 0;
 }
 
@@ -147,7 +147,9 @@ int nytte_dist_groundwater_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *
     int rc = nytte_raster_info(ctx, dtg_path, &g, NULL);
     if (rc)
         return rc;
-    gw_run r = {dtg_path, &g, NYTTE_RASTER_INIT, threshold, drains, ndrains};
+    gw_run r = {dtg_path, &g, NYTTE_RASTER_INIT, NYTTE_RASTER_INIT, threshold, drains, ndrains};
+    r.drained.has_nodata = true;
+    r.drained.nodata = NYTTE_HAZARD_NODATA;
     if ((rc = nytte_raster_band_info(ctx, dtg_path, &r.nd.has_nodata, &r.nd.nodata, &crs)))
         return rc;
     /* the checks of the whole-raster functions, in their order */

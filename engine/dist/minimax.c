@@ -19,6 +19,7 @@
  */
 #include "nytte/dist.h"
 
+#include "dist/dist_int.h"
 #include "hazard/hazard_private.h"
 
 #include <math.h>
@@ -549,12 +550,11 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
         return nytte_error(ctx, NYTTE_EUSAGE, "tiled flood: tiles of %d x %d cells are too large", t->tw, t->th);
     int rank = distributed ? nytte_dist_rank() : 0, size = distributed ? nytte_dist_size() : 1;
     size_t nt = nytte_tiling_count(t);
-    size_t *order = NULL, *first = NULL, *counts = NULL, *sizes = NULL;
+    size_t *order = NULL, *counts = NULL, *sizes = NULL;
     unsigned char **packs = NULL, *mine = NULL, *all = NULL;
     mm_view *views = NULL;
     uint64_t *base = NULL;
     float *g = NULL;
-    double *wts = NULL;
     int *failed = NULL;
     int rc = NYTTE_OK, nth = nytte_ctx_threads(ctx);
     size_t nmine = 0, k0 = 0, nbytes = 0;
@@ -564,24 +564,14 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
      * waiting in the next collective: every failure before one goes to an agreement point
      * (nytte_dist_agree), where every rank learns of it and returns.
      */
-    if ((rc = nytte_tiling_curve(ctx, &order, t)))
+    if ((rc = dist_my_tiles(ctx, t, distributed, &order, &k0, &nmine)))
         goto agree_tiles;
-    first = malloc(((size_t)size + 1) * sizeof *first);
-    wts = malloc(nt * sizeof *wts);
     counts = calloc((size_t)size, sizeof *counts);
     base = malloc((nt + 1) * sizeof *base);
-    if (!first || !wts || !counts || !base) {
+    if (!counts || !base) {
         rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory");
         goto agree_tiles;
     }
-    for (size_t i = 0; i < nt; i++) {
-        int c0, r0, w, h;
-        nytte_tiling_window(t, order[i], &c0, &r0, &w, &h);
-        wts[i] = (double)w * (double)h;
-    }
-    nytte_dist_split(first, wts, nt, size);
-    k0 = first[rank];
-    nmine = first[rank + 1] - k0;
     stats->ntiles_here = nmine;
     packs = calloc(nmine ? nmine : 1, sizeof *packs);
     sizes = calloc(nmine ? nmine : 1, sizeof *sizes);
@@ -758,8 +748,6 @@ cleanup:
     free(sizes);
     free(failed);
     free(order);
-    free(first);
-    free(wts);
     free(counts);
     free(base);
     free(mine);

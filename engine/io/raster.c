@@ -478,7 +478,7 @@ int nytte_raster_tile_write(const char **failed, const char *path, const nytte_g
     for (size_t k = 0; k < nbands && !bad; k++) {
         const float *v = band(user, k);
         GDALRasterBandH b = GDALGetRasterBand(ds, (int)k + 1);
-        if (GDALSetRasterNoDataValue(b, (double)nodata) != CE_None ||
+        if (!v || GDALSetRasterNoDataValue(b, (double)nodata) != CE_None ||
             GDALRasterIO(b, GF_Write, 0, 0, w, h, (void *)v, w, h, GDT_Float32, 0, 0) != CE_None)
             bad = 1;
     }

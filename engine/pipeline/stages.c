@@ -307,7 +307,7 @@ static int groundwater_tiled(run_state *s, const nytte_hazard_cfg *h, size_t k, 
     }
     if (!rc) {
         char tiles[4300];
-        nytte_dist_bathtub_opts o = tiled_opts(s, 4, NULL, tiles, sizeof tiles);
+        nytte_dist_bathtub_opts o = tiled_opts(s, 4, NULL, tiles, sizeof tiles); /* no neighbours: per cell */
         nytte_minimax_stats st;
         rc = nytte_dist_groundwater_tiled(ctx, &o, path, h->threshold, ds, nds, ns, outs, &st);
         if (!rc)

@@ -70,14 +70,15 @@ int nytte_raster_reader_read_window(nytte_raster_reader *r, int col0, int row0, 
 /** Close a reader; NULL is accepted. */
 void nytte_raster_reader_close(nytte_raster_reader *r);
 
-/** Band k (0-based) of a tile: w*h Float32 values, borrowed until the next call. */
+/** Band k (0-based) of a tile: w*h Float32 values, borrowed until the next call; NULL: it cannot be made. */
 typedef const float *(*nytte_tile_band_fn)(void *user, size_t k);
 
 /**
  * Write one tile as a GeoTIFF with `nbands` Float32 bands (DEFLATE + floating-point
  * predictor, BIGTIFF if safer, tiled 256 when w and h are both >= 256): the window
  * (col0, row0, w, h) of grid g, CRS crs_wkt (may be NULL), every band's nodata `nodata`.
- * Bands are asked for one at a time from band(user, k), so one band of memory serves.
+ * Bands are asked for one at a time from band(user, k), so one band of memory serves; a
+ * band that cannot be made (NULL) refuses the tile ("cannot write").
  * Overwrites `path`. No context (called on worker threads): returns NYTTE_OK, or
  * NYTTE_EIO with *failed = "cannot create" or "cannot write" (GDAL's reason on this
  * thread's GDAL message; the caller clears it before). Thread-safe for distinct paths.
