@@ -5,6 +5,11 @@
 #
 #   bash tests/bad.sh NYTTE REPO_ROOT [BUILD_DIR] [CASE...]
 #
+# With NYTTE_BAD_RECORD=DIR set, each case's exit code, stdout, stderr and the listing
+# of the paths it created or removed (and a copy of out/) are also written to DIR/CASE,
+# scratch paths replaced by WORK, so that two builds can be compared case by case
+# (scripts/same_outputs.sh).
+#
 # Each case runs in a scratch copy: tests/bad/_base/* first, then the case's own files
 # over it; terrain.asc becomes terrain.tif (EPSG:25832) unless the case brings a
 # terrain.tif; then the case's `prepare` script runs (exit 77 = skip, with a reason).
@@ -69,6 +74,17 @@ run_case() {
     local got=$?
     after=$(snapshot "$work")
     mapfile -t have <"$work.stderr"
+    if [[ -n ${NYTTE_BAD_RECORD:-} ]]; then
+        local rec=$NYTTE_BAD_RECORD/$name
+        mkdir -p "$rec"
+        echo "$got" >"$rec/exit"
+        sed "s|$work|WORK|g" "$work.stdout" >"$rec/stdout"
+        sed "s|$work|WORK|g" "$work.stderr" >"$rec/stderr"
+        # paths only: an output's bytes are compared from the copy of out/
+        diff <(echo "$before" | sed -E 's/^[0-9a-f]{64}  //') <(echo "$after" | sed -E 's/^[0-9a-f]{64}  //') |
+            grep '^[<>]' >"$rec/changes"
+        [[ -d $work/out ]] && cp -r "$work/out" "$rec/out"
+    fi
     local ok=1 msg=""
     if (( got == 124 )); then
         ok=0 msg="timed out after 60 s"
