@@ -109,6 +109,16 @@ int nytte_error(nytte_ctx *ctx, int code, const char *fmt, ...)
     return code;
 }
 
+int nytte_nomem(nytte_ctx *ctx, const char *what, ...)
+{
+    char buf[NYTTE_ERRMSG_MAX];
+    va_list ap;
+    va_start(ap, what);
+    vsnprintf(buf, sizeof buf, what, ap);
+    va_end(ap);
+    return nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", buf);
+}
+
 void nytte_error_prefix(nytte_ctx *ctx, const char *fmt, ...)
 {
     if (!ctx)

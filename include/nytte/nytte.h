@@ -7,6 +7,24 @@
  * or a negative NYTTE_E* code, with a one-line message in the context naming the
  * file, layer, feature id or config line concerned. Output parameters come first;
  * `**out` means the caller owns the result and frees it with the matching _free.
+ *
+ * The error rule, everywhere in the library:
+ *
+ *  1. The function that finds the problem writes the message, with what it knows
+ *     (nytte_error, or nytte_nomem when memory runs out), and returns the code.
+ *  2. A caller passes a failure up unchanged: `if ((rc = f(...))) goto cleanup;`. It may
+ *     add what it knows and the callee did not (the file, the measure, the owner) with
+ *     nytte_error_prefix, and never writes a second message over the first.
+ *  3. A function that owns something has one exit: status in `rc`, `goto cleanup`, the
+ *     cleanup frees what was made (every _free and _clear accepts NULL and empty) and
+ *     returns rc. The first failure wins; statuses are never combined (`rc |= ...` mixes
+ *     codes into a meaningless one).
+ *  4. A helper without a context (arithmetic, parsing a token) returns a status or a
+ *     sentinel and its caller, which knows the file and line, writes the message.
+ *  5. A parallel loop keeps a status per iteration and reports the failure of the lowest
+ *     index after the loop, so that the message does not depend on the thread count.
+ *  6. Nothing in the library prints or exits: the front end (engine/cli/) prints the
+ *     context's message and maps the code to an exit status.
  */
 #ifndef NYTTE_NYTTE_H
 #define NYTTE_NYTTE_H
@@ -84,6 +102,14 @@ bool nytte_ctx_reported(const nytte_ctx *ctx);
 int nytte_error(nytte_ctx *ctx, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int nytte_verror(nytte_ctx *ctx, int code, const char *fmt, va_list ap);
+
+/**
+ * Out of memory: record "WHAT: out of memory" and return NYTTE_ENOMEM, so that
+ * `return nytte_nomem(ctx, "overlay");` is the idiom. `what` (a printf format, not
+ * NULL) names the work that needed the memory as a user reads it ("overlay",
+ * "parcels.gpkg: 120000 parcels").
+ */
+int nytte_nomem(nytte_ctx *ctx, const char *what, ...) __attribute__((format(printf, 2, 3)));
 
 /** Prefix the current error message with "prefix: " (adds what the caller knows). */
 void nytte_error_prefix(nytte_ctx *ctx, const char *fmt, ...)

@@ -85,6 +85,33 @@ static inline bool nytte_raster_isnodata(const nytte_raster *r, float v)
     return v != v || (r->has_nodata && v == r->nodata);
 }
 
+/* ---- money --------------------------------------------------------------- */
+
+/*
+ * How an amount of integer øre is written. Money is never floating point once allocated:
+ * the formatter prints kroner and øre from the integer, so every printed amount is exact.
+ */
+typedef struct nytte_money_style {
+    char decimal;       /**< between kroner and øre: '.' or ',' */
+    const char *group;  /**< between groups of three digits of the kroner: "" (none), ".", " ", "&#160;" */
+    const char *minus;  /**< before a negative amount: "-", or "−" in HTML */
+    const char *unit;   /**< after the amount: "" (none), " kr", "&#160;kr" */
+} nytte_money_style;
+
+/** 1234567.80: tables, logs and explanations (the CSV standard dialect). */
+#define NYTTE_MONEY_PLAIN {'.', "", "-", ""}
+/** 1234567.80 kr: messages. */
+#define NYTTE_MONEY_KR {'.', "", "-", " kr"}
+/** 1.234.567,80 kr: Danish text. */
+#define NYTTE_MONEY_DA {',', ".", "-", " kr"}
+
+/**
+ * Write `ore` into buf as kroner with two decimals in `style` (NULL: NYTTE_MONEY_PLAIN),
+ * e.g. 123456780 øre -> "1234567.80" or "1.234.567,80 kr"; INT64_MIN included. Truncated
+ * to size - 1 characters if buf is too small. Returns buf. Thread-safe.
+ */
+char *nytte_money_format(char *buf, size_t size, const nytte_money_style *style, int64_t ore);
+
 /* ---- input tables ------------------------------------------------------- */
 
 /** BBR-like use groups. */

@@ -29,6 +29,39 @@ static void test_error_message_one_line(void **state)
     nytte_ctx_free(ctx);
 }
 
+static void test_nomem(void **state)
+{
+    (void)state;
+    nytte_ctx *ctx = NULL;
+    assert_int_equal(nytte_ctx_new(&ctx), NYTTE_OK);
+    assert_int_equal(nytte_nomem(ctx, "overlay: %zu geometries", (size_t)12), NYTTE_ENOMEM);
+    assert_int_equal(nytte_ctx_errcode(ctx), NYTTE_ENOMEM);
+    assert_string_equal(nytte_ctx_errmsg(ctx), "overlay: 12 geometries: out of memory");
+    nytte_ctx_free(ctx);
+}
+
+/* Every style of docs/architecture.md's money rule, by hand: 123456780 øre = 1 234 567,80 kr. */
+static void test_money_format(void **state)
+{
+    (void)state;
+    char b[64];
+    const nytte_money_style kr = NYTTE_MONEY_KR, da = NYTTE_MONEY_DA;
+    const nytte_money_style html = {',', "&#160;", "−", "&#160;kr"};
+    assert_string_equal(nytte_money_format(b, sizeof b, NULL, 123456780), "1234567.80");
+    assert_string_equal(nytte_money_format(b, sizeof b, NULL, 5), "0.05");
+    assert_string_equal(nytte_money_format(b, sizeof b, NULL, -250), "-2.50");
+    assert_string_equal(nytte_money_format(b, sizeof b, NULL, 0), "0.00");
+    assert_string_equal(nytte_money_format(b, sizeof b, &kr, 1800050), "18000.50 kr");
+    assert_string_equal(nytte_money_format(b, sizeof b, &da, 123456780), "1.234.567,80 kr");
+    assert_string_equal(nytte_money_format(b, sizeof b, &da, 99999), "999,99 kr");
+    assert_string_equal(nytte_money_format(b, sizeof b, &da, 100000), "1.000,00 kr");
+    assert_string_equal(nytte_money_format(b, sizeof b, &html, -123456780), "−1&#160;234&#160;567,80&#160;kr");
+    assert_string_equal(nytte_money_format(b, sizeof b, NULL, INT64_MIN), "-92233720368547758.08");
+    assert_string_equal(nytte_money_format(b, sizeof b, NULL, INT64_MAX), "92233720368547758.07");
+    /* too small a buffer: truncated, terminated */
+    assert_string_equal(nytte_money_format(b, 5, &da, 123456780), "1.23");
+}
+
 static void test_geom_area_with_hole(void **state)
 {
     (void)state;
@@ -59,6 +92,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_message_one_line),
+        cmocka_unit_test(test_nomem),
+        cmocka_unit_test(test_money_format),
         cmocka_unit_test(test_geom_area_with_hole),
         cmocka_unit_test(test_use_names),
     };
