@@ -425,7 +425,7 @@ static int report(nytte_ctx *ctx, const nytte_raster *dem, const nytte_raster de
             goto done;
     }
     char a[32];
-    printf("pool for the owners: %s kr\n\n", nytte_alloc_format_kr(a, sizeof a, res[0]->elements[0].pool.pool_ore));
+    printf("pool for the owners: %s kr\n\n", nytte_money_format(a, sizeof a, NULL, res[0]->elements[0].pool.pool_ore));
     printf("| group | parcels | in catchment, ha | contributor m² | benefit PV, kr | benefit | contributor | 50/50 |\n");
     printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (size_t gi = 0; gi < sizeof groups / sizeof *groups; gi++) {
@@ -444,8 +444,8 @@ static int report(nytte_ctx *ctx, const nytte_raster *dem, const nytte_raster de
         }
         char b0[32], b1[32], b2[32];
         printf("| %s | %d | %.2f | %.0f | %.0f | %s | %s | %s |\n", groups[gi], n, ain / 1e4, cw, bn,
-               nytte_alloc_format_kr(b0, sizeof b0, amt[0]), nytte_alloc_format_kr(b1, sizeof b1, amt[1]),
-               nytte_alloc_format_kr(b2, sizeof b2, amt[2]));
+               nytte_money_format(b0, sizeof b0, NULL, amt[0]), nytte_money_format(b1, sizeof b1, NULL, amt[1]),
+               nytte_money_format(b2, sizeof b2, NULL, amt[2]));
     }
     printf("\n| model | payers (parcels) | owners paying | total, kr |\n|---|---:|---:|---:|\n");
     for (int m = 0; m < 3; m++) {
@@ -453,7 +453,7 @@ static int report(nytte_ctx *ctx, const nytte_raster *dem, const nytte_raster de
         for (size_t o = 0; o < res[m]->nowners; o++)
             op += res[m]->owners[o].total_ore > 0;
         printf("| %s | %zu | %zu | %s |\n", nytte_alloc_model_name(models[m]), res[m]->elements[0].npayers, op,
-               nytte_alloc_format_kr(a, sizeof a, res[m]->total_ore));
+               nytte_money_format(a, sizeof a, NULL, res[m]->total_ore));
     }
     printf("\n| parcel | land use | in catchment m² | roofs m² | contributor m² | benefit PV kr | benefit | contributor | 50/50 |\n");
     printf("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -464,9 +464,9 @@ static int report(nytte_ctx *ctx, const nytte_raster *dem, const nytte_raster de
                 char b0[32], b1[32], b2[32];
                 printf("| %s | %s | %.1f | %.1f | %.1f | %.0f | %s | %s | %s |\n", P[i].id, P[i].landuse, area_in[i],
                        roof_in[i], ap[i].contributor, benefit[i],
-                       nytte_alloc_format_kr(b0, sizeof b0, res[0]->parcel_ore[i]),
-                       nytte_alloc_format_kr(b1, sizeof b1, res[1]->parcel_ore[i]),
-                       nytte_alloc_format_kr(b2, sizeof b2, res[2]->parcel_ore[i]));
+                       nytte_money_format(b0, sizeof b0, NULL, res[0]->parcel_ore[i]),
+                       nytte_money_format(b1, sizeof b1, NULL, res[1]->parcel_ore[i]),
+                       nytte_money_format(b2, sizeof b2, NULL, res[2]->parcel_ore[i]));
             }
     for (int m = 0; m < 3; m++)
         nytte_alloc_result_free(res[m]);

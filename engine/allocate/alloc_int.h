@@ -53,6 +53,14 @@ bool alloc_uses_contributor(const nytte_alloc_config *cfg);
  */
 size_t alloc_mix_components(const nytte_alloc_config *cfg, nytte_alloc_model *models, double *fractions);
 
+/*
+ * The owners of an allocation whose element lines and per-parcel totals are in res: the
+ * holdings checked, each parcel's amounts split over its co-owners, the owners' totals
+ * (owners.c). order/rank: the parcels in id order (order[j] has rank j).
+ */
+int alloc_owners(nytte_ctx *ctx, nytte_alloc_result *res, const nytte_alloc_input *in, const size_t *order,
+                 const size_t *rank);
+
 /* Validate a model config (ECONFIG naming the element). */
 int alloc_config_check(nytte_ctx *ctx, const nytte_alloc_config *cfg, const char *element_id);
 

@@ -52,19 +52,19 @@ static void explain_pool(sbuf *b, const nytte_alloc_element *el, const nytte_all
 {
     char a[32];
     const nytte_alloc_pool *p = &er->pool;
-    sb_printf(b, "  pool (puljen): capex (anlæg) %s kr", nytte_alloc_format_kr(a, sizeof a, p->capex_ore));
+    sb_printf(b, "  pool (puljen): capex (anlæg) %s kr", nytte_money_format(a, sizeof a, NULL, p->capex_ore));
     if (p->om_pv_ore)
-        sb_printf(b, " + O&M present value (drift, nutidsværdi) %s kr", nytte_alloc_format_kr(a, sizeof a, p->om_pv_ore));
+        sb_printf(b, " + O&M present value (drift, nutidsværdi) %s kr", nytte_money_format(a, sizeof a, NULL, p->om_pv_ore));
     for (size_t i = 0; i < p->ndeductions; i++) {
         const nytte_alloc_deduction *d = &el->pool.deductions[i];
         sb_printf(b, " − %s (%s", d->label ? d->label : "?", nytte_alloc_deduction_kind_name(d->kind));
         if (d->is_percent)
             sb_printf(b, ", %g %% of what remains", d->percent);
-        sb_printf(b, ") %s kr", nytte_alloc_format_kr(a, sizeof a, p->deducted_ore[i]));
+        sb_printf(b, ") %s kr", nytte_money_format(a, sizeof a, NULL, p->deducted_ore[i]));
     }
-    sb_printf(b, " = %s kr for the owners", nytte_alloc_format_kr(a, sizeof a, p->pool_ore));
+    sb_printf(b, " = %s kr for the owners", nytte_money_format(a, sizeof a, NULL, p->pool_ore));
     if (p->yearly_ore)
-        sb_printf(b, "; yearly O&M (drift pr. år) %s kr", nytte_alloc_format_kr(a, sizeof a, p->yearly_ore));
+        sb_printf(b, "; yearly O&M (drift pr. år) %s kr", nytte_money_format(a, sizeof a, NULL, p->yearly_ore));
     sb_printf(b, "\n  payers (bidragydere) %zu of %zu parcels in the area\n", er->npayers, er->nin_area);
 }
 
@@ -112,9 +112,9 @@ int nytte_alloc_explain_owner(nytte_ctx *ctx, char **out, const nytte_alloc_resu
     sbuf b = {0};
     char a[32], c[32];
     sb_printf(&b, "Owner (ejer) %s\n", ow->id);
-    sb_printf(&b, "Total contribution (bidrag i alt): %s kr\n", nytte_alloc_format_kr(a, sizeof a, ow->total_ore));
+    sb_printf(&b, "Total contribution (bidrag i alt): %s kr\n", nytte_money_format(a, sizeof a, NULL, ow->total_ore));
     if (r->yearly_ore)
-        sb_printf(&b, "Yearly O&M (drift pr. år): %s kr\n", nytte_alloc_format_kr(a, sizeof a, ow->yearly_ore));
+        sb_printf(&b, "Yearly O&M (drift pr. år): %s kr\n", nytte_money_format(a, sizeof a, NULL, ow->yearly_ore));
     if (isfinite(ow->value_kr))
         sb_printf(&b, "Property value, owner's share (ejendomsværdi): %.0f kr\n", ow->value_kr);
     for (size_t e = 0; e < r->nelements; e++) {
@@ -172,17 +172,17 @@ int nytte_alloc_explain_owner(nytte_ctx *ctx, char **out, const nytte_alloc_resu
             else if (l->cap == NYTTE_CAP_MAX)
                 sb_printf(&b, "    maximum payment applies (maksimumsbidrag); the rest is spread over the others\n");
             sb_printf(&b, "    exact amount (præcist beløb) %.6f kr → rounded to the øre (afrundet) %s kr\n", l->exact_kr,
-                      nytte_alloc_format_kr(a, sizeof a, l->ore));
+                      nytte_money_format(a, sizeof a, NULL, l->ore));
             sb_printf(&b, "    your part (din andel) %g %% → %s kr", 100.0 * pt->share,
-                      nytte_alloc_format_kr(c, sizeof c, pt->ore));
+                      nytte_money_format(c, sizeof c, NULL, pt->ore));
             if (l->yearly_ore)
-                sb_printf(&b, ", yearly O&M %s kr", nytte_alloc_format_kr(a, sizeof a, pt->yearly_ore));
+                sb_printf(&b, ", yearly O&M %s kr", nytte_money_format(a, sizeof a, NULL, pt->yearly_ore));
             sb_printf(&b, "\n");
             etotal += pt->ore;
         }
-        sb_printf(&b, "  Element total (i alt for delprojektet): %s kr\n", nytte_alloc_format_kr(a, sizeof a, etotal));
+        sb_printf(&b, "  Element total (i alt for delprojektet): %s kr\n", nytte_money_format(a, sizeof a, NULL, etotal));
     }
-    sb_printf(&b, "\nTotal (i alt): %s kr\n", nytte_alloc_format_kr(a, sizeof a, ow->total_ore));
+    sb_printf(&b, "\nTotal (i alt): %s kr\n", nytte_money_format(a, sizeof a, NULL, ow->total_ore));
     if (b.oom) {
         free(b.s);
         return nytte_error(ctx, NYTTE_ENOMEM, "owner %s: out of memory for the explanation", owner_id);
@@ -213,7 +213,7 @@ int nytte_alloc_parcel_summary(char *buf, size_t size, const nytte_alloc_result 
             k = snprintf(part, sizeof part, "%s%s: %s %g (%.4f %%)%s = %s kr", sep, er->id ? er->id : "?",
                          isnan(l->parts) ? "weight" : "parts", isnan(l->parts) ? l->weight : l->parts,
                          100.0 * l->share, l->cap == NYTTE_CAP_MIN ? " [min]" : l->cap == NYTTE_CAP_MAX ? " [max]" : "",
-                         nytte_alloc_format_kr(a, sizeof a, l->ore));
+                         nytte_money_format(a, sizeof a, NULL, l->ore));
         if (k < 0)
             continue;
         need += k;

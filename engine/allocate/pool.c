@@ -49,13 +49,6 @@ int nytte_alloc_kr_to_ore(double kr, int64_t *out)
     return NYTTE_OK;
 }
 
-char *nytte_alloc_format_kr(char *buf, size_t size, int64_t ore)
-{
-    uint64_t a = ore < 0 ? (uint64_t)0 - (uint64_t)ore : (uint64_t)ore;
-    snprintf(buf, size, "%s%" PRIu64 ".%02" PRIu64, ore < 0 ? "-" : "", a / 100, a % 100);
-    return buf;
-}
-
 int64_t nytte_alloc_levy_ore(double permille, double value_kr)
 {
     /* rate ‰ × value kr / 1000 × 100 øre/kr; ‰ rates have at most a few decimals, so do it
@@ -119,8 +112,8 @@ int nytte_alloc_pool_compute(nytte_ctx *ctx, nytte_alloc_pool *out, const char *
         }
         if (amount > remain)
             return nytte_error(ctx, NYTTE_ECONFIG, "element %s: deduction \"%s\" of %s kr exceeds the remaining %s kr",
-                               el, label, nytte_alloc_format_kr(a, sizeof a, amount),
-                               nytte_alloc_format_kr(b, sizeof b, remain));
+                               el, label, nytte_money_format(a, sizeof a, NULL, amount),
+                               nytte_money_format(b, sizeof b, NULL, remain));
         out->deducted_ore[i] = amount;
         remain -= amount;
     }

@@ -42,7 +42,7 @@ int nytte_cli_compare(nytte_ctx *ctx, int argc, char **argv)
     }
     nytte_project *p = NULL;
     nytte_results *r = NULL;
-    nytte_model_comparison *c = NULL;
+    nytte_alloc_comparison *c = NULL;
     size_t n = 0;
     int rc = nytte_cli_load(ctx, &p, argv[0]);
     if (rc == NYTTE_OK && (rc = nytte_compute(ctx, &r, p)) != NYTTE_OK)
@@ -59,7 +59,7 @@ int nytte_cli_compare(nytte_ctx *ctx, int argc, char **argv)
                "\u2030value: median payment per mille of public property value; more/less/same vs %s.\n",
                n ? nytte_alloc_model_name(c[0].model) : "-");
     }
-    free(c);
+    nytte_alloc_comparison_free(c, n);
     nytte_results_free(r);
     nytte_project_free(p);
     return nytte_cli_exit_code(rc);

@@ -242,9 +242,6 @@ int nytte_alloc_pool_compute(nytte_ctx *ctx, nytte_alloc_pool *out, const char *
 /** kr → øre, rounded half away from zero. NYTTE_EINPUT if not finite or out of range. */
 int nytte_alloc_kr_to_ore(double kr, int64_t *out);
 
-/** "-1234.56" style text of an amount in kr (no thousands separator). Returns buf. */
-char *nytte_alloc_format_kr(char *buf, size_t size, int64_t ore);
-
 /**
  * Køge's absolute yearly levy: round_half_away(permille / 1000 × value_kr) in øre.
  * (Used as a key, value_levy splits a pool in the same proportions; when the pool equals
@@ -367,6 +364,40 @@ void nytte_alloc_result_free(nytte_alloc_result *r);
 /** Index of an owner by id, or -1. */
 long nytte_alloc_find_owner(const nytte_alloc_result *r, const char *owner_id);
 
+/**
+ * The accounting check (nytte_allocate_run ends with it): every element's parcel lines
+ * sum to its pool and its yearly pool, to the øre; no parcel pays for an element whose
+ * benefit area it is outside of, unless as a contributor; the owners' totals sum to the
+ * pools. NYTTE_ECHECK naming the element or parcel otherwise (a bug or a contradiction).
+ * `in` is the input r was computed from (for the parcel ids).
+ */
+int nytte_alloc_check(nytte_ctx *ctx, const nytte_alloc_result *r, const nytte_alloc_input *in);
+
+/* ---- the facts of a parcel (docs/models.md, Allocation) ------------------------ */
+
+/**
+ * The dominant use group of every parcel (use: in->nparcels entries): the group with the
+ * most floor area over the parcel's buildings, a building without floor area counting
+ * 1e-9 m² (its use is still seen, below any with floor area); ties go to the lower group
+ * number; NYTTE_USE_OTHER without buildings. NYTTE_OK or NYTTE_ENOMEM.
+ */
+int nytte_alloc_dominant_uses(nytte_ctx *ctx, nytte_use *use, const nytte_inputs *in);
+
+/**
+ * Whether a parcel is in an element's benefit area: wet at the design event without the
+ * element (wet_without > 0, m² of the plot) and less wet with it: a smaller wet area, or,
+ * when by_exposure (groundwater and bluespot hazards), a lower mean depth or exposure over
+ * the plot (mean_* NaN: no value, never lower).
+ */
+bool nytte_alloc_in_benefit_area(double wet_without, double wet_with, double mean_without, double mean_with,
+                                 bool by_exposure);
+
+/**
+ * The value_levy risk zone of a parcel: 1 (high risk) when the plot is wet at the most
+ * frequent event without the measures, 2 (risk) when wet at the design event, else 0.
+ */
+int nytte_alloc_risk_zone(double wet_first_event, double wet_design);
+
 /* ---- explanation ------------------------------------------------------------ */
 
 /**
@@ -411,6 +442,29 @@ int nytte_alloc_metrics_compute(nytte_ctx *ctx, nytte_alloc_metrics *out, size_t
  */
 int nytte_alloc_metrics_of(nytte_ctx *ctx, nytte_alloc_metrics *out, const nytte_alloc_result *r,
                            const nytte_alloc_result *ref);
+
+/* ---- comparing models ----------------------------------------------------------- */
+
+/** One model of a comparison. */
+typedef struct nytte_alloc_comparison {
+    nytte_alloc_model model;
+    int rc;                        /**< NYTTE_OK, or why the model could not run on these facts */
+    char error[1024];              /**< the message when rc != NYTTE_OK */
+    nytte_alloc_metrics metrics;   /**< against the first model's result (the first: against itself) */
+    int64_t *owner_ore;            /**< per owner of the result, in id order (owned); NULL if rc */
+    size_t nowners;
+} nytte_alloc_comparison;
+
+/**
+ * Allocate the same facts, pools and holdings (`in`; every element under the compared
+ * config) once per config and measure each result against the first's. *out is a new
+ * array of n rows (free with nytte_alloc_comparison_free). A model that cannot run is
+ * reported in its row (rc, error) and the others still run; the call itself fails only
+ * when memory runs out.
+ */
+int nytte_alloc_compare(nytte_ctx *ctx, nytte_alloc_comparison **out, const nytte_alloc_input *in,
+                        const nytte_alloc_config *configs, size_t n);
+void nytte_alloc_comparison_free(nytte_alloc_comparison *c, size_t n);
 
 #ifdef __cplusplus
 }

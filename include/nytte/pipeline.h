@@ -68,17 +68,13 @@ void nytte_results_free(nytte_results *r);
 /** The explanation of one owner's amount as text (caller frees). NYTTE_EUSAGE if unknown. */
 int nytte_results_explain(nytte_ctx *ctx, char **text, const nytte_results *r, const char *owner_id);
 
-/** One model's figures in a comparison. */
-typedef struct nytte_model_comparison {
-    nytte_alloc_model model;
-    nytte_alloc_metrics metrics;   /**< more/less/same are against the first model */
-} nytte_model_comparison;
-
 /**
  * Run every model of the project's allocation.compare list (the chosen model first)
- * on the same overlay, pools and owners. *out holds *n entries (caller frees).
+ * on the same overlay, pools and owners (nytte_alloc_compare). *out holds *n rows, free
+ * with nytte_alloc_comparison_free. A model that cannot run on these facts fails the
+ * call: `model parts: element dike: ...`.
  */
-int nytte_results_compare(nytte_ctx *ctx, nytte_model_comparison **out, size_t *n, const nytte_results *r);
+int nytte_results_compare(nytte_ctx *ctx, nytte_alloc_comparison **out, size_t *n, const nytte_results *r);
 
 #ifdef __cplusplus
 }

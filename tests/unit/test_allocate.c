@@ -55,8 +55,8 @@ static void test_money_helpers(void **state)
     assert_int_equal(o, 4500000000LL);
     assert_int_equal(nytte_alloc_kr_to_ore(NAN, &o), NYTTE_EINPUT);
     char b[32];
-    assert_string_equal(nytte_alloc_format_kr(b, sizeof b, -123456), "-1234.56");
-    assert_string_equal(nytte_alloc_format_kr(b, sizeof b, 5), "0.05");
+    assert_string_equal(nytte_money_format(b, sizeof b, NULL, -123456), "-1234.56");
+    assert_string_equal(nytte_money_format(b, sizeof b, NULL, 5), "0.05");
     assert_int_equal(nytte_alloc_model_parse("value_levy"), NYTTE_ALLOC_VALUE_LEVY);
     assert_int_equal(nytte_alloc_model_parse("lottery"), -1);
     assert_string_equal(nytte_alloc_model_name(NYTTE_ALLOC_HYBRID), "hybrid");
