@@ -67,6 +67,7 @@ stage() { # stage DEST SOURCE_DIR
 cmd() { # cmd NAME ARGS...
     local name=$1
     shift
+    [[ -d $scratch ]] || { echo "same_outputs: $scratch: no scratch folder for $name" >&2; exit 2; }
     (cd "$scratch" && "$nytte" "$@" >"$rec/$name.out" 2>"$rec/$name.err")
     echo $? >"$rec/$name.exit"
 }
@@ -86,6 +87,7 @@ one_binary() { # one_binary NYTTE RECORD_DIR
     nytte=$1 rec=$2
     mkdir -p "$rec"
     scratch=$work/scratch
+    mkdir -p "$scratch"
     cmd help --help
     cmd help-run run --help
     cmd help-explain explain --help
@@ -98,7 +100,8 @@ one_binary() { # one_binary NYTTE RECORD_DIR
     run k-tile -q run --force --tile 173 project.yaml
     cmd k-compare compare project.yaml
     for o in E00001 E00004 E00100 NOBODY; do cmd "k-explain-$o" explain project.yaml $o; done
-    sed 's/^  folder: out$/  folder: out\n  csv_dialect: excel_da\n  shapefile: true/' project.yaml >"$scratch/da.yaml"
+    sed 's/^  folder: out$/  folder: out\n  csv_dialect: excel_da\n  shapefile: true/' "$scratch/project.yaml" >"$scratch/da.yaml"
+    grep -q excel_da "$scratch/da.yaml" || { echo "same_outputs: the excel_da variant was not made" >&2; exit 2; }
     run k-excel-da -q run --force da.yaml
 
     stage "$scratch" "$root/datasets/aabyen"
