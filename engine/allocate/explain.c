@@ -185,7 +185,7 @@ int nytte_alloc_explain_owner(nytte_ctx *ctx, char **out, const nytte_alloc_resu
     sb_printf(&b, "\nTotal (i alt): %s kr\n", nytte_money_format(a, sizeof a, NULL, ow->total_ore));
     if (b.oom) {
         free(b.s);
-        return nytte_error(ctx, NYTTE_ENOMEM, "owner %s: out of memory for the explanation", owner_id);
+        return nytte_nomem(ctx, "owner %s: the explanation", owner_id);
     }
     *out = b.s;
     return NYTTE_OK;

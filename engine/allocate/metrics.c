@@ -31,7 +31,7 @@ int nytte_alloc_metrics_compute(nytte_ctx *ctx, nytte_alloc_metrics *out, size_t
     if (!pay || !rel) {
         free(pay);
         free(rel);
-        return nytte_error(ctx, NYTTE_ENOMEM, "metrics: out of memory for %zu owners", n);
+        return nytte_nomem(ctx, "metrics: %zu owners", n);
     }
     size_t np = 0, nrel = 0;
     int64_t total = 0;
@@ -93,7 +93,7 @@ int nytte_alloc_metrics_of(nytte_ctx *ctx, nytte_alloc_metrics *out, const nytte
     double *v = malloc((n ? n : 1) * sizeof *v);
     int rc = NYTTE_OK;
     if (!a || !b || !v) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "metrics: out of memory for %zu owners", n);
+        rc = nytte_nomem(ctx, "metrics: %zu owners", n);
         goto cleanup;
     }
     for (size_t i = 0; i < n; i++) {

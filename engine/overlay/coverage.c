@@ -462,7 +462,7 @@ int nytte_coverage_compute(nytte_ctx *ctx, nytte_coverage *out, const nytte_grid
     if (!frac || ovl_cover_window(&s, grid, g, mode, c0, r0, c1 - c0, r1 - r0, frac) != NYTTE_OK) {
         free(frac);
         ovl_scratch_free(&s);
-        return nytte_error(ctx, NYTTE_ENOMEM, "coverage: out of memory for %zu cells", n);
+        return nytte_nomem(ctx, "coverage: %zu cells", n);
     }
     ovl_scratch_free(&s);
     *out = (nytte_coverage){c0, r0, c1 - c0, r1 - r0, frac};
@@ -497,41 +497,42 @@ static int reserve(void **p, size_t *cap, size_t n, size_t size)
 /*
  * Cells [c0, c1) of row r get weight v. Whole cells extend a run of whole cells that
  * ends at c0, so runs are maximal, exactly as a scan of the dense window finds them.
+ * false: out of memory (the spans so far stay).
  */
-static int __attribute__((noinline)) span_put_slow(ovl_scratch *s, int r, int c0, int c1, double v)
+static bool __attribute__((noinline)) span_put_slow(ovl_scratch *s, int r, int c0, int c1, double v)
 {
     if (v == 1.0 && s->nspans) {
         ovl_span *last = &s->spans[s->nspans - 1];
         if (last->row == r && last->w == 1.0 && last->c1 == c0) {
             last->c1 = c1;
-            return NYTTE_OK;
+            return true;
         }
     }
     size_t n = v == 1.0 ? 1 : (size_t)(c1 - c0);
     if (reserve((void **)&s->spans, &s->cap_spans, s->nspans + n, sizeof *s->spans) != NYTTE_OK)
-        return NYTTE_ENOMEM;
+        return false;
     if (v == 1.0)
         s->spans[s->nspans++] = (ovl_span){r, c0, c1, 1.0};
     else
         for (int c = c0; c < c1; c++)
             s->spans[s->nspans++] = (ovl_span){r, c, c + 1, v};
-    return NYTTE_OK;
+    return true;
 }
 
-static inline int span_put(ovl_scratch *s, int r, int c0, int c1, double v)
+static inline bool span_put(ovl_scratch *s, int r, int c0, int c1, double v)
 {
     if (v == 0.0 || c0 >= c1)
-        return NYTTE_OK;
+        return true;
     if (v == 1.0 && s->nspans) {
         ovl_span *last = &s->spans[s->nspans - 1];
         if (last->row == r && last->w == 1.0 && last->c1 == c0) {
             last->c1 = c1;
-            return NYTTE_OK;
+            return true;
         }
     }
     if (__builtin_expect(s->nspans < s->cap_spans, 1) && (v == 1.0 || c1 == c0 + 1)) {
         s->spans[s->nspans++] = (ovl_span){r, c0, c1, v};
-        return NYTTE_OK;
+        return true;
     }
     return span_put_slow(s, r, c0, c1, v);
 }
@@ -629,11 +630,12 @@ int ovl_cover_spans(ovl_scratch *s, const nytte_grid *grid, const nytte_geom *g,
     for (int r = 0; r < nrows; r++) {
         const ovl_piece *p = sorted + s->rowstart[r], *pe = sorted + s->rowstart[r + 1];
         double run = 0.0, pend = 0.0; /* pend: the carry into column pc (east of crossed cells) */
-        int pos = 0, pc = -1, rc = NYTTE_OK;
+        int pos = 0, pc = -1;
         while (p < pe) {
             int c = p->ck >> 2;
             if (pc >= 0 && pc < c) { /* an uncrossed cell that only receives a carry */
-                rc |= span_put(s, r, pos, pc, fill_weight(run, mode));
+                if (!span_put(s, r, pos, pc, fill_weight(run, mode)))
+                    return NYTTE_ENOMEM;
                 run += pend;
                 pos = pc;
                 pc = -1;
@@ -655,11 +657,13 @@ int ovl_cover_spans(ovl_scratch *s, const nytte_grid *grid, const nytte_geom *g,
                 }
             }
             if (points) { /* the number of points in the cell */
-                rc |= span_put(s, r, c, c + 1, as);
+                if (!span_put(s, r, c, c + 1, as))
+                    return NYTTE_ENOMEM;
                 continue;
             }
             /* cells pos..c-1: no edge, no carry: the winding carried so far */
-            rc |= span_put(s, r, pos, c, fill_weight(run, mode));
+            if (!span_put(s, r, pos, c, fill_weight(run, mode)))
+                return NYTTE_ENOMEM;
             run += cs;
             if (crossed) {
                 double v = as + run;
@@ -667,7 +671,8 @@ int ovl_cover_spans(ovl_scratch *s, const nytte_grid *grid, const nytte_geom *g,
                 v = v > 1.0 - OVL_SNAP ? 1.0 : v;
                 if (mode == NYTTE_COVER_ALL_TOUCHED)
                     v = v > 0.0 ? 1.0 : 0.0;
-                rc |= span_put(s, r, c, c + 1, v);
+                if (!span_put(s, r, c, c + 1, v))
+                    return NYTTE_ENOMEM;
                 pos = c + 1;
             } else {
                 pos = c; /* an uncrossed cell with a carry starts a new stretch */
@@ -677,14 +682,14 @@ int ovl_cover_spans(ovl_scratch *s, const nytte_grid *grid, const nytte_geom *g,
         }
         if (!points) {
             if (pc >= 0) {
-                rc |= span_put(s, r, pos, pc, fill_weight(run, mode));
+                if (!span_put(s, r, pos, pc, fill_weight(run, mode)))
+                    return NYTTE_ENOMEM;
                 run += pend;
                 pos = pc;
             }
-            rc |= span_put(s, r, pos, ncols, fill_weight(run, mode));
+            if (!span_put(s, r, pos, ncols, fill_weight(run, mode)))
+                return NYTTE_ENOMEM;
         }
-        if (rc != NYTTE_OK)
-            return NYTTE_ENOMEM;
     }
     return NYTTE_OK;
 }

@@ -140,7 +140,7 @@ static int make_groups(nytte_ctx *ctx, const ovl_rast *r, size_t nr, int nthread
     ovl_group *g = calloc(nr, sizeof *g);
     size_t ng = 0;
     if (!g)
-        return nytte_error(ctx, NYTTE_ENOMEM, "overlay: out of memory");
+        return nytte_nomem(ctx, "overlay");
     for (size_t i = 0; i < nr; i++) {
         size_t k = 0;
         while (k < ng && !nytte_grid_same(&g[k].grid, &r[i].grid))
@@ -150,7 +150,7 @@ static int make_groups(nytte_ctx *ctx, const ovl_rast *r, size_t nr, int nthread
             g[k].ridx = malloc(nr * sizeof *g[k].ridx);
             if (!g[k].ridx) {
                 groups_free(g, ng);
-                return nytte_error(ctx, NYTTE_ENOMEM, "overlay: out of memory");
+                return nytte_nomem(ctx, "overlay");
             }
             ng++;
         }
@@ -223,7 +223,7 @@ static void thread_open(ovl_thread *t, const ovl_job *job, const ovl_group *grp)
             continue;
         t->tile[k] = malloc(tcells * sizeof(float));
         if (!t->tile[k]) {
-            thread_fail(t, 0, NYTTE_ENOMEM, "%s: out of memory for a tile of %zu cells", r->path, tcells);
+            thread_fail(t, 0, NYTTE_ENOMEM, "%s: a tile of %zu cells: out of memory", r->path, tcells);
             return;
         }
         CPLErrorReset();
@@ -239,7 +239,7 @@ static void thread_open(ovl_thread *t, const ovl_job *job, const ovl_group *grp)
     if (blockbytes) {
         t->blockbuf = malloc(blockbytes);
         if (!t->blockbuf)
-            thread_fail(t, 0, NYTTE_ENOMEM, "overlay: out of memory for a block of %zu bytes", blockbytes);
+            thread_fail(t, 0, NYTTE_ENOMEM, "overlay: a block of %zu bytes: out of memory", blockbytes);
     }
 }
 
@@ -433,7 +433,7 @@ static int run_group(nytte_ctx *ctx, const ovl_job *job, const ovl_group *grp)
     ovl_thread *th = NULL;
     int rc = plan_make(&plan, job, grp);
     if (rc != NYTTE_OK) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "overlay: out of memory planning %zu geometries", job->ngeoms);
+        rc = nytte_nomem(ctx, "overlay: planning %zu geometries", job->ngeoms);
         goto cleanup;
     }
     partial = malloc((plan.npartial ? plan.npartial : 1) * grp->nr * sizeof *partial);
@@ -442,7 +442,7 @@ static int run_group(nytte_ctx *ctx, const ovl_job *job, const ovl_group *grp)
         nt = plan.nactive ? (int)plan.nactive : 1;
     th = calloc((size_t)nt, sizeof *th);
     if (!partial || !th) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "overlay: out of memory for %zu partial sums", plan.npartial);
+        rc = nytte_nomem(ctx, "overlay: %zu partial sums", plan.npartial);
         goto cleanup;
     }
     for (int i = 0; i < nt; i++)
@@ -527,7 +527,7 @@ int nytte_overlay_zonal_mem(nytte_ctx *ctx, const nytte_overlay_opts *opts, cons
         return rc;
     ovl_rast *r = calloc(nrasters, sizeof *r);
     if (!r)
-        return nytte_error(ctx, NYTTE_ENOMEM, "overlay: out of memory");
+        return nytte_nomem(ctx, "overlay");
     for (size_t i = 0; i < nrasters; i++) {
         const nytte_raster *m = rasters[i];
         if (!m || !m->v || m->grid.nx <= 0 || m->grid.ny <= 0 || !(m->grid.dx > 0) || !(m->grid.dy > 0)) {
@@ -589,7 +589,7 @@ int nytte_overlay_zonal(nytte_ctx *ctx, const nytte_overlay_opts *opts, const ny
         GDALAllRegister();
     ovl_rast *r = calloc(nrasters, sizeof *r);
     if (!r)
-        return nytte_error(ctx, NYTTE_ENOMEM, "overlay: out of memory");
+        return nytte_nomem(ctx, "overlay");
     CPLPushErrorHandler(CPLQuietErrorHandler);
     for (size_t i = 0; rc == NYTTE_OK && i < nrasters; i++)
         rc = probe_raster(ctx, &r[i], raster_paths[i]);

@@ -1049,6 +1049,138 @@ static void test_contributor_properties(void **state)
     nytte_ctx_free(ctx);
 }
 
+/* ---- the facts of a parcel (docs/models.md, Facts of a parcel) ------------ */
+
+/*
+ * The worked example of docs/models.md: dominant use by floor area, the benefit area with
+ * and without exposure, the value_levy risk zones.
+ */
+static void test_parcel_facts(void **state)
+{
+    (void)state;
+    nytte_ctx *ctx = new_ctx();
+    /* P1: house 120 m² + shop 80 m² + shop 50 m² → business 130 beats residential 120;
+     * P2: a summerhouse without floor area → summerhouse (it still shows);
+     * P3: no buildings → other; P4: residential 100 and public 100 → residential (lower group) */
+    nytte_building b[] = {
+        {.parcel = 0, .use = NYTTE_USE_RESIDENTIAL, .floor_area = 120},
+        {.parcel = 0, .use = NYTTE_USE_BUSINESS, .floor_area = 80},
+        {.parcel = 0, .use = NYTTE_USE_BUSINESS, .floor_area = 50},
+        {.parcel = 1, .use = NYTTE_USE_SUMMERHOUSE, .floor_area = 0},
+        {.parcel = 3, .use = NYTTE_USE_PUBLIC, .floor_area = 100},
+        {.parcel = 3, .use = NYTTE_USE_RESIDENTIAL, .floor_area = 100},
+    };
+    nytte_inputs in = {.nparcels = 4, .buildings = b, .nbuildings = sizeof b / sizeof b[0]};
+    nytte_use use[4];
+    assert_int_equal(nytte_alloc_dominant_uses(ctx, use, &in), NYTTE_OK);
+    assert_int_equal(use[0], NYTTE_USE_BUSINESS);
+    assert_int_equal(use[1], NYTTE_USE_SUMMERHOUSE);
+    assert_int_equal(use[2], NYTTE_USE_OTHER);
+    assert_int_equal(use[3], NYTTE_USE_RESIDENTIAL);
+
+    /* benefit area: 40 m² wet without the element, 25 m² with it → in; as wet → out */
+    assert_true(nytte_alloc_in_benefit_area(40, 25, 0.5, 0.4, false));
+    assert_false(nytte_alloc_in_benefit_area(40, 40, 0.5, 0.4, false));
+    /* dry without the element: never a beneficiary, whatever happens with it */
+    assert_false(nytte_alloc_in_benefit_area(0, 0, NAN, NAN, true));
+    /* a plot exposed all over with and without a drain (400 m²) whose mean exposure goes
+     * from 0.75 m to 0.375 m: in against groundwater, out against a coastal hazard */
+    assert_true(nytte_alloc_in_benefit_area(400, 400, 0.75, 0.375, true));
+    assert_false(nytte_alloc_in_benefit_area(400, 400, 0.75, 0.375, false));
+    /* higher exposure with it, or no value: not lower */
+    assert_false(nytte_alloc_in_benefit_area(400, 400, 0.375, 0.75, true));
+    assert_false(nytte_alloc_in_benefit_area(400, 400, NAN, 0.375, true));
+
+    /* risk zones: wet at the most frequent event → 1; only at the design event → 2; dry → 0 */
+    assert_int_equal(nytte_alloc_risk_zone(12.5, 80), 1);
+    assert_int_equal(nytte_alloc_risk_zone(0, 80), 2);
+    assert_int_equal(nytte_alloc_risk_zone(0, 0), 0);
+    nytte_ctx_free(ctx);
+}
+
+/* The accounting check finds each kind of broken sum in a result that was right. */
+static void test_accounting_check(void **state)
+{
+    (void)state;
+    nytte_ctx *ctx = new_ctx();
+    nytte_alloc_result *r = NULL;
+    nytte_alloc_config cfg = NYTTE_ALLOC_CONFIG_INIT;
+    cfg.model = NYTTE_ALLOC_EQUAL;
+    nytte_alloc_parcel p[3] = {parcel("a"), parcel("b"), parcel("c")};
+    p[2].in_area = false;
+    nytte_alloc_pool_spec sp = {.capex_ore = KR(100)};
+    nytte_alloc_element el = {.id = "dike", .pool = sp, .parcels = p};
+    nytte_alloc_input in = {.nparcels = 3, .elements = &el, .nelements = 1, .config = &cfg};
+    assert_int_equal(nytte_allocate_run(ctx, &r, &in), NYTTE_OK);
+    assert_int_equal(r->lines[0].ore + r->lines[1].ore, KR(100));
+    assert_int_equal(nytte_alloc_check(ctx, r, &in), NYTTE_OK);
+    /* one øre too many on a line */
+    r->lines[0].ore++;
+    assert_int_equal(nytte_alloc_check(ctx, r, &in), NYTTE_ECHECK);
+    assert_string_equal(nytte_ctx_errmsg(ctx), "element dike: parcel amounts do not sum to the pool");
+    r->lines[0].ore--;
+    /* c, outside the benefit area and no contributor, charged one øre of a's */
+    r->lines[0].ore--;
+    r->lines[2].ore++;
+    assert_int_equal(nytte_alloc_check(ctx, r, &in), NYTTE_ECHECK);
+    assert_string_equal(nytte_ctx_errmsg(ctx),
+                        "element dike: parcel c pays but is neither in the benefit area nor a contributor");
+    r->lines[2].ore--;
+    r->lines[0].ore++;
+    /* an owner's total off by one øre */
+    r->owners[1].total_ore++;
+    assert_int_equal(nytte_alloc_check(ctx, r, &in), NYTTE_ECHECK);
+    assert_string_equal(nytte_ctx_errmsg(ctx), "allocate: owner amounts do not sum to the pools");
+    r->owners[1].total_ore--;
+    assert_int_equal(nytte_alloc_check(ctx, r, &in), NYTTE_OK);
+    nytte_alloc_result_free(r);
+    nytte_ctx_free(ctx);
+}
+
+/*
+ * Two models on the same facts (a: 100 m² house on 500 m², b: 50 m² on 1000 m²; pool
+ * 18.000 kr): area (2 · building + plot) gives a 7.000 and b 11.000 kr; equal gives
+ * 9.000 each: under equal a pays more and b less. A zones model without bands cannot run:
+ * its row says why, and the others still run.
+ */
+static void test_compare_models(void **state)
+{
+    (void)state;
+    nytte_ctx *ctx = new_ctx();
+    nytte_alloc_config cfg[3] = {NYTTE_ALLOC_CONFIG_INIT, NYTTE_ALLOC_CONFIG_INIT, NYTTE_ALLOC_CONFIG_INIT};
+    cfg[0].model = NYTTE_ALLOC_AREA;
+    cfg[0].area.a_building = 2;
+    cfg[0].area.b_plot = 1;
+    cfg[1] = cfg[0];
+    cfg[1].model = NYTTE_ALLOC_EQUAL;
+    cfg[2] = cfg[0];
+    cfg[2].model = NYTTE_ALLOC_ZONES;
+    nytte_alloc_parcel p[2] = {parcel("a"), parcel("b")};
+    p[1].building_area = 50, p[1].plot_area = 1000;
+    nytte_alloc_element el = {.id = "dike", .pool = {.capex_ore = KR(18000)}, .parcels = p};
+    nytte_alloc_input in = {.nparcels = 2, .elements = &el, .nelements = 1, .config = &cfg[0]};
+    nytte_alloc_comparison *c = NULL;
+    assert_int_equal(nytte_alloc_compare(ctx, &c, &in, cfg, 3), NYTTE_OK);
+    assert_int_equal(c[0].rc, NYTTE_OK);
+    assert_int_equal(c[0].nowners, 2);
+    assert_int_equal(c[0].owner_ore[0], KR(7000));
+    assert_int_equal(c[0].owner_ore[1], KR(11000));
+    assert_int_equal(c[0].metrics.same, 2); /* the first against itself */
+    assert_int_equal(c[1].rc, NYTTE_OK);
+    assert_int_equal(c[1].owner_ore[0], KR(9000));
+    assert_int_equal(c[1].owner_ore[1], KR(9000));
+    assert_int_equal(c[1].metrics.more, 1);
+    assert_int_equal(c[1].metrics.less, 1);
+    assert_int_equal(c[1].metrics.same, 0);
+    assert_int_equal(c[2].rc, NYTTE_ECONFIG);
+    assert_non_null(strstr(c[2].error, "element dike"));
+    assert_null(c[2].owner_ore);
+    /* the failing row left no error behind in the context */
+    assert_int_equal(nytte_ctx_errcode(ctx), NYTTE_OK);
+    nytte_alloc_comparison_free(c, 3);
+    nytte_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1067,6 +1199,9 @@ int main(void)
         cmocka_unit_test(test_random_properties),
         cmocka_unit_test(test_contributor_models),
         cmocka_unit_test(test_contributor_properties),
+        cmocka_unit_test(test_parcel_facts),
+        cmocka_unit_test(test_accounting_check),
+        cmocka_unit_test(test_compare_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
