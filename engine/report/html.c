@@ -15,21 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 1234567.8 kr → "1 234 567,80 kr" (Danish grouping and decimal comma; non-breaking spaces). */
+/* Amounts in the page: 1234567.80 kr → "1 234 567,80 kr", Danish grouping and decimal comma,
+ * non-breaking spaces, a true minus sign. */
+static const nytte_money_style html_kr = {',', "&#160;", "−", "&#160;kr"};
+/* Amounts in the owner lookup's JSON (shown as text by the script): "1234567,80 kr". */
+static const nytte_money_style lookup_kr = {',', "", "-", " kr"};
+
 static void money(sbuf *b, int64_t ore)
 {
-    uint64_t a = ore < 0 ? (uint64_t)0 - (uint64_t)ore : (uint64_t)ore;
-    char digits[32];
-    snprintf(digits, sizeof digits, "%llu", (unsigned long long)(a / 100));
-    size_t n = strlen(digits);
-    if (ore < 0)
-        sb_add(b, "−");
-    for (size_t i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            sb_add(b, "&#160;");
-        sb_addn(b, digits + i, 1);
-    }
-    sb_printf(b, ",%02u&#160;kr", (unsigned)(a % 100));
+    char buf[96];
+    sb_add(b, nytte_money_format(buf, sizeof buf, &html_kr, ore));
 }
 
 static void money_kr(sbuf *b, double kr)
@@ -384,7 +379,7 @@ static void owners_json(sbuf *b, const nytte_report_data *d)
     sb_add(b, "<script type=\"application/json\" id=\"owners-data\">[");
     for (size_t o = 0; o < r->nowners; o++) {
         const nytte_alloc_owner *ow = &r->owners[o];
-        sbuf parcels = {0}, expl = {0}, amount = {0}, pay = {0}, yearly = {0};
+        sbuf parcels = {0}, expl = {0};
         for (size_t k = ow->part0; k < ow->part0 + ow->nparts; k++) {
             const nytte_alloc_owner_part *pt = &r->parts[k];
             int dup = 0;
@@ -403,18 +398,15 @@ static void owners_json(sbuf *b, const nytte_report_data *d)
             sb_add(&expl, ": ");
             sb_add(&expl, line);
         }
-        char tmp[64];
-        snprintf(tmp, sizeof tmp, "%lld,%02lld kr", (long long)(ow->total_ore / 100), (long long)(ow->total_ore % 100));
-        sb_add(&amount, tmp);
+        char amount[64], first[64], pay[80], yearly[64];
+        nytte_money_format(amount, sizeof amount, &lookup_kr, ow->total_ore);
         const nytte_loan *ln = &d->loans[o];
         if (d->project->loan.kind == NYTTE_LOAN_NONE || ow->total_ore == 0)
-            snprintf(tmp, sizeof tmp, "–");
+            snprintf(pay, sizeof pay, "–");
         else
-            snprintf(tmp, sizeof tmp, "%lld,%02lld kr × %d", (long long)(ln->first_payment / 100),
-                     (long long)(ln->first_payment % 100), ln->npayments);
-        sb_add(&pay, tmp);
-        snprintf(tmp, sizeof tmp, "%lld,%02lld kr", (long long)(ow->yearly_ore / 100), (long long)(ow->yearly_ore % 100));
-        sb_add(&yearly, tmp);
+            snprintf(pay, sizeof pay, "%s × %d", nytte_money_format(first, sizeof first, &lookup_kr, ln->first_payment),
+                     ln->npayments);
+        nytte_money_format(yearly, sizeof yearly, &lookup_kr, ow->yearly_ore);
         sb_add(b, o ? ",\n{\"id\":" : "\n{\"id\":");
         sb_json(b, ow->id);
         sb_add(b, ",\"name\":");
@@ -422,16 +414,16 @@ static void owners_json(sbuf *b, const nytte_report_data *d)
         sb_add(b, ",\"parcels\":");
         sb_json(b, parcels.s);
         sb_add(b, ",\"amount\":");
-        sb_json(b, amount.s);
+        sb_json(b, amount);
         sb_add(b, ",\"payment\":");
-        sb_json(b, pay.s);
+        sb_json(b, pay);
         sb_add(b, ",\"yearly\":");
-        sb_json(b, yearly.s);
+        sb_json(b, yearly);
         sb_add(b, ",\"explanation\":");
         sb_json(b, expl.s);
         sb_add(b, "}");
-        b->failed |= parcels.failed | expl.failed | amount.failed | pay.failed | yearly.failed;
-        free(parcels.s), free(expl.s), free(amount.s), free(pay.s), free(yearly.s);
+        b->failed |= parcels.failed | expl.failed;
+        free(parcels.s), free(expl.s);
     }
     sb_add(b, "]</script>\n");
 }

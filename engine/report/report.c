@@ -11,7 +11,6 @@
 #include "report/report_int.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,13 +102,12 @@ static void csv_int(csv *c, long long v)
     csv_raw(c, buf);
 }
 
-/* Money from integer øre, exact: no floating point on the way. */
+/* Money from integer øre, exact: no floating point on the way; the dialect's decimal mark. */
 static void csv_money(csv *c, int64_t ore)
 {
+    const nytte_money_style st = {c->o.decimal, "", "-", ""};
     char buf[48];
-    uint64_t a = ore < 0 ? (uint64_t)0 - (uint64_t)ore : (uint64_t)ore;
-    snprintf(buf, sizeof buf, "%s%" PRIu64 "%c%02" PRIu64, ore < 0 ? "-" : "", a / 100, c->o.decimal, a % 100);
-    csv_raw(c, buf);
+    csv_raw(c, nytte_money_format(buf, sizeof buf, &st, ore));
 }
 
 static void csv_end(csv *c)

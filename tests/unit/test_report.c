@@ -130,6 +130,11 @@ static void test_compare(void **state)
 
     char words[512];
     assert_non_null(strstr(nytte_report_model_words(words, sizeof words, &cfg[1]), "1 × building area + 1 × plot"));
+    /* the payment limits in kroner from øre: 50000 øre = 500.00 kr, 1234567 øre = 12345.67 kr */
+    cfg[1].rules.min_ore = 50000;
+    cfg[1].rules.max_ore = 1234567;
+    nytte_report_model_words(words, sizeof words, &cfg[1]);
+    assert_non_null(strstr(words, " Minimum payment 500.00 kr. Maximum payment 12345.67 kr."));
     nytte_ctx_free(ctx);
 }
 
