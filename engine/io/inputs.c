@@ -21,7 +21,7 @@ int nytte_crs_wkt(nytte_ctx *ctx, char **wkt, const char *crs)
     nytte_io_gdal_msg_clear();
     OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
     if (!s)
-        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        return nytte_nomem(ctx, "crs");
     int rc = NYTTE_OK;
     if (OSRSetFromUserInput(s, crs) != OGRERR_NONE) {
         rc = nytte_io_gdal_error(ctx, NYTTE_ECONFIG, "crs: '%s' is not a CRS PROJ knows", crs);
@@ -36,7 +36,7 @@ int nytte_crs_wkt(nytte_ctx *ctx, char **wkt, const char *crs)
         } else {
             *wkt = strdup(w);
             if (!*wkt)
-                rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+                rc = nytte_nomem(ctx, "crs");
         }
         CPLFree(w);
     }
@@ -160,7 +160,7 @@ static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p
     }
     in->parcels = calloc(l.nfeatures, sizeof *in->parcels);
     if (!in->parcels) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory reading parcels");
+        rc = nytte_nomem(ctx, "reading parcels");
         goto cleanup;
     }
     for (size_t i = 0; i < l.nfeatures; i++) {
@@ -244,7 +244,7 @@ static int read_buildings(nytte_ctx *ctx, nytte_inputs *in, const nytte_project 
     const char *path = c->src.path, *ln = layer_name(&c->src);
     in->buildings = calloc(l.nfeatures ? l.nfeatures : 1, sizeof *in->buildings);
     if (!in->buildings) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory reading buildings");
+        rc = nytte_nomem(ctx, "reading buildings");
         goto cleanup;
     }
     for (size_t i = 0; i < l.nfeatures; i++) {
@@ -325,7 +325,7 @@ static int read_owners(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p)
         in->owners = calloc(in->nparcels, sizeof *in->owners);
         in->holdings = calloc(in->nparcels, sizeof *in->holdings);
         if (!in->owners || !in->holdings)
-            return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+            return nytte_nomem(ctx, "reading owners");
         for (size_t i = 0; i < in->nparcels; i++) {
             in->owners[i].id = strdup(in->parcels[i].id);
             in->holdings[i] = (nytte_holding){i, i, 1.0};
@@ -355,7 +355,7 @@ static int read_owners(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p)
     const char **hold_owner = calloc(n ? n : 1, sizeof *hold_owner);
     double *sum = calloc(in->nparcels, sizeof *sum);
     if (!in->holdings || !in->owners || !hold_owner || !sum) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        rc = nytte_nomem(ctx, "reading owners");
         goto cleanup;
     }
     /* rows: line numbers of a CSV are fid + 1 (header), OGR numbers CSV features from 1 */
@@ -394,7 +394,7 @@ static int read_owners(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p)
         in->owners[i].name = iname >= 0 && f->values[iname] ? strdup(f->values[iname]) : NULL;
         in->nowners = i + 1;
         if (!in->owners[i].id || (iname >= 0 && f->values[iname] && !in->owners[i].name)) {
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+            rc = nytte_nomem(ctx, "reading owners");
             goto cleanup;
         }
     }
@@ -483,7 +483,7 @@ int nytte_inputs_read(nytte_ctx *ctx, nytte_inputs *out, const nytte_project *p,
     if (!rc)
         rc = read_owners(ctx, out, p);
     if (!rc && !(out->crs_wkt = strdup(crs_wkt)))
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        rc = nytte_nomem(ctx, "reading inputs");
     if (rc)
         nytte_inputs_free(out);
     return rc;

@@ -283,7 +283,7 @@ int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const
     out->fields = calloc(nfields ? nfields : 1, sizeof *out->fields);
     idx = calloc(nfields ? nfields : 1, sizeof *idx);
     if (!out->fields || !idx) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+        rc = nytte_nomem(ctx, "%s", path);
         goto cleanup;
     }
     for (size_t k = 0; k < nfields; k++) {
@@ -337,7 +337,7 @@ int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const
             nytte_vfeature *nf = realloc(out->features, nc * sizeof *nf);
             if (!nf) {
                 OGR_F_Destroy(f);
-                rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+                rc = nytte_nomem(ctx, "%s", path);
                 goto cleanup;
             }
             out->features = nf;
@@ -350,7 +350,7 @@ int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const
         out->nfeatures++;
         if (!vf->values) {
             OGR_F_Destroy(f);
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+            rc = nytte_nomem(ctx, "%s", path);
             goto cleanup;
         }
         for (size_t k = 0; k < nfields; k++)
@@ -372,7 +372,9 @@ int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const
             OGR_G_DestroyGeometry(gc);
             if (crc != NYTTE_OK) {
                 OGR_F_Destroy(f);
-                rc = nytte_error(ctx, crc, "%s: layer %s: feature %lld: %s", path, lname, vf->fid, why);
+                rc = crc == NYTTE_ENOMEM
+                         ? nytte_nomem(ctx, "%s: layer %s: feature %lld", path, lname, vf->fid)
+                         : nytte_error(ctx, crc, "%s: layer %s: feature %lld: %s", path, lname, vf->fid, why);
                 goto cleanup;
             }
             if (repaired) {

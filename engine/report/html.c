@@ -438,7 +438,7 @@ int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *di
         /* the chosen model first, then the others of allocation.compare */
         nytte_alloc_config *cfg = calloc(p->ncompare + 1, sizeof *cfg);
         if (!cfg)
-            return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+            return nytte_nomem(ctx, "%s/report.html: model comparison", dir);
         cfg[nmodels++] = p->alloc;
         for (size_t k = 0; k < p->ncompare; k++)
             if (p->compare[k].model != p->alloc.model)

@@ -219,7 +219,7 @@ static int write_qgs(nytte_ctx *ctx, const nytte_report_data *d, const char *dir
     size_t nl = 3 + d->nrasters;
     qlayer *ls = calloc(nl, sizeof *ls);
     if (!ls)
-        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        return nytte_nomem(ctx, "%s/project.qgs", dir);
     /* top to bottom: what is drawn last comes first */
     ls[0] = (qlayer){"measures_layer", "Measures", "./parcels.gpkg|layername=measures", "ogr", BODY_MEASURES, 1, "Line"};
     ls[1] = (qlayer){"buildings_layer", "Buildings (depth at the design event)", "./parcels.gpkg|layername=buildings",
@@ -307,7 +307,7 @@ int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *
     qml(&sbd, BODY_BUILDINGS, breaks);
     qml(&sm, BODY_MEASURES, breaks);
     if (sp.failed || sbd.failed || sm.failed) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        rc = nytte_nomem(ctx, "%s/parcels.gpkg: layer styles", dir);
     } else {
         nytte_layer_style st[3] = {
             {"parcels", "geom", "nytte: amount", sp.s, "parcels coloured by amount_kr (quantile classes of payers)"},

@@ -98,7 +98,7 @@ int sb_write_file(nytte_ctx *ctx, const sbuf *b, const char *dir, const char *na
     char path[4400];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (b->failed)
-        return nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+        return nytte_nomem(ctx, "%s", path);
     FILE *f = fopen(path, "wb");
     if (!f)
         return nytte_error(ctx, NYTTE_EIO, "%s: cannot create: %s", path, strerror(errno));
