@@ -380,24 +380,7 @@ static void owners_json(sbuf *b, const nytte_report_data *d)
     for (size_t o = 0; o < r->nowners; o++) {
         const nytte_alloc_owner *ow = &r->owners[o];
         sbuf parcels = {0}, expl = {0};
-        for (size_t k = ow->part0; k < ow->part0 + ow->nparts; k++) {
-            const nytte_alloc_owner_part *pt = &r->parts[k];
-            int dup = 0;
-            for (size_t j = ow->part0; j < k; j++)
-                dup |= r->parts[j].parcel == pt->parcel;
-            if (dup)
-                continue;
-            char line[2048];
-            nytte_alloc_parcel_summary(line, sizeof line, r, pt->parcel);
-            if (parcels.n)
-                sb_add(&parcels, "; "), sb_add(&expl, " | ");
-            sb_add(&parcels, d->inputs->parcels[pt->parcel].id);
-            sb_add(&expl, d->inputs->parcels[pt->parcel].id);
-            if (pt->share < 1.0)
-                sb_printf(&expl, " (share %.6g)", pt->share);
-            sb_add(&expl, ": ");
-            sb_add(&expl, line);
-        }
+        report_owner_parcels(d, o, &parcels, &expl);
         char amount[64], first[64], pay[80], yearly[64];
         nytte_money_format(amount, sizeof amount, &lookup_kr, ow->total_ore);
         const nytte_loan *ln = &d->loans[o];

@@ -27,6 +27,13 @@ void sb_json(sbuf *b, const char *t);
 /* Write the buffer to dir/name; errors name the file. Frees nothing. */
 int sb_write_file(nytte_ctx *ctx, const sbuf *b, const char *dir, const char *name);
 
+/*
+ * The distinct parcels of owner o of d->alloc, in the order of its parts: their ids joined
+ * by "; " appended to *parcels, and their explanations ("id (share s): summary", joined by
+ * " | ") to *expl. Both end as strings (never NULL) unless they failed. Returns the count.
+ */
+size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels, sbuf *expl);
+
 /* An owner's name from the inputs (the allocation knows ids only); NULL if none. */
 const char *report_owner_name(const nytte_inputs *in, const char *id);
 

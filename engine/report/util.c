@@ -125,6 +125,43 @@ const char *report_owner_name(const nytte_inputs *in, const char *id)
     return NULL;
 }
 
+/* Whether part k of owner ow is on a parcel that an earlier part of ow is on. */
+static bool repeats_parcel(const nytte_alloc_result *r, const nytte_alloc_owner *ow, size_t k)
+{
+    for (size_t j = ow->part0; j < k; j++)
+        if (r->parts[j].parcel == r->parts[k].parcel)
+            return true;
+    return false;
+}
+
+size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels, sbuf *expl)
+{
+    const nytte_alloc_result *r = d->alloc;
+    const nytte_alloc_owner *ow = &r->owners[o];
+    size_t n = 0;
+    sb_add(parcels, "");
+    sb_add(expl, "");
+    for (size_t k = ow->part0; k < ow->part0 + ow->nparts; k++) {
+        const nytte_alloc_owner_part *pt = &r->parts[k];
+        if (repeats_parcel(r, ow, k))
+            continue;
+        const char *pid = d->inputs->parcels[pt->parcel].id;
+        char line[2048];
+        nytte_alloc_parcel_summary(line, sizeof line, r, pt->parcel);
+        if (n++) {
+            sb_add(parcels, "; ");
+            sb_add(expl, " | ");
+        }
+        sb_add(parcels, pid);
+        sb_add(expl, pid);
+        if (pt->share < 1.0)
+            sb_printf(expl, " (share %.6g)", pt->share);
+        sb_add(expl, ": ");
+        sb_add(expl, line);
+    }
+    return n;
+}
+
 /* ColorBrewer YlOrRd (5 classes), grey for parcels that pay nothing. */
 const char *const report_class_colors[REPORT_NCLASSES + 1] = {"#e3e3e3", "#ffffb2", "#fecc5c",
                                                               "#fd8d3c", "#f03b20", "#bd0026"};
