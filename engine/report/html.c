@@ -38,11 +38,7 @@ static void money_kr(sbuf *b, double kr)
 
 static void row2(sbuf *b, const char *label, const char *value)
 {
-    sb_add(b, "<tr><th>");
-    sb_xml(b, label);
-    sb_add(b, "</th><td>");
-    sb_xml(b, value);
-    sb_add(b, "</td></tr>\n");
+    sb_xmlf(b, "<tr><th>%s</th><td>%s</td></tr>\n", label, value);
 }
 
 static const char css[] =
@@ -282,11 +278,8 @@ static void costs(sbuf *b, const nytte_report_data *d)
     for (size_t e = 0; e < r->nelements; e++) {
         const nytte_alloc_element_result *er = &r->elements[e];
         const nytte_measure_cfg *mc = e < p->nmeasures ? &p->measures[e] : NULL;
-        sb_add(b, "<tr><td>");
-        sb_xml(b, mc && mc->name ? mc->name : er->id);
-        sb_add(b, " <span class=\"note\">(");
-        sb_xml(b, er->id);
-        sb_add(b, ")</span></td><td class=\"n\">");
+        sb_xmlf(b, "<tr><td>%s <span class=\"note\">(%s)</span></td><td class=\"n\">", mc && mc->name ? mc->name : er->id,
+                er->id);
         money(b, er->pool.capex_ore);
         sb_add(b, "</td><td class=\"n\">");
         money(b, mc ? mc->om_per_year : 0);
@@ -437,21 +430,18 @@ int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *di
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
-               "<link rel=\"icon\" href=\"data:,\">\n<title>");
-    sb_xml(&b, p->name);
-    sb_add(&b, " — cost allocation</title>\n<style>");
+               "<link rel=\"icon\" href=\"data:,\">\n");
+    sb_xmlf(&b, "<title>%s — cost allocation</title>\n<style>", p->name);
     sb_add(&b, css);
-    sb_add(&b, "</style>\n</head>\n<body>\n<main>\n<h1>");
-    sb_xml(&b, p->name);
-    sb_add(&b, "</h1>\n<p class=\"note\">Cost allocation by benefit (nytteprincippet), computed by nytte. "
-               "This page needs no network; all figures come from the files beside it.</p>\n"
-               "<h2>Summary</h2>\n");
+    sb_xmlf(&b, "</style>\n</head>\n<body>\n<main>\n<h1>%s</h1>\n<p class=\"note\">Cost allocation by benefit "
+                "(nytteprincippet), computed by nytte. This page needs no network; all figures come from the files "
+                "beside it.</p>\n<h2>Summary</h2>\n",
+            p->name);
     summary(&b, d);
     sb_add(&b, "<h2>Costs and deductions per element</h2>\n");
     costs(&b, d);
-    sb_add(&b, "<h2>The allocation model</h2>\n<p>");
-    sb_xml(&b, nytte_report_model_words(words, sizeof words, &p->alloc));
-    sb_add(&b, "</p>\n<h2>Map of payments</h2>\n<p class=\"note\">Parcels coloured by what they pay (all elements "
+    sb_xmlf(&b, "<h2>The allocation model</h2>\n<p>%s</p>\n", nytte_report_model_words(words, sizeof words, &p->alloc));
+    sb_add(&b, "<h2>Map of payments</h2>\n<p class=\"note\">Parcels coloured by what they pay (all elements "
                "together); parcels outlined in blue flood at the design event without the measures. Hover a "
                "parcel for its id and amount.</p>\n");
     map(&b, d, breaks);

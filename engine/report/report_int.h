@@ -22,6 +22,8 @@ void sb_addn(sbuf *b, const char *t, size_t n);
 void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Text escaped for XML and HTML element content and attribute values. */
 void sb_xml(sbuf *b, const char *t);
+/* fmt with each %s replaced by its argument escaped as sb_xml escapes it (only %s and %%). */
+void sb_xmlf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A JSON string literal with its quotes; '<', '>' and '&' as \u escapes so that it can sit in <script>. */
 void sb_json(sbuf *b, const char *t);
 /* Write the buffer to dir/name; errors name the file. Frees nothing. */

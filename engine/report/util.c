@@ -4,6 +4,7 @@
  */
 #include "report/report_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -72,6 +73,24 @@ void sb_xml(sbuf *b, const char *t)
                 sb_addn(b, p, 1);
         }
     }
+}
+
+void sb_xmlf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *p = fmt;
+    for (const char *q; (q = strchr(p, '%')) != NULL;) {
+        sb_addn(b, p, (size_t)(q - p));
+        assert(q[1] == 's' || q[1] == '%');
+        if (q[1] == 's')
+            sb_xml(b, va_arg(ap, const char *));
+        else
+            sb_addn(b, q, 1); /* "%%", or a stray '%' kept as it is */
+        p = q + (q[1] == 's' || q[1] == '%' ? 2 : 1);
+    }
+    sb_add(b, p);
+    va_end(ap);
 }
 
 void sb_json(sbuf *b, const char *t)
