@@ -128,20 +128,13 @@ int sb_write_file(nytte_ctx *ctx, const sbuf *b, const char *dir, const char *na
     return NYTTE_OK;
 }
 
+static int cmp_owner_key(const void *key, const void *o) { return strcmp(key, ((const nytte_owner *)o)->id); }
+
 const char *report_owner_name(const nytte_inputs *in, const char *id)
 {
-    size_t lo = 0, hi = in->nowners;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(in->owners[mid].id, id);
-        if (c == 0)
-            return in->owners[mid].name;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    const nytte_owner *o =
+        in->nowners ? bsearch(id, in->owners, in->nowners, sizeof *in->owners, cmp_owner_key) : NULL;
+    return o ? o->name : NULL;
 }
 
 /* Whether part k of owner ow is on a parcel that an earlier part of ow is on. */
