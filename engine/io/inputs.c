@@ -6,6 +6,7 @@
 
 #include "io/io_private.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <ogr_srs_api.h>
@@ -21,7 +22,7 @@ int nytte_crs_wkt(nytte_ctx *ctx, char **wkt, const char *crs)
     nytte_io_gdal_msg_clear();
     OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
     if (!s)
-        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        return nytte_nomem(ctx, "crs");
     int rc = NYTTE_OK;
     if (OSRSetFromUserInput(s, crs) != OGRERR_NONE) {
         rc = nytte_io_gdal_error(ctx, NYTTE_ECONFIG, "crs: '%s' is not a CRS PROJ knows", crs);
@@ -36,7 +37,7 @@ int nytte_crs_wkt(nytte_ctx *ctx, char **wkt, const char *crs)
         } else {
             *wkt = strdup(w);
             if (!*wkt)
-                rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+                rc = nytte_nomem(ctx, "crs");
         }
         CPLFree(w);
     }
@@ -90,21 +91,25 @@ static int cmp_holding(const void *a, const void *b)
     return x->owner < y->owner ? -1 : x->owner > y->owner;
 }
 
+/* bsearch comparisons of an id (the key) with a parcel's or an owner's. */
+static int cmp_parcel_key(const void *key, const void *p) { return strcmp(key, ((const nytte_parcel *)p)->id); }
+static int cmp_owner_key(const void *key, const void *o) { return strcmp(key, ((const nytte_owner *)o)->id); }
+
 /* Index of parcel id in the sorted table, or -1. */
 static long find_parcel(const nytte_inputs *in, const char *id)
 {
-    size_t lo = 0, hi = in->nparcels;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(in->parcels[mid].id, id);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    const nytte_parcel *p =
+        in->nparcels ? bsearch(id, in->parcels, in->nparcels, sizeof *in->parcels, cmp_parcel_key) : NULL;
+    return p ? (long)(p - in->parcels) : -1;
+}
+
+/* Ask for the optional field `name` too when it is given: its index among the fields, or -1. */
+static int opt_field(const char **fields, size_t *nf, const char *name)
+{
+    if (!name)
+        return -1;
+    fields[*nf] = name;
+    return (int)(*nf)++;
 }
 
 /* Whether s is well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF). */
@@ -136,19 +141,9 @@ static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p
     const nytte_parcels_cfg *c = &p->parcels;
     const char *fields[4] = {c->id, NULL, NULL, NULL};
     size_t nf = 1;
-    int ivalue = -1, iland = -1, ipaved = -1;
-    if (c->value) {
-        ivalue = (int)nf;
-        fields[nf++] = c->value;
-    }
-    if (c->landuse) {
-        iland = (int)nf;
-        fields[nf++] = c->landuse;
-    }
-    if (c->paved_area) {
-        ipaved = (int)nf;
-        fields[nf++] = c->paved_area;
-    }
+    int ivalue = opt_field(fields, &nf, c->value);
+    int iland = opt_field(fields, &nf, c->landuse);
+    int ipaved = opt_field(fields, &nf, c->paved_area);
     nytte_vlayer l;
     int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, wkt);
     if (rc)
@@ -160,7 +155,7 @@ static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p
     }
     in->parcels = calloc(l.nfeatures, sizeof *in->parcels);
     if (!in->parcels) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory reading parcels");
+        rc = nytte_nomem(ctx, "reading parcels");
         goto cleanup;
     }
     for (size_t i = 0; i < l.nfeatures; i++) {
@@ -228,15 +223,8 @@ static int read_buildings(nytte_ctx *ctx, nytte_inputs *in, const nytte_project 
     const nytte_buildings_cfg *c = &p->buildings;
     const char *fields[6] = {c->id, c->parcel, c->use, c->floor_area, NULL, NULL};
     size_t nf = 4;
-    int ih = -1, iv = -1;
-    if (c->floor_height) {
-        ih = (int)nf;
-        fields[nf++] = c->floor_height;
-    }
-    if (c->value) {
-        iv = (int)nf;
-        fields[nf++] = c->value;
-    }
+    int ih = opt_field(fields, &nf, c->floor_height);
+    int iv = opt_field(fields, &nf, c->value);
     nytte_vlayer l;
     int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, wkt);
     if (rc)
@@ -244,7 +232,7 @@ static int read_buildings(nytte_ctx *ctx, nytte_inputs *in, const nytte_project 
     const char *path = c->src.path, *ln = layer_name(&c->src);
     in->buildings = calloc(l.nfeatures ? l.nfeatures : 1, sizeof *in->buildings);
     if (!in->buildings) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory reading buildings");
+        rc = nytte_nomem(ctx, "reading buildings");
         goto cleanup;
     }
     for (size_t i = 0; i < l.nfeatures; i++) {
@@ -316,161 +304,174 @@ cleanup:
     return rc;
 }
 
-static int read_owners(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p)
+/* No ownership table: every parcel is its own owner, with the parcel's id. */
+static int owners_are_parcels(nytte_ctx *ctx, nytte_inputs *in)
 {
-    const nytte_owners_cfg *c = &p->owners;
-    int rc = NYTTE_OK;
-    if (!c->given) {
-        /* every parcel is its own owner */
-        in->owners = calloc(in->nparcels, sizeof *in->owners);
-        in->holdings = calloc(in->nparcels, sizeof *in->holdings);
-        if (!in->owners || !in->holdings)
-            return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-        for (size_t i = 0; i < in->nparcels; i++) {
-            in->owners[i].id = strdup(in->parcels[i].id);
-            in->holdings[i] = (nytte_holding){i, i, 1.0};
-        }
-        in->nowners = in->nholdings = in->nparcels;
-        return NYTTE_OK;
+    in->owners = calloc(in->nparcels, sizeof *in->owners);
+    in->holdings = calloc(in->nparcels, sizeof *in->holdings);
+    if (!in->owners || !in->holdings)
+        return nytte_nomem(ctx, "reading owners");
+    for (size_t i = 0; i < in->nparcels; i++) {
+        in->owners[i].id = strdup(in->parcels[i].id);
+        in->nowners = i + 1;
+        if (!in->owners[i].id)
+            return nytte_nomem(ctx, "reading owners");
+        in->holdings[i] = (nytte_holding){i, i, 1.0};
     }
-    const char *fields[4] = {c->parcel, c->owner, NULL, NULL};
-    size_t nf = 2;
-    int iname = -1, ishare = -1;
-    if (c->name) {
-        iname = (int)nf;
-        fields[nf++] = c->name;
-    }
-    if (c->share) {
-        ishare = (int)nf;
-        fields[nf++] = c->share;
-    }
+    in->nholdings = in->nparcels;
+    return NYTTE_OK;
+}
+
+/* The ownership table while it is read. */
+typedef struct owner_table {
+    const nytte_owners_cfg *c;
+    const char *fields[4];   /* parcel, owner, then name and share when given */
+    size_t nf;
+    int iname, ishare;       /* their indexes in fields, or -1 */
     nytte_vlayer l;
-    rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, NULL);
-    if (rc)
-        return rc;
-    const char *path = c->src.path;
-    size_t n = l.nfeatures;
-    in->holdings = calloc(n ? n : 1, sizeof *in->holdings);
-    in->owners = calloc(n ? n : 1, sizeof *in->owners);
-    const char **hold_owner = calloc(n ? n : 1, sizeof *hold_owner);
-    double *sum = calloc(in->nparcels, sizeof *sum);
-    if (!in->holdings || !in->owners || !hold_owner || !sum) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    /* rows: line numbers of a CSV are fid + 1 (header), OGR numbers CSV features from 1 */
-    for (size_t i = 0; i < n; i++) {
-        nytte_vfeature *f = &l.features[i];
+    const char **owner_of;   /* per row: its owner id (borrowed from l) */
+    double *sum;             /* per parcel: the shares of its rows */
+} owner_table;
+
+/*
+ * Check each row and take it: a holding (parcel, share) per row and an owner per row,
+ * merged by merge_owners. Rows are numbered by feature id: a CSV's line numbers are
+ * fid + 1 (the header), OGR numbers CSV features from 1.
+ */
+static int take_rows(nytte_ctx *ctx, nytte_inputs *in, owner_table *t)
+{
+    const char *path = t->c->src.path;
+    for (size_t i = 0; i < t->l.nfeatures; i++) {
+        nytte_vfeature *f = &t->l.features[i];
         const char *pid = f->values[0], *oid = f->values[1];
         /* owner names and ids go into UTF-8 outputs (CSV, GeoPackage): refuse Latin-1 and other encodings */
-        for (size_t k = 0; k < nf; k++)
-            if (f->values[k] && !utf8_valid(f->values[k])) {
-                rc = nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: field %s is not UTF-8 text (save the table as UTF-8)",
-                                 path, f->fid, fields[k]);
-                goto cleanup;
-            }
+        for (size_t k = 0; k < t->nf; k++)
+            if (f->values[k] && !utf8_valid(f->values[k]))
+                return nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: field %s is not UTF-8 text (save the table as UTF-8)",
+                                   path, f->fid, t->fields[k]);
         long pi = pid ? find_parcel(in, pid) : -1;
-        if (pi < 0) {
-            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: parcel '%s' is not in the parcel layer", path, f->fid,
-                             pid ? pid : "");
-            goto cleanup;
-        }
-        if (!oid || !*oid) {
-            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: owner id (field %s) is empty", path, f->fid, c->owner);
-            goto cleanup;
-        }
+        if (pi < 0)
+            return nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: parcel '%s' is not in the parcel layer", path, f->fid,
+                               pid ? pid : "");
+        if (!oid || !*oid)
+            return nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: owner id (field %s) is empty", path, f->fid,
+                               t->c->owner);
         double share = 1.0;
-        if (ishare >= 0 && (parse_num(f->values[ishare], &share) != 0 || !(share > 0) || share > 1)) {
-            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: parcel %s owner %s: share '%s' is not a number in (0, 1]",
-                             path, f->fid, pid, oid, f->values[ishare] ? f->values[ishare] : "");
-            goto cleanup;
-        }
-        sum[pi] += share;
+        if (t->ishare >= 0 && (parse_num(f->values[t->ishare], &share) != 0 || !(share > 0) || share > 1))
+            return nytte_error(ctx, NYTTE_EINPUT, "%s: row %lld: parcel %s owner %s: share '%s' is not a number in (0, 1]",
+                               path, f->fid, pid, oid, f->values[t->ishare] ? f->values[t->ishare] : "");
+        t->sum[pi] += share;
         in->holdings[i].parcel = (size_t)pi;
         in->holdings[i].share = share;
-        hold_owner[i] = oid;
+        t->owner_of[i] = oid;
         /* owner table: collect, dedupe after sorting; counted as it grows so that an error frees it */
+        const char *name = t->iname >= 0 ? f->values[t->iname] : NULL;
         in->owners[i].id = strdup(oid);
-        in->owners[i].name = iname >= 0 && f->values[iname] ? strdup(f->values[iname]) : NULL;
+        in->owners[i].name = name ? strdup(name) : NULL;
         in->nowners = i + 1;
-        if (!in->owners[i].id || (iname >= 0 && f->values[iname] && !in->owners[i].name)) {
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-            goto cleanup;
-        }
+        if (!in->owners[i].id || (name && !in->owners[i].name))
+            return nytte_nomem(ctx, "reading owners");
     }
-    in->nholdings = n;
+    in->nholdings = t->l.nfeatures;
+    return NYTTE_OK;
+}
+
+/* Sort the owners by id and keep one of each; one owner on several rows has one name. */
+static int merge_owners(nytte_ctx *ctx, nytte_inputs *in, const owner_table *t)
+{
     qsort(in->owners, in->nowners, sizeof *in->owners, cmp_owner);
     size_t w = 0;
     for (size_t i = 0; i < in->nowners; i++) {
-        if (w > 0 && strcmp(in->owners[w - 1].id, in->owners[i].id) == 0) {
-            /* one owner on several rows: the name must agree (an empty name is no name);
-             * qsort is not stable, so which row's name is kept must not matter */
-            nytte_owner *kept = &in->owners[w - 1], *dup = &in->owners[i];
-            bool named_k = kept->name && *kept->name, named_d = dup->name && *dup->name;
-            if (named_k && named_d && strcmp(kept->name, dup->name) != 0) {
-                /* names are personal data: the message gives the rows, not the names */
-                long long ra = owner_row(&l, iname, kept->id, kept->name), rb = owner_row(&l, iname, kept->id, dup->name);
-                rc = nytte_error(ctx, NYTTE_EINPUT,
-                                 "%s: owner %s has different names on rows %lld and %lld (one owner id, one name)",
-                                 path, kept->id, ra < rb ? ra : rb, ra < rb ? rb : ra);
-                /* the rest of the table is freed by the caller's cleanup: keep it counted */
-                for (size_t j = w; j < i; j++)
-                    in->owners[j] = (nytte_owner){0};
-                goto cleanup;
-            }
-            if (!named_k && named_d) {
-                free(kept->name);
-                kept->name = dup->name;
-                dup->name = NULL;
-            }
-            free(dup->id);
-            free(dup->name);
-            *dup = (nytte_owner){0};
+        if (w == 0 || strcmp(in->owners[w - 1].id, in->owners[i].id) != 0) {
+            in->owners[w++] = in->owners[i];
             continue;
         }
-        in->owners[w++] = in->owners[i];
+        /* the name must agree (an empty name is no name); qsort is not stable, so which row's
+         * name is kept must not matter */
+        nytte_owner *kept = &in->owners[w - 1], *dup = &in->owners[i];
+        bool named_k = kept->name && *kept->name, named_d = dup->name && *dup->name;
+        if (named_k && named_d && strcmp(kept->name, dup->name) != 0) {
+            /* names are personal data: the message gives the rows, not the names */
+            long long ra = owner_row(&t->l, t->iname, kept->id, kept->name);
+            long long rb = owner_row(&t->l, t->iname, kept->id, dup->name);
+            /* the rest of the table is freed by the caller's cleanup: keep it counted */
+            for (size_t j = w; j < i; j++)
+                in->owners[j] = (nytte_owner){0};
+            return nytte_error(ctx, NYTTE_EINPUT,
+                               "%s: owner %s has different names on rows %lld and %lld (one owner id, one name)",
+                               t->c->src.path, kept->id, ra < rb ? ra : rb, ra < rb ? rb : ra);
+        }
+        if (!named_k && named_d) {
+            free(kept->name);
+            kept->name = dup->name;
+            dup->name = NULL;
+        }
+        free(dup->id);
+        free(dup->name);
+        *dup = (nytte_owner){0};
     }
     in->nowners = w;
-    for (size_t i = 0; i < n; i++) {
-        size_t lo = 0, hi = in->nowners;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            int cmp = strcmp(in->owners[mid].id, hold_owner[i]);
-            if (cmp == 0) {
-                lo = mid;
-                break;
-            }
-            if (cmp < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        in->holdings[i].owner = lo;
+    return NYTTE_OK;
+}
+
+/* Point each holding at its owner, sort them by parcel and owner, and refuse an owner listed twice. */
+static int link_holdings(nytte_ctx *ctx, nytte_inputs *in, const owner_table *t)
+{
+    for (size_t i = 0; i < in->nholdings; i++) {
+        const nytte_owner *o = bsearch(t->owner_of[i], in->owners, in->nowners, sizeof *in->owners, cmp_owner_key);
+        assert(o); /* every row's owner is in the table made from the rows */
+        in->holdings[i].owner = (size_t)(o - in->owners);
     }
     qsort(in->holdings, in->nholdings, sizeof *in->holdings, cmp_holding);
     for (size_t i = 1; i < in->nholdings; i++)
-        if (in->holdings[i].parcel == in->holdings[i - 1].parcel && in->holdings[i].owner == in->holdings[i - 1].owner) {
-            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: parcel %s: owner %s is listed twice", path,
-                             in->parcels[in->holdings[i].parcel].id, in->owners[in->holdings[i].owner].id);
-            goto cleanup;
-        }
+        if (in->holdings[i].parcel == in->holdings[i - 1].parcel && in->holdings[i].owner == in->holdings[i - 1].owner)
+            return nytte_error(ctx, NYTTE_EINPUT, "%s: parcel %s: owner %s is listed twice", t->c->src.path,
+                               in->parcels[in->holdings[i].parcel].id, in->owners[in->holdings[i].owner].id);
+    return NYTTE_OK;
+}
+
+/* Every parcel owned, its shares summing to 1. */
+static int check_shares(nytte_ctx *ctx, const nytte_inputs *in, const owner_table *t)
+{
     for (size_t i = 0; i < in->nparcels; i++) {
-        if (sum[i] == 0) {
-            rc = nytte_error(ctx, NYTTE_EINPUT,
-                             "%s: parcel %s has no owner (every parcel needs at least one row in the ownership table)",
-                             path, in->parcels[i].id);
-            goto cleanup;
-        }
-        if (fabs(sum[i] - 1.0) > 1e-6) {
-            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: parcel %s: ownership shares sum to %.9g, not 1", path,
-                             in->parcels[i].id, sum[i]);
-            goto cleanup;
-        }
+        if (t->sum[i] == 0)
+            return nytte_error(ctx, NYTTE_EINPUT,
+                               "%s: parcel %s has no owner (every parcel needs at least one row in the ownership table)",
+                               t->c->src.path, in->parcels[i].id);
+        if (fabs(t->sum[i] - 1.0) > 1e-6)
+            return nytte_error(ctx, NYTTE_EINPUT, "%s: parcel %s: ownership shares sum to %.9g, not 1", t->c->src.path,
+                               in->parcels[i].id, t->sum[i]);
     }
+    return NYTTE_OK;
+}
+
+static int read_owners(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p)
+{
+    const nytte_owners_cfg *c = &p->owners;
+    if (!c->given)
+        return owners_are_parcels(ctx, in);
+    owner_table t = {.c = c, .fields = {c->parcel, c->owner}, .nf = 2};
+    t.iname = opt_field(t.fields, &t.nf, c->name);
+    t.ishare = opt_field(t.fields, &t.nf, c->share);
+    int rc = nytte_vlayer_read(ctx, &t.l, c->src.path, c->src.layer, c->src.where, t.fields, t.nf, NULL);
+    if (rc)
+        return rc;
+    size_t n = t.l.nfeatures;
+    in->holdings = calloc(n ? n : 1, sizeof *in->holdings);
+    in->owners = calloc(n ? n : 1, sizeof *in->owners);
+    t.owner_of = calloc(n ? n : 1, sizeof *t.owner_of);
+    t.sum = calloc(in->nparcels, sizeof *t.sum);
+    if (!in->holdings || !in->owners || !t.owner_of || !t.sum) {
+        rc = nytte_nomem(ctx, "reading owners");
+        goto cleanup;
+    }
+    if ((rc = take_rows(ctx, in, &t)) || (rc = merge_owners(ctx, in, &t)) || (rc = link_holdings(ctx, in, &t)))
+        goto cleanup;
+    rc = check_shares(ctx, in, &t);
 cleanup:
-    free((void *)hold_owner);
-    free(sum);
-    nytte_vlayer_clear(&l);
+    free((void *)t.owner_of);
+    free(t.sum);
+    nytte_vlayer_clear(&t.l);
     return rc;
 }
 
@@ -483,7 +484,7 @@ int nytte_inputs_read(nytte_ctx *ctx, nytte_inputs *out, const nytte_project *p,
     if (!rc)
         rc = read_owners(ctx, out, p);
     if (!rc && !(out->crs_wkt = strdup(crs_wkt)))
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        rc = nytte_nomem(ctx, "reading inputs");
     if (rc)
         nytte_inputs_free(out);
     return rc;

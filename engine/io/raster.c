@@ -147,7 +147,7 @@ static int dataset_grid(nytte_ctx *ctx, GDALDatasetH ds, const char *path, nytte
                 *crs_wkt = strdup(wkt);
                 if (!*crs_wkt) {
                     CPLFree(wkt);
-                    return nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+                    return nytte_nomem(ctx, "%s", path);
                 }
             }
             CPLFree(wkt);
@@ -202,7 +202,7 @@ int nytte_raster_read(nytte_ctx *ctx, nytte_raster *out, const char *path, int b
         goto cleanup;
     }
     if ((rc = nytte_raster_alloc(out, &grid, 0.0f, wkt)) != NYTTE_OK) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory for %d x %d cells", path, grid.nx, grid.ny);
+        rc = nytte_nomem(ctx, "%s: %d x %d cells", path, grid.nx, grid.ny);
         goto cleanup;
     }
     GDALRasterBandH b = GDALGetRasterBand(ds, band);
@@ -281,7 +281,7 @@ static int write_cog(nytte_ctx *ctx, const char *path, const nytte_grid *g, cons
     size_t plen = strlen(path);
     part = malloc(plen + sizeof ".part");
     if (!part)
-        return nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+        return nytte_nomem(ctx, "%s", path);
     memcpy(part, path, plen);
     memcpy(part + plen, ".part", sizeof ".part");
 
@@ -398,17 +398,17 @@ int nytte_raster_band_info(nytte_ctx *ctx, const char *path, bool *has_nodata, f
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds)
         return nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot open", path);
-    int has = 0;
+    int rc = NYTTE_OK, has = 0;
     double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(ds, 1), &has);
     const char *wkt = GDALGetProjectionRef(ds);
     if (wkt && wkt[0] && !(*crs_wkt = strdup(wkt))) {
-        GDALClose(ds);
-        return nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+        rc = nytte_nomem(ctx, "%s", path);
+    } else {
+        *has_nodata = has != 0;
+        *nodata = has ? nodata_as_float(nd) : 0.0f;
     }
     GDALClose(ds);
-    *has_nodata = has != 0;
-    *nodata = has ? nodata_as_float(nd) : 0.0f;
-    return NYTTE_OK;
+    return rc;
 }
 
 struct nytte_raster_reader {

@@ -250,23 +250,125 @@ void nytte_vlayer_clear(nytte_vlayer *l)
 
 static void geos_quiet(const char *fmt, ...) { (void)fmt; }
 
+/* A layer being read by nytte_vlayer_read: what its steps share, and what its cleanup releases. */
+typedef struct vreader {
+    nytte_ctx *ctx;
+    const char *path, *lname;
+    nytte_vlayer *out;
+    size_t cap;                        /* features allocated in out */
+    int *idx;                          /* per requested field: its index in the layer */
+    OGRSpatialReferenceH target;       /* the working CRS, when given */
+    OGRCoordinateTransformationH ct;   /* to it, when the layer's CRS differs */
+    GEOSContextHandle_t h;
+} vreader;
+
+/* The requested fields: their names into out, their indexes in the layer; each must exist. */
+static int find_fields(vreader *r, OGRLayerH lyr, const char *const *fields, size_t nfields)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    nytte_vlayer *out = r->out;
+    out->nfields = nfields;
+    out->fields = calloc(nfields ? nfields : 1, sizeof *out->fields);
+    r->idx = calloc(nfields ? nfields : 1, sizeof *r->idx);
+    if (!out->fields || !r->idx)
+        return nytte_nomem(r->ctx, "%s", r->path);
+    for (size_t k = 0; k < nfields; k++) {
+        if (!(out->fields[k] = strdup(fields[k])))
+            return nytte_nomem(r->ctx, "%s", r->path);
+        r->idx[k] = OGR_FD_GetFieldIndex(defn, fields[k]);
+        if (r->idx[k] < 0)
+            return nytte_error(r->ctx, NYTTE_EINPUT, "%s: layer %s: no field '%s'", r->path, r->lname, fields[k]);
+    }
+    return NYTTE_OK;
+}
+
+/* The transformation of the layer's geometries to target_wkt (none when NULL or the same CRS). */
+static int make_transform(vreader *r, OGRLayerH lyr, const char *target_wkt)
+{
+    if (!target_wkt || OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(lyr)) <= 0)
+        return NYTTE_OK;
+    OGRSpatialReferenceH src = OGR_L_GetSpatialRef(lyr);
+    if (!src)
+        return nytte_error(r->ctx, NYTTE_EINPUT,
+                           "%s: layer %s: has no CRS; give the layer a CRS (e.g. with ogr2ogr -a_srs)", r->path,
+                           r->lname);
+    r->target = OSRNewSpatialReference(target_wkt);
+    if (!r->target)
+        return nytte_error(r->ctx, NYTTE_EINPUT, "working CRS cannot be read");
+    OSRSetAxisMappingStrategy(r->target, OAMS_TRADITIONAL_GIS_ORDER);
+    if (OSRIsSame(src, r->target))
+        return NYTTE_OK;
+    OGRSpatialReferenceH s2 = OSRClone(src);
+    OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
+    r->ct = OCTNewCoordinateTransformation(s2, r->target);
+    const char *sname = OSRGetName(s2);
+    nytte_log(r->ctx, NYTTE_LOG_INFO, "%s: layer %s: reprojecting from %s to the working CRS", r->path, r->lname,
+              sname ? sname : "its CRS");
+    OSRDestroySpatialReference(s2);
+    if (!r->ct)
+        return nytte_io_gdal_error(r->ctx, NYTTE_EINPUT, "%s: layer %s: no transformation to the working CRS",
+                                   r->path, r->lname);
+    return NYTTE_OK;
+}
+
+/* Append feature f: its fid, the requested values as text, its geometry converted (borrowed f). */
+static int read_feature(vreader *r, OGRFeatureH f)
+{
+    nytte_vlayer *out = r->out;
+    if (out->nfeatures == r->cap) {
+        size_t nc = r->cap ? 2 * r->cap : 256;
+        nytte_vfeature *nf = realloc(out->features, nc * sizeof *nf);
+        if (!nf)
+            return nytte_nomem(r->ctx, "%s", r->path);
+        out->features = nf;
+        r->cap = nc;
+    }
+    nytte_vfeature *vf = &out->features[out->nfeatures];
+    memset(vf, 0, sizeof *vf);
+    vf->fid = (long long)OGR_F_GetFID(f);
+    vf->values = calloc(out->nfields ? out->nfields : 1, sizeof *vf->values);
+    out->nfeatures++;
+    if (!vf->values)
+        return nytte_nomem(r->ctx, "%s", r->path);
+    for (size_t k = 0; k < out->nfields; k++)
+        if (OGR_F_IsFieldSetAndNotNull(f, r->idx[k]) &&
+            !(vf->values[k] = strdup(OGR_F_GetFieldAsString(f, r->idx[k]))))
+            return nytte_nomem(r->ctx, "%s", r->path);
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    if (!g || OGR_G_IsEmpty(g))
+        return NYTTE_OK;
+    OGRGeometryH gc = OGR_G_Clone(g);
+    if (r->ct && OGR_G_Transform(gc, r->ct) != OGRERR_NONE) {
+        OGR_G_DestroyGeometry(gc);
+        return nytte_io_gdal_error(r->ctx, NYTTE_EINPUT, "%s: layer %s: feature %lld: cannot transform to the working CRS",
+                                   r->path, r->lname, vf->fid);
+    }
+    char why[256] = "";
+    int repaired = 0;
+    int rc = convert(r->h, gc, &vf->geom, &repaired, why, sizeof why);
+    OGR_G_DestroyGeometry(gc);
+    if (rc == NYTTE_ENOMEM)
+        return nytte_nomem(r->ctx, "%s: layer %s: feature %lld", r->path, r->lname, vf->fid);
+    if (rc)
+        return nytte_error(r->ctx, rc, "%s: layer %s: feature %lld: %s", r->path, r->lname, vf->fid, why);
+    if (repaired) {
+        out->nrepaired++;
+        nytte_log(r->ctx, NYTTE_LOG_INFO, "%s: layer %s: feature %lld: invalid polygon (%s) repaired with GEOS",
+                  r->path, r->lname, vf->fid, why);
+    }
+    return NYTTE_OK;
+}
+
 int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const char *layer, const char *where,
                       const char *const *fields, size_t nfields, const char *target_wkt)
 {
     memset(out, 0, sizeof *out);
     nytte_io_init();
     nytte_io_gdal_msg_clear();
+    vreader r = {.ctx = ctx, .path = path, .lname = layer ? layer : "", .out = out};
     int rc = NYTTE_OK;
-    GDALDatasetH ds = NULL;
-    OGRSpatialReferenceH target = NULL;
-    OGRCoordinateTransformationH ct = NULL;
-    GEOSContextHandle_t h = NULL;
-    int *idx = NULL;
-    size_t cap = 0;
-    const char *lname = layer ? layer : "";
-
     const char *const open_opts[] = {NULL};
-    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
     if (!ds) {
         rc = nytte_io_gdal_error(ctx, NYTTE_EINPUT, "%s: not a vector data set OGR can read", path);
         goto cleanup;
@@ -277,122 +379,32 @@ int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const
                    : nytte_error(ctx, NYTTE_EINPUT, "%s: holds no layer", path);
         goto cleanup;
     }
-    lname = OGR_L_GetName(lyr);
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
-    out->nfields = nfields;
-    out->fields = calloc(nfields ? nfields : 1, sizeof *out->fields);
-    idx = calloc(nfields ? nfields : 1, sizeof *idx);
-    if (!out->fields || !idx) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+    r.lname = OGR_L_GetName(lyr);
+    if ((rc = find_fields(&r, lyr, fields, nfields)) || (rc = make_transform(&r, lyr, target_wkt)))
         goto cleanup;
-    }
-    for (size_t k = 0; k < nfields; k++) {
-        out->fields[k] = strdup(fields[k]);
-        idx[k] = OGR_FD_GetFieldIndex(defn, fields[k]);
-        if (idx[k] < 0) {
-            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: no field '%s'", path, lname, fields[k]);
-            goto cleanup;
-        }
-    }
-    if (target_wkt && OGR_FD_GetGeomFieldCount(defn) > 0) {
-        OGRSpatialReferenceH src = OGR_L_GetSpatialRef(lyr);
-        if (!src) {
-            rc = nytte_error(ctx, NYTTE_EINPUT, "%s: layer %s: has no CRS; give the layer a CRS (e.g. with ogr2ogr -a_srs)",
-                             path, lname);
-            goto cleanup;
-        }
-        target = OSRNewSpatialReference(target_wkt);
-        if (!target) {
-            rc = nytte_error(ctx, NYTTE_EINPUT, "working CRS cannot be read");
-            goto cleanup;
-        }
-        OSRSetAxisMappingStrategy(target, OAMS_TRADITIONAL_GIS_ORDER);
-        if (!OSRIsSame(src, target)) {
-            OGRSpatialReferenceH s2 = OSRClone(src);
-            OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
-            ct = OCTNewCoordinateTransformation(s2, target);
-            const char *sname = OSRGetName(s2);
-            nytte_log(ctx, NYTTE_LOG_INFO, "%s: layer %s: reprojecting from %s to the working CRS", path, lname,
-                      sname ? sname : "its CRS");
-            OSRDestroySpatialReference(s2);
-            if (!ct) {
-                rc = nytte_io_gdal_error(ctx, NYTTE_EINPUT, "%s: layer %s: no transformation to the working CRS", path,
-                                         lname);
-                goto cleanup;
-            }
-        }
-    }
     if (where && OGR_L_SetAttributeFilter(lyr, where) != OGRERR_NONE) {
-        rc = nytte_io_gdal_error(ctx, NYTTE_EINPUT, "%s: layer %s: invalid filter \"%s\"", path, lname, where);
+        rc = nytte_io_gdal_error(ctx, NYTTE_EINPUT, "%s: layer %s: invalid filter \"%s\"", path, r.lname, where);
         goto cleanup;
     }
-    h = GEOS_init_r();
-    GEOSContext_setNoticeHandler_r(h, geos_quiet);
-    GEOSContext_setErrorHandler_r(h, geos_quiet);
+    r.h = GEOS_init_r();
+    GEOSContext_setNoticeHandler_r(r.h, geos_quiet);
+    GEOSContext_setErrorHandler_r(r.h, geos_quiet);
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
-    while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
-        if (out->nfeatures == cap) {
-            size_t nc = cap ? 2 * cap : 256;
-            nytte_vfeature *nf = realloc(out->features, nc * sizeof *nf);
-            if (!nf) {
-                OGR_F_Destroy(f);
-                rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
-                goto cleanup;
-            }
-            out->features = nf;
-            cap = nc;
-        }
-        nytte_vfeature *vf = &out->features[out->nfeatures];
-        memset(vf, 0, sizeof *vf);
-        vf->fid = (long long)OGR_F_GetFID(f);
-        vf->values = calloc(nfields ? nfields : 1, sizeof *vf->values);
-        out->nfeatures++;
-        if (!vf->values) {
-            OGR_F_Destroy(f);
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
-            goto cleanup;
-        }
-        for (size_t k = 0; k < nfields; k++)
-            if (OGR_F_IsFieldSetAndNotNull(f, idx[k]))
-                vf->values[k] = strdup(OGR_F_GetFieldAsString(f, idx[k]));
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        if (g && !OGR_G_IsEmpty(g)) {
-            OGRGeometryH gc = OGR_G_Clone(g);
-            if (ct && OGR_G_Transform(gc, ct) != OGRERR_NONE) {
-                OGR_G_DestroyGeometry(gc);
-                OGR_F_Destroy(f);
-                rc = nytte_io_gdal_error(ctx, NYTTE_EINPUT, "%s: layer %s: feature %lld: cannot transform to the working CRS",
-                                         path, lname, vf->fid);
-                goto cleanup;
-            }
-            char why[256] = "";
-            int repaired = 0;
-            int crc = convert(h, gc, &vf->geom, &repaired, why, sizeof why);
-            OGR_G_DestroyGeometry(gc);
-            if (crc != NYTTE_OK) {
-                OGR_F_Destroy(f);
-                rc = nytte_error(ctx, crc, "%s: layer %s: feature %lld: %s", path, lname, vf->fid, why);
-                goto cleanup;
-            }
-            if (repaired) {
-                out->nrepaired++;
-                nytte_log(ctx, NYTTE_LOG_INFO, "%s: layer %s: feature %lld: invalid polygon (%s) repaired with GEOS",
-                          path, lname, vf->fid, why);
-            }
-        }
+    while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        rc = read_feature(&r, f);
         OGR_F_Destroy(f);
     }
 cleanup:
-    if (h)
-        GEOS_finish_r(h);
-    if (ct)
-        OCTDestroyCoordinateTransformation(ct);
-    if (target)
-        OSRDestroySpatialReference(target);
+    if (r.h)
+        GEOS_finish_r(r.h);
+    if (r.ct)
+        OCTDestroyCoordinateTransformation(r.ct);
+    if (r.target)
+        OSRDestroySpatialReference(r.target);
     if (ds)
         GDALClose(ds);
-    free(idx);
+    free(r.idx);
     if (rc != NYTTE_OK)
         nytte_vlayer_clear(out);
     return rc;

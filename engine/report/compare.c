@@ -128,12 +128,12 @@ char *nytte_report_model_words(char *buf, size_t size, const nytte_alloc_config 
         sb_add(&b, " Unbuilt plots are dormant and pay nothing until built.");
     if (c->rules.exempt_land_only)
         sb_add(&b, " Plots that flood while their buildings stay dry pay nothing.");
+    const nytte_money_style kr = NYTTE_MONEY_KR;
+    char amount[48];
     if (c->rules.min_ore > 0)
-        sb_printf(&b, " Minimum payment %lld.%02lld kr.", (long long)(c->rules.min_ore / 100),
-                  (long long)(c->rules.min_ore % 100));
+        sb_printf(&b, " Minimum payment %s.", nytte_money_format(amount, sizeof amount, &kr, c->rules.min_ore));
     if (c->rules.max_ore > 0)
-        sb_printf(&b, " Maximum payment %lld.%02lld kr.", (long long)(c->rules.max_ore / 100),
-                  (long long)(c->rules.max_ore % 100));
+        sb_printf(&b, " Maximum payment %s.", nytte_money_format(amount, sizeof amount, &kr, c->rules.max_ore));
     snprintf(buf, size, "%s", b.s && !b.failed ? b.s : "");
     free(b.s);
     return buf;

@@ -15,21 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 1234567.8 kr → "1 234 567,80 kr" (Danish grouping and decimal comma; non-breaking spaces). */
+/* Amounts in the page: 1234567.80 kr → "1 234 567,80 kr", Danish grouping and decimal comma,
+ * non-breaking spaces, a true minus sign. */
+static const nytte_money_style html_kr = {',', "&#160;", "−", "&#160;kr"};
+/* Amounts in the owner lookup's JSON (shown as text by the script): "1234567,80 kr". */
+static const nytte_money_style lookup_kr = {',', "", "-", " kr"};
+
 static void money(sbuf *b, int64_t ore)
 {
-    uint64_t a = ore < 0 ? (uint64_t)0 - (uint64_t)ore : (uint64_t)ore;
-    char digits[32];
-    snprintf(digits, sizeof digits, "%llu", (unsigned long long)(a / 100));
-    size_t n = strlen(digits);
-    if (ore < 0)
-        sb_add(b, "−");
-    for (size_t i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            sb_add(b, "&#160;");
-        sb_addn(b, digits + i, 1);
-    }
-    sb_printf(b, ",%02u&#160;kr", (unsigned)(a % 100));
+    char buf[96];
+    sb_add(b, nytte_money_format(buf, sizeof buf, &html_kr, ore));
 }
 
 static void money_kr(sbuf *b, double kr)
@@ -43,11 +38,7 @@ static void money_kr(sbuf *b, double kr)
 
 static void row2(sbuf *b, const char *label, const char *value)
 {
-    sb_add(b, "<tr><th>");
-    sb_xml(b, label);
-    sb_add(b, "</th><td>");
-    sb_xml(b, value);
-    sb_add(b, "</td></tr>\n");
+    sb_xmlf(b, "<tr><th>%s</th><td>%s</td></tr>\n", label, value);
 }
 
 static const char css[] =
@@ -287,11 +278,8 @@ static void costs(sbuf *b, const nytte_report_data *d)
     for (size_t e = 0; e < r->nelements; e++) {
         const nytte_alloc_element_result *er = &r->elements[e];
         const nytte_measure_cfg *mc = e < p->nmeasures ? &p->measures[e] : NULL;
-        sb_add(b, "<tr><td>");
-        sb_xml(b, mc && mc->name ? mc->name : er->id);
-        sb_add(b, " <span class=\"note\">(");
-        sb_xml(b, er->id);
-        sb_add(b, ")</span></td><td class=\"n\">");
+        sb_xmlf(b, "<tr><td>%s <span class=\"note\">(%s)</span></td><td class=\"n\">", mc && mc->name ? mc->name : er->id,
+                er->id);
         money(b, er->pool.capex_ore);
         sb_add(b, "</td><td class=\"n\">");
         money(b, mc ? mc->om_per_year : 0);
@@ -384,37 +372,17 @@ static void owners_json(sbuf *b, const nytte_report_data *d)
     sb_add(b, "<script type=\"application/json\" id=\"owners-data\">[");
     for (size_t o = 0; o < r->nowners; o++) {
         const nytte_alloc_owner *ow = &r->owners[o];
-        sbuf parcels = {0}, expl = {0}, amount = {0}, pay = {0}, yearly = {0};
-        for (size_t k = ow->part0; k < ow->part0 + ow->nparts; k++) {
-            const nytte_alloc_owner_part *pt = &r->parts[k];
-            int dup = 0;
-            for (size_t j = ow->part0; j < k; j++)
-                dup |= r->parts[j].parcel == pt->parcel;
-            if (dup)
-                continue;
-            char line[2048];
-            nytte_alloc_parcel_summary(line, sizeof line, r, pt->parcel);
-            if (parcels.n)
-                sb_add(&parcels, "; "), sb_add(&expl, " | ");
-            sb_add(&parcels, d->inputs->parcels[pt->parcel].id);
-            sb_add(&expl, d->inputs->parcels[pt->parcel].id);
-            if (pt->share < 1.0)
-                sb_printf(&expl, " (share %.6g)", pt->share);
-            sb_add(&expl, ": ");
-            sb_add(&expl, line);
-        }
-        char tmp[64];
-        snprintf(tmp, sizeof tmp, "%lld,%02lld kr", (long long)(ow->total_ore / 100), (long long)(ow->total_ore % 100));
-        sb_add(&amount, tmp);
+        sbuf parcels = {0}, expl = {0};
+        report_owner_parcels(d, o, &parcels, &expl);
+        char amount[64], first[64], pay[80], yearly[64];
+        nytte_money_format(amount, sizeof amount, &lookup_kr, ow->total_ore);
         const nytte_loan *ln = &d->loans[o];
         if (d->project->loan.kind == NYTTE_LOAN_NONE || ow->total_ore == 0)
-            snprintf(tmp, sizeof tmp, "–");
+            snprintf(pay, sizeof pay, "–");
         else
-            snprintf(tmp, sizeof tmp, "%lld,%02lld kr × %d", (long long)(ln->first_payment / 100),
-                     (long long)(ln->first_payment % 100), ln->npayments);
-        sb_add(&pay, tmp);
-        snprintf(tmp, sizeof tmp, "%lld,%02lld kr", (long long)(ow->yearly_ore / 100), (long long)(ow->yearly_ore % 100));
-        sb_add(&yearly, tmp);
+            snprintf(pay, sizeof pay, "%s × %d", nytte_money_format(first, sizeof first, &lookup_kr, ln->first_payment),
+                     ln->npayments);
+        nytte_money_format(yearly, sizeof yearly, &lookup_kr, ow->yearly_ore);
         sb_add(b, o ? ",\n{\"id\":" : "\n{\"id\":");
         sb_json(b, ow->id);
         sb_add(b, ",\"name\":");
@@ -422,16 +390,16 @@ static void owners_json(sbuf *b, const nytte_report_data *d)
         sb_add(b, ",\"parcels\":");
         sb_json(b, parcels.s);
         sb_add(b, ",\"amount\":");
-        sb_json(b, amount.s);
+        sb_json(b, amount);
         sb_add(b, ",\"payment\":");
-        sb_json(b, pay.s);
+        sb_json(b, pay);
         sb_add(b, ",\"yearly\":");
-        sb_json(b, yearly.s);
+        sb_json(b, yearly);
         sb_add(b, ",\"explanation\":");
         sb_json(b, expl.s);
         sb_add(b, "}");
-        b->failed |= parcels.failed | expl.failed | amount.failed | pay.failed | yearly.failed;
-        free(parcels.s), free(expl.s), free(amount.s), free(pay.s), free(yearly.s);
+        b->failed |= parcels.failed | expl.failed;
+        free(parcels.s), free(expl.s);
     }
     sb_add(b, "]</script>\n");
 }
@@ -446,7 +414,7 @@ int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *di
         /* the chosen model first, then the others of allocation.compare */
         nytte_alloc_config *cfg = calloc(p->ncompare + 1, sizeof *cfg);
         if (!cfg)
-            return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+            return nytte_nomem(ctx, "%s/report.html: model comparison", dir);
         cfg[nmodels++] = p->alloc;
         for (size_t k = 0; k < p->ncompare; k++)
             if (p->compare[k].model != p->alloc.model)
@@ -462,21 +430,18 @@ int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *di
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
-               "<link rel=\"icon\" href=\"data:,\">\n<title>");
-    sb_xml(&b, p->name);
-    sb_add(&b, " — cost allocation</title>\n<style>");
+               "<link rel=\"icon\" href=\"data:,\">\n");
+    sb_xmlf(&b, "<title>%s — cost allocation</title>\n<style>", p->name);
     sb_add(&b, css);
-    sb_add(&b, "</style>\n</head>\n<body>\n<main>\n<h1>");
-    sb_xml(&b, p->name);
-    sb_add(&b, "</h1>\n<p class=\"note\">Cost allocation by benefit (nytteprincippet), computed by nytte. "
-               "This page needs no network; all figures come from the files beside it.</p>\n"
-               "<h2>Summary</h2>\n");
+    sb_xmlf(&b, "</style>\n</head>\n<body>\n<main>\n<h1>%s</h1>\n<p class=\"note\">Cost allocation by benefit "
+                "(nytteprincippet), computed by nytte. This page needs no network; all figures come from the files "
+                "beside it.</p>\n<h2>Summary</h2>\n",
+            p->name);
     summary(&b, d);
     sb_add(&b, "<h2>Costs and deductions per element</h2>\n");
     costs(&b, d);
-    sb_add(&b, "<h2>The allocation model</h2>\n<p>");
-    sb_xml(&b, nytte_report_model_words(words, sizeof words, &p->alloc));
-    sb_add(&b, "</p>\n<h2>Map of payments</h2>\n<p class=\"note\">Parcels coloured by what they pay (all elements "
+    sb_xmlf(&b, "<h2>The allocation model</h2>\n<p>%s</p>\n", nytte_report_model_words(words, sizeof words, &p->alloc));
+    sb_add(&b, "<h2>Map of payments</h2>\n<p class=\"note\">Parcels coloured by what they pay (all elements "
                "together); parcels outlined in blue flood at the design event without the measures. Hover a "
                "parcel for its id and amount.</p>\n");
     map(&b, d, breaks);

@@ -59,53 +59,37 @@ static int skip_output(const struct dirent *e)
     return e->d_name[0] != '.' && strcmp(e->d_name, "manifest.json") != 0;
 }
 
-int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, const char *dir)
+/* "project": the project file verbatim, with its path, name and SHA-256. */
+static int project_entry(nytte_ctx *ctx, sbuf *b, const nytte_project *p)
 {
-    const nytte_project *p = d->project;
-    const nytte_alloc_result *r = d->alloc;
-    sbuf b = {0};
-    int rc = NYTTE_OK;
-    char *text = NULL;
-    struct dirent **ents = NULL;
-    int nents = 0;
-
-    sb_add(&b, "{\n  \"nytte_version\": ");
-    sb_json(&b, nytte_version());
-    time_t now = time(NULL);
-    struct tm tmv;
-    char when[64];
-    gmtime_r(&now, &tmv);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-    sb_add(&b, ",\n  \"created_utc\": ");
-    sb_json(&b, when);
-
-    /* the project file, verbatim */
     FILE *f = fopen(p->path, "rb");
-    if (!f) {
-        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot read the project file for the manifest", p->path);
-        goto cleanup;
-    }
+    if (!f)
+        return nytte_error(ctx, NYTTE_EIO, "%s: cannot read the project file for the manifest", p->path);
     sbuf t = {0};
     char chunk[8192];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         sb_addn(&t, chunk, n);
     fclose(f);
-    text = t.s;
     nytte_sha256 sh;
     char hex[65];
     nytte_sha256_init(&sh);
     nytte_sha256_update(&sh, t.s ? t.s : "", t.n);
     nytte_sha256_final(&sh, hex);
-    sb_add(&b, ",\n  \"project\": {\"path\": ");
-    sb_json(&b, p->path);
-    sb_add(&b, ", \"name\": ");
-    sb_json(&b, p->name);
-    sb_printf(&b, ", \"sha256\": \"%s\", \"text\": ", hex);
-    sb_json(&b, t.s ? t.s : "");
-    sb_add(&b, "}");
+    sb_add(b, ",\n  \"project\": {\"path\": ");
+    sb_json(b, p->path);
+    sb_add(b, ", \"name\": ");
+    sb_json(b, p->name);
+    sb_printf(b, ", \"sha256\": \"%s\", \"text\": ", hex);
+    sb_json(b, t.s ? t.s : "");
+    sb_add(b, "}");
+    free(t.s);
+    return NYTTE_OK;
+}
 
-    /* inputs */
+/* "inputs": every input file once, with its roles, size and SHA-256. */
+static int inputs_entry(nytte_ctx *ctx, sbuf *b, const nytte_project *p)
+{
     input_file in[64];
     size_t nin = 0;
     add_input(in, &nin, 64, p->terrain, "terrain");
@@ -121,126 +105,162 @@ int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, cons
     }
     for (size_t m = 0; m < p->nmeasures; m++)
         add_input(in, &nin, 64, p->measures[m].geometry.path, "measure");
-    sb_add(&b, ",\n  \"inputs\": [");
+    sb_add(b, ",\n  \"inputs\": [");
     for (size_t i = 0; i < nin; i++) {
-        sb_add(&b, i ? ",\n    {\"roles\": " : "\n    {\"roles\": ");
-        sb_json(&b, in[i].roles);
-        sb_add(&b, ", ");
-        if ((rc = file_entry(ctx, &b, in[i].path, in[i].path)))
-            goto cleanup;
-        sb_add(&b, "}");
+        sb_add(b, i ? ",\n    {\"roles\": " : "\n    {\"roles\": ");
+        sb_json(b, in[i].roles);
+        sb_add(b, ", ");
+        int rc = file_entry(ctx, b, in[i].path, in[i].path);
+        if (rc)
+            return rc;
+        sb_add(b, "}");
     }
-    sb_add(&b, "\n  ]");
+    sb_add(b, "\n  ]");
+    return NYTTE_OK;
+}
 
-    /* CRS and rules */
+/* The CRS, the rules, the loan, the thread count and the CSV dialect. */
+static void settings_entries(nytte_ctx *ctx, sbuf *b, const nytte_report_data *d)
+{
+    const nytte_project *p = d->project;
     char crs[256];
-    sb_add(&b, ",\n  \"crs\": {\"given\": ");
-    sb_json(&b, p->crs);
-    sb_add(&b, ", \"name\": ");
-    sb_json(&b, nytte_crs_name(crs, sizeof crs, d->inputs->crs_wkt));
-    sb_add(&b, ", \"wkt\": ");
-    sb_json(&b, d->inputs->crs_wkt);
-    sb_add(&b, "}");
-    sb_add(&b, ",\n  \"vertical_datum\": ");
-    sb_json(&b, p->vertical_datum);
+    sb_add(b, ",\n  \"crs\": {\"given\": ");
+    sb_json(b, p->crs);
+    sb_add(b, ", \"name\": ");
+    sb_json(b, nytte_crs_name(crs, sizeof crs, d->inputs->crs_wkt));
+    sb_add(b, ", \"wkt\": ");
+    sb_json(b, d->inputs->crs_wkt);
+    sb_add(b, "}");
+    sb_add(b, ",\n  \"vertical_datum\": ");
+    sb_json(b, p->vertical_datum);
     if (p->design_level == p->design_level)
-        sb_printf(&b, ",\n  \"design\": {\"level_m\": %.4f}", p->design_level);
+        sb_printf(b, ",\n  \"design\": {\"level_m\": %.4f}", p->design_level);
     else
-        sb_printf(&b, ",\n  \"design\": {\"return_period_years\": %g}", p->design_event);
-    sb_add(&b, ",\n  \"ead_rule\": ");
-    sb_json(&b, d->ead_rule);
-    sb_printf(&b, ",\n  \"discount_rate\": %g, \"horizon_years\": %d", p->discount_rate, p->horizon);
-    sb_add(&b, ",\n  \"allocation_model\": ");
-    sb_json(&b, nytte_alloc_model_name(p->alloc.model));
-    sb_add(&b, ",\n  \"allocation_words\": ");
+        sb_printf(b, ",\n  \"design\": {\"return_period_years\": %g}", p->design_event);
+    sb_add(b, ",\n  \"ead_rule\": ");
+    sb_json(b, d->ead_rule);
+    sb_printf(b, ",\n  \"discount_rate\": %g, \"horizon_years\": %d", p->discount_rate, p->horizon);
+    sb_add(b, ",\n  \"allocation_model\": ");
+    sb_json(b, nytte_alloc_model_name(p->alloc.model));
+    sb_add(b, ",\n  \"allocation_words\": ");
     char words[2048];
-    sb_json(&b, nytte_report_model_words(words, sizeof words, &p->alloc));
-    sb_add(&b, ",\n  \"compare\": [");
+    sb_json(b, nytte_report_model_words(words, sizeof words, &p->alloc));
+    sb_add(b, ",\n  \"compare\": [");
     for (size_t k = 0; k < p->ncompare; k++) {
-        sb_add(&b, k ? ", " : "");
-        sb_json(&b, nytte_alloc_model_name(p->compare[k].model));
+        sb_add(b, k ? ", " : "");
+        sb_json(b, nytte_alloc_model_name(p->compare[k].model));
     }
-    sb_add(&b, "]");
-    sb_add(&b, ",\n  \"loan\": {\"kind\": ");
-    sb_json(&b, nytte_loan_kind_name(p->loan.kind));
-    sb_printf(&b, ", \"years\": %d, \"rate\": %g, \"payments_per_year\": %d}", p->loan.years, p->loan.rate,
+    sb_add(b, "]");
+    sb_add(b, ",\n  \"loan\": {\"kind\": ");
+    sb_json(b, nytte_loan_kind_name(p->loan.kind));
+    sb_printf(b, ", \"years\": %d, \"rate\": %g, \"payments_per_year\": %d}", p->loan.years, p->loan.rate,
               p->loan.payments_per_year);
-    sb_printf(&b, ",\n  \"threads\": %d", nytte_ctx_threads(ctx));
-    sb_add(&b, ",\n  \"csv_dialect\": ");
-    sb_json(&b, p->csv_excel_da ? "excel_da" : "standard");
+    sb_printf(b, ",\n  \"threads\": %d", nytte_ctx_threads(ctx));
+    sb_add(b, ",\n  \"csv_dialect\": ");
+    sb_json(b, p->csv_excel_da ? "excel_da" : "standard");
+}
 
-    /* timings */
-    sb_add(&b, ",\n  \"timings_s\": {");
+/* "timings_s": seconds per stage and their total. */
+static void timings_entry(sbuf *b, const nytte_report_data *d)
+{
+    sb_add(b, ",\n  \"timings_s\": {");
     double total = 0;
     for (size_t k = 0; d->timing && k < d->ntiming; k++) {
-        sb_printf(&b, "%s\"", k ? ", " : "");
-        sb_add(&b, d->timing_names && d->timing_names[k] ? d->timing_names[k] : "stage");
-        sb_printf(&b, "\": %.3f", d->timing[k]);
+        sb_printf(b, "%s\"", k ? ", " : "");
+        sb_add(b, d->timing_names && d->timing_names[k] ? d->timing_names[k] : "stage");
+        sb_printf(b, "\": %.3f", d->timing[k]);
         total += d->timing[k];
     }
-    sb_printf(&b, "%s\"total\": %.3f}", d->ntiming ? ", " : "", total);
+    sb_printf(b, "%s\"total\": %.3f}", d->ntiming ? ", " : "", total);
+}
 
-    /* totals */
+/* "totals": counts, and the pools and charges in øre, in all and per element. */
+static void totals_entry(sbuf *b, const nytte_report_data *d)
+{
+    const nytte_project *p = d->project;
+    const nytte_alloc_result *r = d->alloc;
     size_t payers = 0;
     int64_t charged = 0;
     for (size_t o = 0; o < r->nowners; o++) {
         payers += r->owners[o].total_ore > 0;
         charged += r->owners[o].total_ore;
     }
-    sb_printf(&b, ",\n  \"totals\": {\"parcels\": %zu, \"buildings\": %zu, \"owners\": %zu, \"payers\": %zu",
+    sb_printf(b, ",\n  \"totals\": {\"parcels\": %zu, \"buildings\": %zu, \"owners\": %zu, \"payers\": %zu",
               d->inputs->nparcels, d->inputs->nbuildings, r->nowners, payers);
-    ore_field(&b, "pool_ore", r->total_ore, 1);
-    ore_field(&b, "yearly_pool_ore", r->yearly_ore, 1);
-    ore_field(&b, "charged_ore", charged, 1);
-    sb_add(&b, ",\n    \"elements\": [");
+    ore_field(b, "pool_ore", r->total_ore, 1);
+    ore_field(b, "yearly_pool_ore", r->yearly_ore, 1);
+    ore_field(b, "charged_ore", charged, 1);
+    sb_add(b, ",\n    \"elements\": [");
     for (size_t e = 0; e < r->nelements; e++) {
         const nytte_alloc_element_result *er = &r->elements[e];
-        sb_add(&b, e ? ",\n      {\"id\": " : "\n      {\"id\": ");
-        sb_json(&b, er->id);
-        sb_add(&b, ", \"model\": ");
-        sb_json(&b, nytte_alloc_model_name(er->model));
-        ore_field(&b, "capex_ore", er->pool.capex_ore, 1);
-        ore_field(&b, "om_pv_ore", er->pool.om_pv_ore, 1);
-        ore_field(&b, "gross_ore", er->pool.gross_ore, 1);
-        sb_add(&b, ", \"deductions\": [");
+        sb_add(b, e ? ",\n      {\"id\": " : "\n      {\"id\": ");
+        sb_json(b, er->id);
+        sb_add(b, ", \"model\": ");
+        sb_json(b, nytte_alloc_model_name(er->model));
+        ore_field(b, "capex_ore", er->pool.capex_ore, 1);
+        ore_field(b, "om_pv_ore", er->pool.om_pv_ore, 1);
+        ore_field(b, "gross_ore", er->pool.gross_ore, 1);
+        sb_add(b, ", \"deductions\": [");
         for (size_t k = 0; k < er->pool.ndeductions; k++) {
             const char *label = e < p->nmeasures && k < p->measures[e].ndeductions ? p->measures[e].deductions[k].name
                                                                                    : "deduction";
-            sb_add(&b, k ? ", {\"name\": " : "{\"name\": ");
-            sb_json(&b, label);
-            ore_field(&b, "ore", er->pool.deducted_ore[k], 1);
-            sb_add(&b, "}");
+            sb_add(b, k ? ", {\"name\": " : "{\"name\": ");
+            sb_json(b, label);
+            ore_field(b, "ore", er->pool.deducted_ore[k], 1);
+            sb_add(b, "}");
         }
-        sb_add(&b, "]");
-        ore_field(&b, "pool_ore", er->pool.pool_ore, 1);
-        ore_field(&b, "yearly_ore", er->pool.yearly_ore, 1);
-        sb_printf(&b, ", \"in_area\": %zu, \"payers\": %zu, \"exempt\": %zu}", er->nin_area, er->npayers, er->nexempt);
+        sb_add(b, "]");
+        ore_field(b, "pool_ore", er->pool.pool_ore, 1);
+        ore_field(b, "yearly_ore", er->pool.yearly_ore, 1);
+        sb_printf(b, ", \"in_area\": %zu, \"payers\": %zu, \"exempt\": %zu}", er->nin_area, er->npayers, er->nexempt);
     }
-    sb_add(&b, "\n    ]\n  }");
+    sb_add(b, "\n    ]\n  }");
+}
 
-    /* the outputs written before this file */
-    nents = scandir(dir, &ents, skip_output, alphasort);
-    if (nents < 0) {
-        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot list the outputs", dir);
-        nents = 0;
-        goto cleanup;
-    }
-    sb_add(&b, ",\n  \"outputs\": [");
-    for (int i = 0; i < nents; i++) {
+/* "outputs": every file already in dir but the manifest, by name, with its size and SHA-256. */
+static int outputs_entry(nytte_ctx *ctx, sbuf *b, const char *dir)
+{
+    struct dirent **ents = NULL;
+    int rc = NYTTE_OK, nents = scandir(dir, &ents, skip_output, alphasort);
+    if (nents < 0)
+        return nytte_error(ctx, NYTTE_EIO, "%s: cannot list the outputs", dir);
+    sb_add(b, ",\n  \"outputs\": [");
+    for (int i = 0; i < nents && !rc; i++) {
         char path[4400];
         snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
-        sb_add(&b, i ? ",\n    {" : "\n    {");
-        if ((rc = file_entry(ctx, &b, path, ents[i]->d_name)))
-            goto cleanup;
-        sb_add(&b, "}");
+        sb_add(b, i ? ",\n    {" : "\n    {");
+        if (!(rc = file_entry(ctx, b, path, ents[i]->d_name)))
+            sb_add(b, "}");
     }
-    sb_add(&b, "\n  ]\n}\n");
-    rc = sb_write_file(ctx, &b, dir, "manifest.json");
-cleanup:
+    sb_add(b, "\n  ]\n}\n");
     for (int i = 0; i < nents; i++)
         free(ents[i]);
     free((void *)ents);
-    free(text);
+    return rc;
+}
+
+int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, const char *dir)
+{
+    sbuf b = {0};
+    int rc;
+    sb_add(&b, "{\n  \"nytte_version\": ");
+    sb_json(&b, nytte_version());
+    time_t now = time(NULL);
+    struct tm tmv;
+    char when[64];
+    gmtime_r(&now, &tmv);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    sb_add(&b, ",\n  \"created_utc\": ");
+    sb_json(&b, when);
+    if ((rc = project_entry(ctx, &b, d->project)) || (rc = inputs_entry(ctx, &b, d->project)))
+        goto cleanup;
+    settings_entries(ctx, &b, d);
+    timings_entry(&b, d);
+    totals_entry(&b, d);
+    if ((rc = outputs_entry(ctx, &b, dir)))
+        goto cleanup;
+    rc = sb_write_file(ctx, &b, dir, "manifest.json");
+cleanup:
     free(b.s);
     return rc;
 }

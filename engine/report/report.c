@@ -1,630 +1,446 @@
 /*
  * report.c — the tables and layers: owners.csv/.xlsx, parcels.csv, parcels.gpkg
  * (parcels, buildings, measures), parcels.shp on request; then the styles, the
- * report and the rest through the other files of this folder. Column names and order
- * are part of the interface (docs/outputs.md): add columns at the end, never rename.
+ * report and the rest through the other files of this folder.
+ *
+ * Each output layer is a column table (table.h): a row struct, the one declaration of
+ * its columns below, and a function that fills a row. The writers of table.c turn it
+ * into every file the layer goes to. Column names and order are part of the interface
+ * (docs/outputs.md): add columns at the end, never rename.
  */
 #include "nytte/report.h"
 
 #include "nytte/io.h"
 
 #include "report/report_int.h"
+#include "report/table.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int risky_text(const char *s)
-{
-    return s && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r');
-}
+#define NCOLS(cols) (sizeof(cols) / sizeof(cols)[0])
 
-char *nytte_report_safe_text(char *buf, size_t size, const char *s)
-{
-    if (!s)
-        s = "";
-    snprintf(buf, size, "%s%s", risky_text(s) ? "'" : "", s);
-    return buf;
-}
+/* ---- owners: owners.csv, owners.xlsx ------------------------------------------- */
 
-/* The same, whole and malloc'ed (NULL stays NULL). */
-static char *safe_dup(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s);
-    char *t = malloc(n + 2);
-    if (t)
-        nytte_report_safe_text(t, n + 2, s);
-    return t;
-}
-
-/* ---- a small CSV writer ------------------------------------------------------ */
-
-typedef struct csv {
-    FILE *f;
-    nytte_csv_opts o;
-    int col;
-} csv;
-
-static void csv_raw(csv *c, const char *s)
-{
-    if (c->col++)
-        fputc(c->o.sep, c->f);
-    fputs(s, c->f);
-}
-
-static void csv_text(csv *c, const char *s)
-{
-    char *owned = safe_dup(s ? s : "");
-    const char *safe = owned ? owned : "";
-    int quote = strchr(safe, c->o.sep) || strchr(safe, '"') || strchr(safe, '\n') || strchr(safe, '\r');
-    if (c->col++)
-        fputc(c->o.sep, c->f);
-    if (!quote) {
-        fputs(safe, c->f);
-        free(owned);
-        return;
-    }
-    fputc('"', c->f);
-    for (const char *p = safe; *p; p++) {
-        if (*p == '"')
-            fputc('"', c->f);
-        fputc(*p, c->f);
-    }
-    fputc('"', c->f);
-    free(owned);
-}
-
-static void csv_num(csv *c, double v, int decimals)
-{
-    char buf[64];
-    if (v != v) {
-        csv_raw(c, "");
-        return;
-    }
-    snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    if (strcmp(buf, "-0") == 0 || strspn(buf, "-0.") == strlen(buf))
-        snprintf(buf, sizeof buf, "%.*f", decimals, 0.0);
-    if (c->o.decimal != '.')
-        for (char *p = buf; *p; p++)
-            if (*p == '.')
-                *p = c->o.decimal;
-    csv_raw(c, buf);
-}
-
-static void csv_int(csv *c, long long v)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%lld", v);
-    csv_raw(c, buf);
-}
-
-/* Money from integer øre, exact: no floating point on the way. */
-static void csv_money(csv *c, int64_t ore)
-{
-    char buf[48];
-    uint64_t a = ore < 0 ? (uint64_t)0 - (uint64_t)ore : (uint64_t)ore;
-    snprintf(buf, sizeof buf, "%s%" PRIu64 "%c%02" PRIu64, ore < 0 ? "-" : "", a / 100, c->o.decimal, a % 100);
-    csv_raw(c, buf);
-}
-
-static void csv_end(csv *c)
-{
-    fputs("\r\n", c->f);
-    c->col = 0;
-}
-
-static int csv_open(nytte_ctx *ctx, csv *c, const char *dir, const char *name, const nytte_csv_opts *o, char *path,
-                    size_t n)
-{
-    snprintf(path, n, "%s/%s", dir, name);
-    c->f = fopen(path, "wb");
-    c->o = *o;
-    c->col = 0;
-    if (!c->f)
-        return nytte_error(ctx, NYTTE_EIO, "%s: cannot create: %s", path, strerror(errno));
-    return NYTTE_OK;
-}
-
-static int csv_close(nytte_ctx *ctx, csv *c, const char *path)
-{
-    int bad = ferror(c->f);
-    if (fclose(c->f) != 0 || bad)
-        return nytte_error(ctx, NYTTE_EIO, "%s: writing failed: %s", path, strerror(errno ? errno : EIO));
-    return NYTTE_OK;
-}
-
-/* ---- owners ------------------------------------------------------------------ */
-
-/* Money as kr for the spreadsheet and layer cells (exact to the øre within double precision). */
-static double kr(int64_t ore) { return (double)ore / 100.0; }
-
-/* The text columns of one owner's row. */
 typedef struct owner_row {
-    char *parcels, *expl;
-    size_t nparcels;
+    const char *id, *name;
+    int64_t nparcels;
+    const char *parcels; /* owned */
+    int64_t amount, yearly;
+    const char *loan;
+    int64_t payments;
+    int64_t first_payment, last_payment, first_year, total_repaid, interest;
+    double property_value;
+    const char *model, *ead_rule;
+    const char *explanation; /* owned */
 } owner_row;
+
+#define O(member) offsetof(owner_row, member)
+static const report_col owner_cols[] = {
+    {"owner_id", NULL, REPORT_COL_TEXT, 0, O(id)},
+    {"owner_name", NULL, REPORT_COL_TEXT, 0, O(name)},
+    {"n_parcels", NULL, REPORT_COL_INT, 0, O(nparcels)},
+    {"parcels", NULL, REPORT_COL_LONG_TEXT, 0, O(parcels)},
+    {"amount_kr", NULL, REPORT_COL_MONEY, 0, O(amount)},
+    {"yearly_om_kr", NULL, REPORT_COL_MONEY, 0, O(yearly)},
+    {"loan", NULL, REPORT_COL_TEXT, 0, O(loan)},
+    {"payments", NULL, REPORT_COL_INT, 0, O(payments)},
+    {"first_payment_kr", NULL, REPORT_COL_MONEY, 0, O(first_payment)},
+    {"last_payment_kr", NULL, REPORT_COL_MONEY, 0, O(last_payment)},
+    {"first_year_kr", NULL, REPORT_COL_MONEY, 0, O(first_year)},
+    {"total_repaid_kr", NULL, REPORT_COL_MONEY, 0, O(total_repaid)},
+    {"interest_kr", NULL, REPORT_COL_MONEY, 0, O(interest)},
+    {"property_value_kr", NULL, REPORT_COL_REAL, 0, O(property_value)},
+    {"model", NULL, REPORT_COL_TEXT, 0, O(model)},
+    {"ead_rule", NULL, REPORT_COL_TEXT, 0, O(ead_rule)},
+    {"explanation", NULL, REPORT_COL_LONG_TEXT, 0, O(explanation)},
+};
+#undef O
 
 static void owner_rows_free(owner_row *rows, size_t n)
 {
     for (size_t i = 0; rows && i < n; i++) {
-        free(rows[i].parcels);
-        free(rows[i].expl);
+        free((void *)rows[i].parcels);
+        free((void *)rows[i].explanation);
     }
     free(rows);
 }
 
-static owner_row *owner_rows(const nytte_report_data *d)
+/* Owner o's row; its parcel list and explanation are new strings. NYTTE_ENOMEM, or NYTTE_OK. */
+static int owner_row_of(owner_row *row, const nytte_report_data *d, size_t o)
 {
-    const nytte_alloc_result *r = d->alloc;
-    owner_row *rows = calloc(r->nowners ? r->nowners : 1, sizeof *rows);
-    int failed = !rows;
-    for (size_t i = 0; rows && i < r->nowners; i++) {
-        const nytte_alloc_owner *ow = &r->owners[i];
-        sbuf parcels = {0}, expl = {0};
-        /* parcels of the owner: the distinct parcels of its parts, in id order */
-        for (size_t k = ow->part0; k < ow->part0 + ow->nparts; k++) {
-            const nytte_alloc_owner_part *pt = &r->parts[k];
-            int dup = 0;
-            for (size_t j = ow->part0; j < k; j++)
-                dup |= r->parts[j].parcel == pt->parcel;
-            if (dup)
-                continue;
-            const char *pid = d->inputs->parcels[pt->parcel].id;
-            if (rows[i].nparcels++)
-                sb_add(&parcels, "; ");
-            sb_add(&parcels, pid);
-            char line[2048], share[64];
-            nytte_alloc_parcel_summary(line, sizeof line, r, pt->parcel);
-            if (pt->share < 1.0)
-                snprintf(share, sizeof share, " (share %.6g)", pt->share);
-            else
-                share[0] = '\0';
-            if (expl.n)
-                sb_add(&expl, " | ");
-            sb_add(&expl, pid);
-            sb_add(&expl, share);
-            sb_add(&expl, ": ");
-            sb_add(&expl, line);
-        }
-        failed |= parcels.failed || expl.failed;
-        rows[i].parcels = parcels.s ? parcels.s : strdup("");
-        rows[i].expl = expl.s ? expl.s : strdup("");
-        failed |= !rows[i].parcels || !rows[i].expl;
-    }
-    if (failed) {
-        owner_rows_free(rows, rows ? r->nowners : 0);
-        return NULL;
-    }
-    return rows;
+    const nytte_alloc_owner *ow = &d->alloc->owners[o];
+    const nytte_loan *ln = &d->loans[o];
+    sbuf parcels = {0}, expl = {0};
+    size_t n = report_owner_parcels(d, o, &parcels, &expl);
+    *row = (owner_row){
+        .id = ow->id,
+        .name = report_owner_name(d->inputs, ow->id),
+        .nparcels = (int64_t)n,
+        .parcels = parcels.s,
+        .amount = ow->total_ore,
+        .yearly = ow->yearly_ore,
+        .loan = nytte_loan_kind_name(d->project->loan.kind),
+        .payments = ln->npayments,
+        .first_payment = ln->first_payment,
+        .last_payment = ln->last_payment,
+        .first_year = ln->first_year,
+        .total_repaid = ln->total,
+        .interest = ln->interest,
+        .property_value = ow->value_kr,
+        .model = nytte_alloc_model_name(d->project->alloc.model),
+        .ead_rule = d->ead_rule,
+        .explanation = expl.s,
+    };
+    return parcels.failed || expl.failed ? NYTTE_ENOMEM : NYTTE_OK;
 }
-
-static const nytte_field_def owner_fields[] = {
-    {"owner_id", NYTTE_FIELD_TEXT},        {"owner_name", NYTTE_FIELD_TEXT},    {"n_parcels", NYTTE_FIELD_INT},
-    {"parcels", NYTTE_FIELD_TEXT},         {"amount_kr", NYTTE_FIELD_REAL},     {"yearly_om_kr", NYTTE_FIELD_REAL},
-    {"loan", NYTTE_FIELD_TEXT},            {"payments", NYTTE_FIELD_INT},       {"first_payment_kr", NYTTE_FIELD_REAL},
-    {"last_payment_kr", NYTTE_FIELD_REAL}, {"first_year_kr", NYTTE_FIELD_REAL}, {"total_repaid_kr", NYTTE_FIELD_REAL},
-    {"interest_kr", NYTTE_FIELD_REAL},     {"property_value_kr", NYTTE_FIELD_REAL}, {"model", NYTTE_FIELD_TEXT},
-    {"ead_rule", NYTTE_FIELD_TEXT},        {"explanation", NYTTE_FIELD_TEXT},
-};
-#define NOF (sizeof owner_fields / sizeof owner_fields[0])
 
 static int write_owners(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const nytte_csv_opts *o)
 {
-    const nytte_alloc_result *r = d->alloc;
-    const nytte_project *p = d->project;
-    const char *model = nytte_alloc_model_name(p->alloc.model);
-    const char *loan = nytte_loan_kind_name(p->loan.kind);
-    owner_row *rows = owner_rows(d);
-    nytte_cell *cells = calloc((r->nowners ? r->nowners : 1) * NOF, sizeof *cells);
-    char **safe = calloc((r->nowners ? r->nowners : 1) * 4, sizeof *safe);
-    int rc = NYTTE_OK;
-    if (!rows || !cells || !safe) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    csv c;
+    size_t n = d->alloc->nowners;
+    owner_row *rows = calloc(n ? n : 1, sizeof *rows);
     char path[4400];
-    if ((rc = csv_open(ctx, &c, dir, "owners.csv", o, path, sizeof path)))
+    int rc = NYTTE_OK;
+    snprintf(path, sizeof path, "%s/owners.csv", dir);
+    for (size_t i = 0; rows && i < n && !rc; i++)
+        rc = owner_row_of(&rows[i], d, i);
+    if (!rows || rc) {
+        rc = nytte_nomem(ctx, "%s", path);
         goto cleanup;
-    for (size_t k = 0; k < NOF; k++)
-        csv_raw(&c, owner_fields[k].name);
-    csv_end(&c);
-    for (size_t i = 0; i < r->nowners; i++) {
-        const nytte_alloc_owner *ow = &r->owners[i];
-        const nytte_loan *ln = &d->loans[i];
-        const char *name = report_owner_name(d->inputs, ow->id);
-        csv_text(&c, ow->id);
-        csv_text(&c, name);
-        csv_int(&c, (long long)rows[i].nparcels);
-        csv_text(&c, rows[i].parcels);
-        csv_money(&c, ow->total_ore);
-        csv_money(&c, ow->yearly_ore);
-        csv_text(&c, loan);
-        csv_int(&c, ln->npayments);
-        csv_money(&c, ln->first_payment);
-        csv_money(&c, ln->last_payment);
-        csv_money(&c, ln->first_year);
-        csv_money(&c, ln->total);
-        csv_money(&c, ln->interest);
-        csv_num(&c, ow->value_kr, 0);
-        csv_text(&c, model);
-        csv_text(&c, d->ead_rule);
-        csv_text(&c, rows[i].expl);
-        csv_end(&c);
-
-        /* the same row for the spreadsheet: text neutralised the same way */
-        nytte_cell *row = cells + i * NOF;
-        char **sv = safe + i * 4;
-        sv[0] = safe_dup(ow->id);
-        sv[1] = name ? safe_dup(name) : NULL;
-        sv[2] = safe_dup(rows[i].parcels);
-        sv[3] = safe_dup(rows[i].expl);
-        if (!sv[0] || (name && !sv[1]) || !sv[2] || !sv[3]) {
-            fclose(c.f);
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-            goto cleanup;
-        }
-        size_t k = 0;
-        row[k++].s = sv[0];
-        row[k++].s = sv[1];
-        row[k++].i = (int64_t)rows[i].nparcels;
-        row[k++].s = sv[2];
-        row[k++].d = kr(ow->total_ore);
-        row[k++].d = kr(ow->yearly_ore);
-        row[k++].s = loan;
-        row[k++].i = ln->npayments;
-        row[k++].d = kr(ln->first_payment);
-        row[k++].d = kr(ln->last_payment);
-        row[k++].d = kr(ln->first_year);
-        row[k++].d = kr(ln->total);
-        row[k++].d = kr(ln->interest);
-        row[k++].d = ow->value_kr;
-        row[k++].s = model;
-        row[k++].s = d->ead_rule;
-        row[k++].s = sv[3];
     }
-    if ((rc = csv_close(ctx, &c, path)))
+    const report_table t = {"owners", owner_cols, NCOLS(owner_cols), rows, sizeof *rows, n, false, 0};
+    if ((rc = report_table_csv(ctx, &t, path, o)))
         goto cleanup;
     snprintf(path, sizeof path, "%s/owners.xlsx", dir);
-    rc = nytte_vlayer_write(ctx, path, "XLSX", "owners", NULL, owner_fields, NOF, cells, NULL, r->nowners, false);
+    rc = report_table_layer(ctx, &t, REPORT_XLSX, path, NULL, false);
 cleanup:
-    for (size_t i = 0; safe && i < r->nowners * 4; i++)
-        free(safe[i]);
-    free((void *)safe);
-    free(cells);
-    owner_rows_free(rows, r->nowners);
+    owner_rows_free(rows, n);
     return rc;
 }
 
-/* ---- parcels ----------------------------------------------------------------- */
+/* ---- parcels: parcels.csv, the parcels layer, parcels.shp ------------------------ */
 
-/* GeoPackage / CSV name, type, and the Shapefile name (10 characters at most). */
-static const nytte_field_def parcel_fields[] = {
-    {"parcel_id", NYTTE_FIELD_TEXT},        {"owners", NYTTE_FIELD_TEXT},
-    {"area_m2", NYTTE_FIELD_REAL},          {"outside_terrain_m2", NYTTE_FIELD_REAL},
-    {"ground_min_m", NYTTE_FIELD_REAL},     {"ground_mean_m", NYTTE_FIELD_REAL},
-    {"wet_design_m2", NYTTE_FIELD_REAL},    {"depth_design_m", NYTTE_FIELD_REAL},
-    {"risk_zone", NYTTE_FIELD_INT},         {"n_buildings", NYTTE_FIELD_INT},
-    {"floor_area_m2", NYTTE_FIELD_REAL},    {"building_flooded", NYTTE_FIELD_INT},
-    {"building_value_kr", NYTTE_FIELD_REAL}, {"ead_without_kr", NYTTE_FIELD_REAL},
-    {"ead_with_kr", NYTTE_FIELD_REAL},      {"avoided_ead_kr", NYTTE_FIELD_REAL},
-    {"benefit_pv_kr", NYTTE_FIELD_REAL},    {"property_value_kr", NYTTE_FIELD_REAL},
-    {"in_area", NYTTE_FIELD_INT},           {"exempt", NYTTE_FIELD_TEXT},
-    {"weight", NYTTE_FIELD_REAL},           {"share", NYTTE_FIELD_REAL},
-    {"amount_kr", NYTTE_FIELD_REAL},        {"amount_ore", NYTTE_FIELD_INT},
-    {"yearly_om_kr", NYTTE_FIELD_REAL},     {"explanation", NYTTE_FIELD_TEXT},
+typedef struct parcel_row {
+    const char *id;
+    const char *owners; /* owned */
+    double area, outside_area, ground_min, ground_mean, wet_design, depth_design;
+    int64_t risk_zone, nbuildings;
+    double floor_area;
+    int64_t building_flooded;
+    double value, ead_without, ead_with, avoided, benefit_pv, property_value;
+    int64_t in_area;
+    const char *exempt;
+    double weight, share;
+    int64_t amount, yearly;
+    const char *explanation; /* owned */
+    const nytte_geom *geom;
+} parcel_row;
+
+/* The layer's name, the Shapefile's name (10 characters at most), the kind, CSV decimals. */
+#define P(member) offsetof(parcel_row, member)
+static const report_col parcel_cols[] = {
+    {"parcel_id", "parcel_id", REPORT_COL_TEXT, 0, P(id)},
+    {"owners", "owners", REPORT_COL_LONG_TEXT, 0, P(owners)},
+    {"area_m2", "area_m2", REPORT_COL_REAL, 2, P(area)},
+    {"outside_terrain_m2", "out_ter_m2", REPORT_COL_REAL, 2, P(outside_area)},
+    {"ground_min_m", "gr_min_m", REPORT_COL_REAL, 2, P(ground_min)},
+    {"ground_mean_m", "gr_mean_m", REPORT_COL_REAL, 2, P(ground_mean)},
+    {"wet_design_m2", "wet_des_m2", REPORT_COL_REAL, 2, P(wet_design)},
+    {"depth_design_m", "dep_des_m", REPORT_COL_REAL, 2, P(depth_design)},
+    {"risk_zone", "risk_zone", REPORT_COL_INT, 0, P(risk_zone)},
+    {"n_buildings", "n_bldg", REPORT_COL_INT, 0, P(nbuildings)},
+    {"floor_area_m2", "floor_m2", REPORT_COL_REAL, 2, P(floor_area)},
+    {"building_flooded", "bldg_flood", REPORT_COL_INT, 0, P(building_flooded)},
+    {"building_value_kr", "bldg_val", REPORT_COL_REAL, 2, P(value)},
+    {"ead_without_kr", "ead_wo_kr", REPORT_COL_REAL, 2, P(ead_without)},
+    {"ead_with_kr", "ead_w_kr", REPORT_COL_REAL, 2, P(ead_with)},
+    {"avoided_ead_kr", "avoid_ead", REPORT_COL_REAL, 2, P(avoided)},
+    {"benefit_pv_kr", "benef_pv", REPORT_COL_REAL, 2, P(benefit_pv)},
+    {"property_value_kr", "prop_val", REPORT_COL_REAL, 2, P(property_value)},
+    {"in_area", "in_area", REPORT_COL_INT, 0, P(in_area)},
+    {"exempt", "exempt", REPORT_COL_TEXT, 0, P(exempt)},
+    {"weight", "weight", REPORT_COL_REAL, 9, P(weight)},
+    {"share", "share", REPORT_COL_REAL, 9, P(share)},
+    {"amount_kr", "amount_kr", REPORT_COL_MONEY, 0, P(amount)},
+    {"amount_ore", "amount_ore", REPORT_COL_INT, 0, P(amount)},
+    {"yearly_om_kr", "yearly_om", REPORT_COL_MONEY, 0, P(yearly)},
+    {"explanation", "explain", REPORT_COL_LONG_TEXT, 0, P(explanation)},
 };
-#define NPF (sizeof parcel_fields / sizeof parcel_fields[0])
-static const char *const parcel_shp_names[NPF] = {
-    "parcel_id", "owners",    "area_m2",   "out_ter_m2", "gr_min_m",  "gr_mean_m", "wet_des_m2",
-    "dep_des_m", "risk_zone", "n_bldg",    "floor_m2",   "bldg_flood", "bldg_val",  "ead_wo_kr",
-    "ead_w_kr",  "avoid_ead", "benef_pv",  "prop_val",   "in_area",   "exempt",    "weight",
-    "share",     "amount_kr", "amount_ore", "yearly_om", "explain"};
+#undef P
 
-/* Shapefile text fields hold 254 bytes: cut at a UTF-8 character boundary. */
-static void cut_utf8(char *s, size_t max)
+static void parcel_rows_free(parcel_row *rows, size_t n)
 {
-    size_t n = strlen(s);
-    if (n <= max)
-        return;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    s[max] = '\0';
+    for (size_t i = 0; rows && i < n; i++) {
+        free((void *)rows[i].owners);
+        free((void *)rows[i].explanation);
+    }
+    free(rows);
 }
 
-static int write_shapefile(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, nytte_cell *cells,
-                           const nytte_geom *const *geoms)
+/* Parcel i's row, but its owners (parcel_rows adds them). NYTTE_ENOMEM, or NYTTE_OK. */
+static int parcel_row_of(parcel_row *row, const nytte_report_data *d, size_t i)
 {
-    size_t np = d->inputs->nparcels;
-    nytte_field_def f[NPF];
-    for (size_t k = 0; k < NPF; k++)
-        f[k] = (nytte_field_def){parcel_shp_names[k], parcel_fields[k].type};
-    /* long texts (owners, explanation) cut to what a DBF field holds */
-    char **cut = calloc(np * 2 + 1, sizeof *cut);
-    int rc = NYTTE_OK;
-    if (!cut)
-        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-    for (size_t i = 0; i < np && !rc; i++) {
-        size_t ks[2] = {1, NPF - 1};
-        for (int j = 0; j < 2; j++) {
-            nytte_cell *c = &cells[i * NPF + ks[j]];
-            if (c->s && strlen(c->s) > 254) {
-                if (!(cut[2 * i + j] = strdup(c->s))) {
-                    rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-                    break;
-                }
-                cut_utf8(cut[2 * i + j], 254);
-                c->s = cut[2 * i + j];
-            }
-        }
+    const nytte_inputs *in = d->inputs;
+    const nytte_alloc_result *r = d->alloc;
+    const nytte_parcel_metrics *m = &d->metrics[i];
+    size_t np = in->nparcels;
+    /* per-parcel totals over the elements; the exemption of the first element that exempts it */
+    int64_t in_area = 0;
+    const char *exempt = "";
+    double weight = 0, share = 0;
+    for (size_t e = 0; e < r->nelements; e++) {
+        const nytte_alloc_line *l = &r->lines[e * np + i];
+        in_area = in_area || l->in_area;
+        if (l->in_area && l->exempt != NYTTE_EXEMPT_NONE && !*exempt)
+            exempt = nytte_alloc_exempt_reason(l->exempt);
+        weight += l->weight;
+        share += l->share;
     }
+    char line[2048];
+    nytte_alloc_parcel_summary(line, sizeof line, r, i);
+    *row = (parcel_row){
+        .id = in->parcels[i].id,
+        .area = in->parcels[i].area,
+        .outside_area = m->outside_area,
+        .ground_min = m->ground_min,
+        .ground_mean = m->ground_mean,
+        .wet_design = m->wet_design,
+        .depth_design = m->depth_design,
+        .risk_zone = m->risk_zone,
+        .nbuildings = m->nbuildings,
+        .floor_area = m->floor_area,
+        .building_flooded = m->building_flooded,
+        .value = m->value,
+        .ead_without = m->ead_without,
+        .ead_with = m->ead_with,
+        .avoided = m->ead_without - m->ead_with,
+        .benefit_pv = m->benefit_pv,
+        .property_value = in->parcels[i].property_value,
+        .in_area = in_area,
+        .exempt = exempt,
+        .weight = weight,
+        .share = share,
+        .amount = r->parcel_ore[i],
+        .yearly = r->parcel_yearly_ore[i],
+        .explanation = strdup(line),
+        .geom = &in->parcels[i].geom,
+    };
+    return row->explanation ? NYTTE_OK : NYTTE_ENOMEM;
+}
+
+/* Every parcel's row, with its owner ids joined by "; " in the order of the holdings. */
+static int parcel_rows(parcel_row *rows, const nytte_report_data *d)
+{
+    const nytte_inputs *in = d->inputs;
+    for (size_t i = 0; i < in->nparcels; i++)
+        if (parcel_row_of(&rows[i], d, i))
+            return NYTTE_ENOMEM;
+    for (size_t h = 0; h < in->nholdings; h++) {
+        parcel_row *row = &rows[in->holdings[h].parcel];
+        size_t n = row->owners ? strlen(row->owners) : 0;
+        sbuf b = {(char *)row->owners, n, row->owners ? n + 1 : 0, 0};
+        if (b.n)
+            sb_add(&b, "; ");
+        sb_add(&b, in->owners[in->holdings[h].owner].id);
+        row->owners = b.s;
+        if (b.failed)
+            return NYTTE_ENOMEM;
+    }
+    return NYTTE_OK;
+}
+
+/* parcels.shp, and parcels_fields.csv: the documented mapping between the names. */
+static int write_shapefile(nytte_ctx *ctx, const report_table *t, const char *dir, const char *crs_wkt)
+{
     char path[4400];
     snprintf(path, sizeof path, "%s/parcels.shp", dir);
-    if (!rc)
-        rc = nytte_vlayer_write(ctx, path, "ESRI Shapefile", "parcels", d->inputs->crs_wkt, f, NPF, cells, geoms, np,
-                                false);
-    for (size_t i = 0; i < np * 2; i++)
-        free(cut[i]);
-    free((void *)cut);
+    int rc = report_table_layer(ctx, t, REPORT_SHP, path, crs_wkt, false);
     if (rc)
         return rc;
-    /* the documented mapping between the names */
-    csv c;
-    nytte_csv_opts o = NYTTE_CSV_OPTS_INIT;
-    if ((rc = csv_open(ctx, &c, dir, "parcels_fields.csv", &o, path, sizeof path)))
-        return rc;
-    csv_raw(&c, "gpkg_field");
-    csv_raw(&c, "shp_field");
-    csv_raw(&c, "type");
-    csv_end(&c);
-    for (size_t k = 0; k < NPF; k++) {
-        csv_raw(&c, parcel_fields[k].name);
-        csv_raw(&c, parcel_shp_names[k]);
-        csv_raw(&c, parcel_fields[k].type == NYTTE_FIELD_TEXT  ? "text"
-                    : parcel_fields[k].type == NYTTE_FIELD_INT ? "integer"
-                                                               : "real");
-        csv_end(&c);
-    }
-    return csv_close(ctx, &c, path);
+    snprintf(path, sizeof path, "%s/parcels_fields.csv", dir);
+    return report_table_shp_names(ctx, t, path);
 }
 
 static int write_parcels(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const nytte_csv_opts *o)
 {
     const nytte_inputs *in = d->inputs;
-    const nytte_alloc_result *r = d->alloc;
     size_t np = in->nparcels;
-    nytte_cell *cells = calloc((np ? np : 1) * NPF, sizeof *cells);
-    const nytte_geom **geoms = calloc(np ? np : 1, sizeof *geoms);
-    char **owners = calloc(np ? np : 1, sizeof *owners), **expl = calloc(np ? np : 1, sizeof *expl);
-    int rc = NYTTE_OK;
-    if (!cells || !geoms || !owners || !expl) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    for (size_t h = 0; h < in->nholdings; h++) {
-        size_t i = in->holdings[h].parcel;
-        sbuf b = {owners[i], owners[i] ? strlen(owners[i]) : 0, owners[i] ? strlen(owners[i]) + 1 : 0, 0};
-        if (b.n)
-            sb_add(&b, "; ");
-        sb_add(&b, in->owners[in->holdings[h].owner].id);
-        owners[i] = b.s;
-    }
-    for (size_t i = 0; i < np; i++) {
-        const nytte_parcel_metrics *m = &d->metrics[i];
-        nytte_cell *row = cells + i * NPF;
-        char line[2048];
-        nytte_alloc_parcel_summary(line, sizeof line, r, i);
-        expl[i] = strdup(line);
-        /* per-parcel totals over the elements; the weight and share of the first paying element */
-        int in_area = 0;
-        const char *exempt = "";
-        double weight = 0, share = 0;
-        for (size_t e = 0; e < r->nelements; e++) {
-            const nytte_alloc_line *l = &r->lines[e * np + i];
-            in_area |= l->in_area;
-            if (l->in_area && l->exempt != NYTTE_EXEMPT_NONE && !*exempt)
-                exempt = nytte_alloc_exempt_reason(l->exempt);
-            weight += l->weight;
-            share += l->share;
-        }
-        double avoided = m->ead_without - m->ead_with;
-        int64_t ore = r->parcel_ore[i];
-        size_t k = 0;
-        row[k++].s = in->parcels[i].id;
-        row[k++].s = owners[i];
-        row[k++].d = in->parcels[i].area;
-        row[k++].d = m->outside_area;
-        row[k++].d = m->ground_min;
-        row[k++].d = m->ground_mean;
-        row[k++].d = m->wet_design;
-        row[k++].d = m->depth_design;
-        row[k++].i = m->risk_zone;
-        row[k++].i = m->nbuildings;
-        row[k++].d = m->floor_area;
-        row[k++].i = m->building_flooded;
-        row[k++].d = m->value;
-        row[k++].d = m->ead_without;
-        row[k++].d = m->ead_with;
-        row[k++].d = avoided;
-        row[k++].d = m->benefit_pv;
-        row[k++].d = in->parcels[i].property_value;
-        row[k++].i = in_area;
-        row[k++].s = exempt;
-        row[k++].d = weight;
-        row[k++].d = share;
-        row[k++].d = kr(ore);
-        row[k++].i = ore;
-        row[k++].d = kr(r->parcel_yearly_ore[i]);
-        row[k++].s = expl[i];
-        geoms[i] = &in->parcels[i].geom;
-    }
-    /* CSV: same columns; money exact from øre */
-    csv c;
+    parcel_row *rows = calloc(np ? np : 1, sizeof *rows);
     char path[4400];
-    if ((rc = csv_open(ctx, &c, dir, "parcels.csv", o, path, sizeof path)))
+    int rc = NYTTE_OK;
+    snprintf(path, sizeof path, "%s/parcels.csv", dir);
+    if (!rows || parcel_rows(rows, d)) {
+        rc = nytte_nomem(ctx, "%s", path);
         goto cleanup;
-    for (size_t k = 0; k < NPF; k++)
-        csv_raw(&c, parcel_fields[k].name);
-    csv_end(&c);
-    for (size_t i = 0; i < np; i++) {
-        const nytte_cell *row = cells + i * NPF;
-        for (size_t k = 0; k < NPF; k++) {
-            const char *name = parcel_fields[k].name;
-            if (!strcmp(name, "amount_kr"))
-                csv_money(&c, r->parcel_ore[i]);
-            else if (!strcmp(name, "yearly_om_kr"))
-                csv_money(&c, r->parcel_yearly_ore[i]);
-            else if (parcel_fields[k].type == NYTTE_FIELD_TEXT)
-                csv_text(&c, row[k].s);
-            else if (parcel_fields[k].type == NYTTE_FIELD_INT)
-                csv_int(&c, (long long)row[k].i);
-            else
-                csv_num(&c, row[k].d, !strcmp(name, "weight") || !strcmp(name, "share") ? 9 : 2);
-        }
-        csv_end(&c);
     }
-    if ((rc = csv_close(ctx, &c, path)))
+    const report_table t = {"parcels",   parcel_cols, NCOLS(parcel_cols), rows, sizeof *rows, np, true,
+                            offsetof(parcel_row, geom)};
+    if ((rc = report_table_csv(ctx, &t, path, o)))
         goto cleanup;
     snprintf(path, sizeof path, "%s/parcels.gpkg", dir);
-    if ((rc = nytte_vlayer_write(ctx, path, "GPKG", "parcels", in->crs_wkt, parcel_fields, NPF, cells, geoms, np,
-                                 false)))
+    if ((rc = report_table_layer(ctx, &t, REPORT_GPKG, path, in->crs_wkt, false)))
         goto cleanup;
     if (d->project->shapefile)
-        rc = write_shapefile(ctx, d, dir, cells, geoms);
+        rc = write_shapefile(ctx, &t, dir, in->crs_wkt);
 cleanup:
-    for (size_t i = 0; owners && i < np; i++)
-        free(owners[i]);
-    for (size_t i = 0; expl && i < np; i++)
-        free(expl[i]);
-    free((void *)owners);
-    free((void *)expl);
-    free(cells);
-    free((void *)geoms);
+    parcel_rows_free(rows, np);
     return rc;
 }
 
-/* ---- buildings and measures (layers of parcels.gpkg) --------------------------- */
+/* ---- buildings (a layer of parcels.gpkg) ----------------------------------------- */
 
-static const nytte_field_def building_fields[] = {
-    {"building_id", NYTTE_FIELD_TEXT},      {"parcel_id", NYTTE_FIELD_TEXT},     {"use", NYTTE_FIELD_TEXT},
-    {"floor_area_m2", NYTTE_FIELD_REAL},    {"floor_height_m", NYTTE_FIELD_REAL}, {"value_kr", NYTTE_FIELD_REAL},
-    {"depth_design_m", NYTTE_FIELD_REAL},   {"depth_design_mean_m", NYTTE_FIELD_REAL},
-    {"ead_without_kr", NYTTE_FIELD_REAL},   {"ead_with_kr", NYTTE_FIELD_REAL},   {"avoided_ead_kr", NYTTE_FIELD_REAL},
+typedef struct building_row {
+    const char *id, *parcel_id, *use;
+    double floor_area, floor_height, value, depth_max, depth_mean, ead_without, ead_with, avoided;
+    const nytte_geom *geom;
+} building_row;
+
+#define B(member) offsetof(building_row, member)
+static const report_col building_cols[] = {
+    {"building_id", NULL, REPORT_COL_TEXT, 0, B(id)},
+    {"parcel_id", NULL, REPORT_COL_TEXT, 0, B(parcel_id)},
+    {"use", NULL, REPORT_COL_TEXT, 0, B(use)},
+    {"floor_area_m2", NULL, REPORT_COL_REAL, 2, B(floor_area)},
+    {"floor_height_m", NULL, REPORT_COL_REAL, 2, B(floor_height)},
+    {"value_kr", NULL, REPORT_COL_REAL, 2, B(value)},
+    {"depth_design_m", NULL, REPORT_COL_REAL, 2, B(depth_max)},
+    {"depth_design_mean_m", NULL, REPORT_COL_REAL, 2, B(depth_mean)},
+    {"ead_without_kr", NULL, REPORT_COL_REAL, 2, B(ead_without)},
+    {"ead_with_kr", NULL, REPORT_COL_REAL, 2, B(ead_with)},
+    {"avoided_ead_kr", NULL, REPORT_COL_REAL, 2, B(avoided)},
 };
-#define NBF (sizeof building_fields / sizeof building_fields[0])
+#undef B
 
-static int write_buildings(nytte_ctx *ctx, const nytte_report_data *d, const char *path)
+static void building_row_of(building_row *row, const nytte_report_data *d, size_t b)
 {
     const nytte_inputs *in = d->inputs;
-    size_t nb = in->nbuildings;
+    const nytte_building *bd = &in->buildings[b];
+    const nytte_zonal_stats *st = d->building_design ? &d->building_design[b * d->building_stride] : NULL;
+    double wo = d->building_ead_without ? d->building_ead_without[b] : NAN;
+    double w = d->building_ead_with ? d->building_ead_with[b] : NAN;
+    *row = (building_row){
+        .id = bd->id,
+        .parcel_id = in->parcels[bd->parcel].id,
+        .use = nytte_use_name(bd->use),
+        .floor_area = bd->floor_area,
+        .floor_height = bd->floor_height,
+        .value = bd->value,
+        /* dry (no water on the footprint) is depth 0, as in parcels.depth_design_m */
+        .depth_max = !st ? NAN : st->max == st->max ? st->max : 0.0,
+        .depth_mean = !st ? NAN : st->mean == st->mean ? st->mean : 0.0,
+        .ead_without = wo,
+        .ead_with = w,
+        .avoided = wo - w,
+        .geom = &bd->geom,
+    };
+}
+
+static int write_buildings(nytte_ctx *ctx, const nytte_report_data *d, const char *gpkg)
+{
+    size_t nb = d->inputs->nbuildings;
     if (nb == 0)
         return NYTTE_OK;
-    nytte_cell *cells = calloc(nb * NBF, sizeof *cells);
-    const nytte_geom **geoms = calloc(nb, sizeof *geoms);
-    if (!cells || !geoms) {
-        free(cells);
-        free((void *)geoms);
-        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-    }
-    for (size_t b = 0; b < nb; b++) {
-        const nytte_building *bd = &in->buildings[b];
-        nytte_cell *row = cells + b * NBF;
-        const nytte_zonal_stats *st = d->building_design ? &d->building_design[b * d->building_stride] : NULL;
-        double wo = d->building_ead_without ? d->building_ead_without[b] : NAN;
-        double w = d->building_ead_with ? d->building_ead_with[b] : NAN;
-        size_t k = 0;
-        row[k++].s = bd->id;
-        row[k++].s = in->parcels[bd->parcel].id;
-        row[k++].s = nytte_use_name(bd->use);
-        row[k++].d = bd->floor_area;
-        row[k++].d = bd->floor_height;
-        row[k++].d = bd->value;
-        /* dry (no water on the footprint) is depth 0, as in parcels.depth_design_m */
-        row[k++].d = !st ? NAN : st->max == st->max ? st->max : 0.0;
-        row[k++].d = !st ? NAN : st->mean == st->mean ? st->mean : 0.0;
-        row[k++].d = wo;
-        row[k++].d = w;
-        row[k++].d = wo - w;
-        geoms[b] = &bd->geom;
-    }
-    int rc = nytte_vlayer_write(ctx, path, "GPKG", "buildings", in->crs_wkt, building_fields, NBF, cells, geoms, nb,
-                                true);
-    free(cells);
-    free((void *)geoms);
+    building_row *rows = calloc(nb, sizeof *rows);
+    if (!rows)
+        return nytte_nomem(ctx, "%s: buildings", gpkg);
+    for (size_t b = 0; b < nb; b++)
+        building_row_of(&rows[b], d, b);
+    const report_table t = {"buildings", building_cols, NCOLS(building_cols), rows, sizeof *rows, nb, true,
+                            offsetof(building_row, geom)};
+    int rc = report_table_layer(ctx, &t, REPORT_GPKG, gpkg, d->inputs->crs_wkt, true);
+    free(rows);
     return rc;
 }
 
-static const nytte_field_def measure_fields[] = {
-    {"measure_id", NYTTE_FIELD_TEXT},     {"name", NYTTE_FIELD_TEXT},          {"crest_m", NYTTE_FIELD_REAL},
-    {"capex_kr", NYTTE_FIELD_REAL},       {"om_per_year_kr", NYTTE_FIELD_REAL}, {"lifetime_years", NYTTE_FIELD_INT},
-    {"deductions_kr", NYTTE_FIELD_REAL},  {"pool_kr", NYTTE_FIELD_REAL},       {"yearly_pool_kr", NYTTE_FIELD_REAL},
-    {"payers", NYTTE_FIELD_INT},          {"length_m", NYTTE_FIELD_REAL},
-};
-#define NMF (sizeof measure_fields / sizeof measure_fields[0])
+/* ---- measures (a layer of parcels.gpkg): one row per feature of every element ----- */
 
-static int write_measures(nytte_ctx *ctx, const nytte_report_data *d, const char *path)
+typedef struct measure_row {
+    const char *id, *name;
+    double crest;
+    int64_t capex, om_per_year, lifetime, deducted, pool, yearly_pool, payers;
+    double length;
+    const nytte_geom *geom;
+} measure_row;
+
+#define M(member) offsetof(measure_row, member)
+static const report_col measure_cols[] = {
+    {"measure_id", NULL, REPORT_COL_TEXT, 0, M(id)},
+    {"name", NULL, REPORT_COL_TEXT, 0, M(name)},
+    {"crest_m", NULL, REPORT_COL_REAL, 2, M(crest)},
+    {"capex_kr", NULL, REPORT_COL_MONEY, 0, M(capex)},
+    {"om_per_year_kr", NULL, REPORT_COL_MONEY, 0, M(om_per_year)},
+    {"lifetime_years", NULL, REPORT_COL_INT, 0, M(lifetime)},
+    {"deductions_kr", NULL, REPORT_COL_MONEY, 0, M(deducted)},
+    {"pool_kr", NULL, REPORT_COL_MONEY, 0, M(pool)},
+    {"yearly_pool_kr", NULL, REPORT_COL_MONEY, 0, M(yearly_pool)},
+    {"payers", NULL, REPORT_COL_INT, 0, M(payers)},
+    {"length_m", NULL, REPORT_COL_REAL, 2, M(length)},
+};
+#undef M
+
+/* The row of measure m's feature g; the allocation's figures unknown when it has no element m. */
+static void measure_row_of(measure_row *row, const nytte_report_data *d, size_t m, const nytte_geom *g)
+{
+    const nytte_measure_cfg *mc = &d->project->measures[m];
+    const nytte_alloc_result *r = d->alloc;
+    const nytte_alloc_element_result *er = m < r->nelements ? &r->elements[m] : NULL;
+    int64_t deducted = 0;
+    for (size_t k = 0; er && k < er->pool.ndeductions; k++)
+        deducted += er->pool.deducted_ore[k];
+    *row = (measure_row){
+        .id = mc->id,
+        .name = mc->name ? mc->name : mc->id,
+        .crest = mc->crest,
+        .capex = mc->capex,
+        .om_per_year = mc->om_per_year,
+        .lifetime = mc->lifetime,
+        .deducted = er ? deducted : REPORT_NO_MONEY,
+        .pool = er ? er->pool.pool_ore : REPORT_NO_MONEY,
+        .yearly_pool = er ? er->pool.yearly_ore : REPORT_NO_MONEY,
+        .payers = er ? (int64_t)er->npayers : 0,
+        .length = nytte_geom_length(g),
+        .geom = g,
+    };
+}
+
+static int write_measures(nytte_ctx *ctx, const nytte_report_data *d, const char *gpkg)
 {
     const nytte_project *p = d->project;
-    const nytte_alloc_result *r = d->alloc;
-    size_t nm = p->nmeasures;
+    size_t nm = p->nmeasures, total = 0;
     nytte_vlayer *ls = calloc(nm ? nm : 1, sizeof *ls);
+    measure_row *rows = NULL;
     int rc = NYTTE_OK;
-    size_t total = 0;
-    nytte_cell *cells = NULL;
-    const nytte_geom **geoms = NULL;
     if (!ls)
-        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-    for (size_t m = 0; m < nm && !rc; m++) {
+        return nytte_nomem(ctx, "%s: measures", gpkg);
+    for (size_t m = 0; m < nm; m++) {
         const nytte_layer_cfg *g = &p->measures[m].geometry;
-        if ((rc = nytte_vlayer_read(ctx, &ls[m], g->path, g->layer, g->where, NULL, 0, d->inputs->crs_wkt)))
+        if ((rc = nytte_vlayer_read(ctx, &ls[m], g->path, g->layer, g->where, NULL, 0, d->inputs->crs_wkt))) {
             nytte_error_prefix(ctx, "measure %s", p->measures[m].id);
+            goto cleanup;
+        }
         total += ls[m].nfeatures;
     }
-    if (rc || total == 0)
+    if (total == 0)
         goto cleanup;
-    cells = calloc(total * NMF, sizeof *cells);
-    geoms = calloc(total, sizeof *geoms);
-    if (!cells || !geoms) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+    if (!(rows = calloc(total, sizeof *rows))) {
+        rc = nytte_nomem(ctx, "%s: measures", gpkg);
         goto cleanup;
     }
-    size_t row_i = 0;
-    for (size_t m = 0; m < nm; m++) {
-        const nytte_measure_cfg *mc = &p->measures[m];
-        const nytte_alloc_element_result *er = m < r->nelements ? &r->elements[m] : NULL;
-        int64_t deducted = 0;
-        for (size_t k = 0; er && k < er->pool.ndeductions; k++)
-            deducted += er->pool.deducted_ore[k];
-        for (size_t f = 0; f < ls[m].nfeatures; f++, row_i++) {
-            nytte_cell *row = cells + row_i * NMF;
-            size_t k = 0;
-            row[k++].s = mc->id;
-            row[k++].s = mc->name ? mc->name : mc->id;
-            row[k++].d = mc->crest;
-            row[k++].d = kr(mc->capex);
-            row[k++].d = kr(mc->om_per_year);
-            row[k++].i = mc->lifetime;
-            row[k++].d = er ? kr(deducted) : NAN;
-            row[k++].d = er ? kr(er->pool.pool_ore) : NAN;
-            row[k++].d = er ? kr(er->pool.yearly_ore) : NAN;
-            row[k++].i = er ? (int64_t)er->npayers : 0;
-            row[k++].d = nytte_geom_length(&ls[m].features[f].geom);
-            geoms[row_i] = &ls[m].features[f].geom;
-        }
-    }
-    rc = nytte_vlayer_write(ctx, path, "GPKG", "measures", d->inputs->crs_wkt, measure_fields, NMF, cells, geoms, total,
-                            true);
+    size_t i = 0;
+    for (size_t m = 0; m < nm; m++)
+        for (size_t f = 0; f < ls[m].nfeatures; f++)
+            measure_row_of(&rows[i++], d, m, &ls[m].features[f].geom);
+    const report_table t = {"measures", measure_cols, NCOLS(measure_cols), rows, sizeof *rows, total, true,
+                            offsetof(measure_row, geom)};
+    rc = report_table_layer(ctx, &t, REPORT_GPKG, gpkg, d->inputs->crs_wkt, true);
 cleanup:
     for (size_t m = 0; m < nm; m++)
         nytte_vlayer_clear(&ls[m]);
     free(ls);
-    free(cells);
-    free((void *)geoms);
+    free(rows);
     return rc;
 }
 
@@ -642,16 +458,10 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
     snprintf(gpkg, sizeof gpkg, "%s/parcels.gpkg", dir);
     double breaks[REPORT_NCLASSES];
     report_amount_breaks(d->alloc, breaks);
-    int rc = write_owners(ctx, d, dir, o);
-    if (!rc)
-        rc = write_parcels(ctx, d, dir, o);
-    if (!rc)
-        rc = write_buildings(ctx, d, gpkg);
-    if (!rc)
-        rc = write_measures(ctx, d, gpkg);
-    if (!rc)
-        rc = report_write_styles(ctx, d, dir, breaks);
-    if (!rc)
-        rc = report_write_html(ctx, d, dir, breaks);
-    return rc;
+    int rc;
+    if ((rc = write_owners(ctx, d, dir, o)) || (rc = write_parcels(ctx, d, dir, o)) ||
+        (rc = write_buildings(ctx, d, gpkg)) || (rc = write_measures(ctx, d, gpkg)) ||
+        (rc = report_write_styles(ctx, d, dir, breaks)))
+        return rc;
+    return report_write_html(ctx, d, dir, breaks);
 }

@@ -22,10 +22,19 @@ void sb_addn(sbuf *b, const char *t, size_t n);
 void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Text escaped for XML and HTML element content and attribute values. */
 void sb_xml(sbuf *b, const char *t);
+/* fmt with each %s replaced by its argument escaped as sb_xml escapes it (only %s and %%). */
+void sb_xmlf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A JSON string literal with its quotes; '<', '>' and '&' as \u escapes so that it can sit in <script>. */
 void sb_json(sbuf *b, const char *t);
 /* Write the buffer to dir/name; errors name the file. Frees nothing. */
 int sb_write_file(nytte_ctx *ctx, const sbuf *b, const char *dir, const char *name);
+
+/*
+ * The distinct parcels of owner o of d->alloc, in the order of its parts: their ids joined
+ * by "; " appended to *parcels, and their explanations ("id (share s): summary", joined by
+ * " | ") to *expl. Both end as strings (never NULL) unless they failed. Returns the count.
+ */
+size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels, sbuf *expl);
 
 /* An owner's name from the inputs (the allocation knows ids only); NULL if none. */
 const char *report_owner_name(const nytte_inputs *in, const char *id);

@@ -160,13 +160,9 @@ static void srs(sbuf *b, const nytte_report_data *d)
     const char *auth = d->project->crs && !strncmp(d->project->crs, "EPSG:", 5) ? d->project->crs : "";
     char name[256];
     nytte_crs_name(name, sizeof name, d->inputs->crs_wkt);
-    sb_add(b, "<spatialrefsys nativeFormat=\"Wkt\"><wkt>");
-    sb_xml(b, d->inputs->crs_wkt);
-    sb_add(b, "</wkt><authid>");
-    sb_xml(b, auth);
-    sb_add(b, "</authid><description>");
-    sb_xml(b, name);
-    sb_add(b, "</description><geographicflag>false</geographicflag></spatialrefsys>");
+    sb_xmlf(b, "<spatialrefsys nativeFormat=\"Wkt\"><wkt>%s</wkt><authid>%s</authid><description>%s</description>"
+               "<geographicflag>false</geographicflag></spatialrefsys>",
+            d->inputs->crs_wkt, auth, name);
 }
 
 typedef struct qlayer {
@@ -181,15 +177,9 @@ typedef struct qlayer {
 
 static void tree_layer(sbuf *b, const qlayer *l)
 {
-    sb_add(b, "<layer-tree-layer id=\"");
-    sb_xml(b, l->id);
-    sb_add(b, "\" name=\"");
-    sb_xml(b, l->name);
-    sb_add(b, "\" source=\"");
-    sb_xml(b, l->source);
-    sb_printf(b, "\" providerKey=\"%s\" checked=\"%s\" expanded=\"0\" legend_exp=\"\"><customproperties/>"
-                 "</layer-tree-layer>\n",
-              l->provider, l->checked ? "Qt::Checked" : "Qt::Unchecked");
+    sb_xmlf(b, "<layer-tree-layer id=\"%s\" name=\"%s\" source=\"%s\" providerKey=\"%s\" checked=\"%s\" expanded=\"0\" "
+               "legend_exp=\"\"><customproperties/></layer-tree-layer>\n",
+            l->id, l->name, l->source, l->provider, l->checked ? "Qt::Checked" : "Qt::Unchecked");
 }
 
 static void map_layer(sbuf *b, const nytte_report_data *d, const qlayer *l, const double breaks[REPORT_NCLASSES])
@@ -201,13 +191,8 @@ static void map_layer(sbuf *b, const nytte_report_data *d, const qlayer *l, cons
     else
         sb_add(b, "<maplayer type=\"raster\" hasScaleBasedVisibilityFlag=\"0\" autoRefreshEnabled=\"0\" "
                   "refreshOnNotifyEnabled=\"0\" styleCategories=\"AllStyleCategories\">\n");
-    sb_add(b, "<id>");
-    sb_xml(b, l->id);
-    sb_add(b, "</id>\n<datasource>");
-    sb_xml(b, l->source);
-    sb_add(b, "</datasource>\n<layername>");
-    sb_xml(b, l->name);
-    sb_add(b, "</layername>\n<srs>");
+    sb_xmlf(b, "<id>%s</id>\n<datasource>%s</datasource>\n<layername>%s</layername>\n<srs>", l->id, l->source,
+            l->name);
     srs(b, d);
     sb_printf(b, "</srs>\n<provider encoding=\"UTF-8\">%s</provider>\n", l->provider);
     body(b, l->kind, breaks);
@@ -219,7 +204,7 @@ static int write_qgs(nytte_ctx *ctx, const nytte_report_data *d, const char *dir
     size_t nl = 3 + d->nrasters;
     qlayer *ls = calloc(nl, sizeof *ls);
     if (!ls)
-        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
+        return nytte_nomem(ctx, "%s/project.qgs", dir);
     /* top to bottom: what is drawn last comes first */
     ls[0] = (qlayer){"measures_layer", "Measures", "./parcels.gpkg|layername=measures", "ogr", BODY_MEASURES, 1, "Line"};
     ls[1] = (qlayer){"buildings_layer", "Buildings (depth at the design event)", "./parcels.gpkg|layername=buildings",
@@ -246,11 +231,9 @@ static int write_qgs(nytte_ctx *ctx, const nytte_report_data *d, const char *dir
         ls[3 + shown].checked = 1;
 
     sbuf b = {0};
-    sb_add(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis projectname=\"");
-    sb_xml(&b, d->project->name);
-    sb_add(&b, "\" version=\"" QGIS_VERSION "\">\n<homePath path=\"\"/>\n<title>");
-    sb_xml(&b, d->project->name);
-    sb_add(&b, "</title>\n<projectCrs>");
+    sb_xmlf(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis projectname=\"%s\" version=\"" QGIS_VERSION
+                "\">\n<homePath path=\"\"/>\n<title>%s</title>\n<projectCrs>",
+            d->project->name, d->project->name);
     srs(&b, d);
     sb_add(&b, "</projectCrs>\n<layer-tree-group>\n<customproperties/>\n");
     for (size_t i = 0; i < 3; i++)
@@ -263,18 +246,14 @@ static int write_qgs(nytte_ctx *ctx, const nytte_report_data *d, const char *dir
     }
     sb_add(&b, "<custom-order enabled=\"0\">\n");
     for (size_t i = 0; i < nl; i++) {
-        sb_add(&b, "<item>");
-        sb_xml(&b, ls[i].id);
-        sb_add(&b, "</item>\n");
+        sb_xmlf(&b, "<item>%s</item>\n", ls[i].id);
     }
     sb_add(&b, "</custom-order>\n</layer-tree-group>\n<projectlayers>\n");
     for (size_t i = 0; i < nl; i++)
         map_layer(&b, d, &ls[i], breaks);
     sb_add(&b, "</projectlayers>\n<layerorder>\n");
     for (size_t i = 0; i < nl; i++) {
-        sb_add(&b, "<layer id=\"");
-        sb_xml(&b, ls[i].id);
-        sb_add(&b, "\"/>\n");
+        sb_xmlf(&b, "<layer id=\"%s\"/>\n", ls[i].id);
     }
     sb_add(&b, "</layerorder>\n<properties>\n<Paths><Absolute type=\"bool\">false</Absolute></Paths>\n"
                "</properties>\n</qgis>\n");
@@ -284,10 +263,11 @@ static int write_qgs(nytte_ctx *ctx, const nytte_report_data *d, const char *dir
     return rc;
 }
 
-int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES])
+/* A .qml beside each raster, with the raster's basename, so that QGIS loads it by itself. */
+static int write_raster_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir,
+                               const double breaks[REPORT_NCLASSES])
 {
     int rc = NYTTE_OK;
-    /* a .qml beside each raster, same basename */
     sbuf rq = {0};
     qml(&rq, BODY_RASTER, breaks);
     for (size_t r = 0; r < d->nrasters && !rc; r++) {
@@ -298,33 +278,44 @@ int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *
         rc = sb_write_file(ctx, &rq, dir, name);
     }
     free(rq.s);
-    if (rc)
-        return rc;
+    return rc;
+}
 
-    /* default styles inside the GeoPackage */
+/* The default styles inside parcels.gpkg (its layer_styles table); none for an absent buildings layer. */
+static int write_gpkg_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir,
+                             const double breaks[REPORT_NCLASSES])
+{
+    int rc = NYTTE_OK;
     sbuf sp = {0}, sbd = {0}, sm = {0};
     qml(&sp, BODY_PARCELS, breaks);
     qml(&sbd, BODY_BUILDINGS, breaks);
     qml(&sm, BODY_MEASURES, breaks);
     if (sp.failed || sbd.failed || sm.failed) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-    } else {
-        nytte_layer_style st[3] = {
-            {"parcels", "geom", "nytte: amount", sp.s, "parcels coloured by amount_kr (quantile classes of payers)"},
-            {"buildings", "geom", "nytte: depth", sbd.s, "buildings coloured by water depth at the design event"},
-            {"measures", "geom", "nytte: measures", sm.s, "barrier lines"},
-        };
-        size_t nst = d->inputs->nbuildings ? 3 : 2;
-        if (nst == 2)
-            st[1] = st[2];
-        char path[4400];
-        snprintf(path, sizeof path, "%s/parcels.gpkg", dir);
-        rc = nytte_gpkg_write_styles(ctx, path, st, nst);
+        rc = nytte_nomem(ctx, "%s/parcels.gpkg: layer styles", dir);
+        goto cleanup;
     }
+    nytte_layer_style st[3] = {
+        {"parcels", "geom", "nytte: amount", sp.s, "parcels coloured by amount_kr (quantile classes of payers)"},
+        {"buildings", "geom", "nytte: depth", sbd.s, "buildings coloured by water depth at the design event"},
+        {"measures", "geom", "nytte: measures", sm.s, "barrier lines"},
+    };
+    size_t nst = d->inputs->nbuildings ? 3 : 2;
+    if (nst == 2)
+        st[1] = st[2];
+    char path[4400];
+    snprintf(path, sizeof path, "%s/parcels.gpkg", dir);
+    rc = nytte_gpkg_write_styles(ctx, path, st, nst);
+cleanup:
     free(sp.s);
     free(sbd.s);
     free(sm.s);
-    if (!rc)
-        rc = write_qgs(ctx, d, dir, breaks);
     return rc;
+}
+
+int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES])
+{
+    int rc;
+    if ((rc = write_raster_styles(ctx, d, dir, breaks)) || (rc = write_gpkg_styles(ctx, d, dir, breaks)))
+        return rc;
+    return write_qgs(ctx, d, dir, breaks);
 }

@@ -4,6 +4,7 @@
  */
 #include "report/report_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -74,6 +75,24 @@ void sb_xml(sbuf *b, const char *t)
     }
 }
 
+void sb_xmlf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *p = fmt;
+    for (const char *q; (q = strchr(p, '%')) != NULL;) {
+        sb_addn(b, p, (size_t)(q - p));
+        assert(q[1] == 's' || q[1] == '%');
+        if (q[1] == 's')
+            sb_xml(b, va_arg(ap, const char *));
+        else
+            sb_addn(b, q, 1); /* "%%", or a stray '%' kept as it is */
+        p = q + (q[1] == 's' || q[1] == '%' ? 2 : 1);
+    }
+    sb_add(b, p);
+    va_end(ap);
+}
+
 void sb_json(sbuf *b, const char *t)
 {
     sb_add(b, "\"");
@@ -98,7 +117,7 @@ int sb_write_file(nytte_ctx *ctx, const sbuf *b, const char *dir, const char *na
     char path[4400];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (b->failed)
-        return nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", path);
+        return nytte_nomem(ctx, "%s", path);
     FILE *f = fopen(path, "wb");
     if (!f)
         return nytte_error(ctx, NYTTE_EIO, "%s: cannot create: %s", path, strerror(errno));
@@ -109,20 +128,50 @@ int sb_write_file(nytte_ctx *ctx, const sbuf *b, const char *dir, const char *na
     return NYTTE_OK;
 }
 
+static int cmp_owner_key(const void *key, const void *o) { return strcmp(key, ((const nytte_owner *)o)->id); }
+
 const char *report_owner_name(const nytte_inputs *in, const char *id)
 {
-    size_t lo = 0, hi = in->nowners;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(in->owners[mid].id, id);
-        if (c == 0)
-            return in->owners[mid].name;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const nytte_owner *o =
+        in->nowners ? bsearch(id, in->owners, in->nowners, sizeof *in->owners, cmp_owner_key) : NULL;
+    return o ? o->name : NULL;
+}
+
+/* Whether part k of owner ow is on a parcel that an earlier part of ow is on. */
+static bool repeats_parcel(const nytte_alloc_result *r, const nytte_alloc_owner *ow, size_t k)
+{
+    for (size_t j = ow->part0; j < k; j++)
+        if (r->parts[j].parcel == r->parts[k].parcel)
+            return true;
+    return false;
+}
+
+size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels, sbuf *expl)
+{
+    const nytte_alloc_result *r = d->alloc;
+    const nytte_alloc_owner *ow = &r->owners[o];
+    size_t n = 0;
+    sb_add(parcels, "");
+    sb_add(expl, "");
+    for (size_t k = ow->part0; k < ow->part0 + ow->nparts; k++) {
+        const nytte_alloc_owner_part *pt = &r->parts[k];
+        if (repeats_parcel(r, ow, k))
+            continue;
+        const char *pid = d->inputs->parcels[pt->parcel].id;
+        char line[2048];
+        nytte_alloc_parcel_summary(line, sizeof line, r, pt->parcel);
+        if (n++) {
+            sb_add(parcels, "; ");
+            sb_add(expl, " | ");
+        }
+        sb_add(parcels, pid);
+        sb_add(expl, pid);
+        if (pt->share < 1.0)
+            sb_printf(expl, " (share %.6g)", pt->share);
+        sb_add(expl, ": ");
+        sb_add(expl, line);
     }
-    return NULL;
+    return n;
 }
 
 /* ColorBrewer YlOrRd (5 classes), grey for parcels that pay nothing. */

@@ -13,8 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nytte/report.h"
+
+#include "report/table.h"
 
 static void sha_of(char hex[65], const char *s)
 {
@@ -88,6 +91,66 @@ static void test_safe_text(void **state)
     assert_string_equal(nytte_report_safe_text(buf, sizeof buf, NULL), "");
 }
 
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/*
+ * A column table of every kind written as CSV in both dialects, by hand: a formula-like
+ * text gets its apostrophe, a text with the separator or a quote is quoted (quotes
+ * doubled), money is exact from øre (-50 øre is -0.50), -0.0001 with 3 decimals is
+ * 0.000 (no "-0"), and NULL text, an unknown amount and NaN are empty cells.
+ */
+typedef struct trow {
+    const char *name;
+    int64_t n, ore;
+    double x;
+} trow;
+
+static const report_col tcols[] = {
+    {"name", "nm", REPORT_COL_TEXT, 0, offsetof(trow, name)},
+    {"n", "n", REPORT_COL_INT, 0, offsetof(trow, n)},
+    {"amount_kr", "amount", REPORT_COL_MONEY, 0, offsetof(trow, ore)},
+    {"x", "x", REPORT_COL_REAL, 3, offsetof(trow, x)},
+};
+
+static void test_table_csv(void **state)
+{
+    (void)state;
+    const trow rows[] = {
+        {"=SUM(A1)", 3, 123456, 1.5},
+        {"a,b \"c\"", -2, -50, -0.0001},
+        {NULL, 0, REPORT_NO_MONEY, NAN},
+    };
+    const report_table t = {"t", tcols, 4, rows, sizeof rows[0], 3, false, 0};
+    char path[] = "/tmp/nytte-test-table-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    nytte_csv_opts std = NYTTE_CSV_OPTS_INIT, da = {';', ','};
+    assert_int_equal(report_table_csv(NULL, &t, path, &std), NYTTE_OK);
+    assert_string_equal(slurp(path), "name,n,amount_kr,x\r\n"
+                                     "'=SUM(A1),3,1234.56,1.500\r\n"
+                                     "\"a,b \"\"c\"\"\",-2,-0.50,0.000\r\n"
+                                     ",0,,\r\n");
+    assert_int_equal(report_table_csv(NULL, &t, path, &da), NYTTE_OK);
+    assert_string_equal(slurp(path), "name;n;amount_kr;x\r\n"
+                                     "'=SUM(A1);3;1234,56;1,500\r\n"
+                                     "\"a,b \"\"c\"\"\";-2;-0,50;0,000\r\n"
+                                     ";0;;\r\n");
+    assert_int_equal(report_table_shp_names(NULL, &t, path), NYTTE_OK);
+    assert_string_equal(slurp(path), "gpkg_field,shp_field,type\r\n"
+                                     "name,nm,text\r\nn,n,integer\r\namount_kr,amount,real\r\nx,x,real\r\n");
+    remove(path);
+}
+
 /*
  * Three parcels a, b, c in one element of 300 øre, every one in the area and built,
  * plot areas 100, 200, 300 m², no building area. equal: 100 øre each. area (a = b = 1):
@@ -130,6 +193,11 @@ static void test_compare(void **state)
 
     char words[512];
     assert_non_null(strstr(nytte_report_model_words(words, sizeof words, &cfg[1]), "1 × building area + 1 × plot"));
+    /* the payment limits in kroner from øre: 50000 øre = 500.00 kr, 1234567 øre = 12345.67 kr */
+    cfg[1].rules.min_ore = 50000;
+    cfg[1].rules.max_ore = 1234567;
+    nytte_report_model_words(words, sizeof words, &cfg[1]);
+    assert_non_null(strstr(words, " Minimum payment 500.00 kr. Maximum payment 12345.67 kr."));
     nytte_ctx_free(ctx);
 }
 
@@ -138,7 +206,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha256_fips),   cmocka_unit_test(test_sha256_chunks),
         cmocka_unit_test(test_sha256_file),   cmocka_unit_test(test_safe_text),
-        cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_compare),       cmocka_unit_test(test_table_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
