@@ -13,7 +13,6 @@
 #include "nytte/io.h"
 
 #include "report/report_int.h"
-#include "report/table.h"
 
 #include <math.h>
 #include <stddef.h>

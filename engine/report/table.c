@@ -3,7 +3,7 @@
  * XLSX, GeoPackage and Shapefile layers through io/; plus the spreadsheet-safe text that
  * the CSV files and the XLSX sheet share.
  */
-#include "report/table.h"
+#include "report/report_int.h"
 
 #include <errno.h>
 #include <math.h>

@@ -17,7 +17,7 @@
 
 #include "nytte/report.h"
 
-#include "report/table.h"
+#include "report/report_int.h"
 
 static void sha_of(char hex[65], const char *s)
 {
