@@ -1,76 +1,11 @@
 /*
- * compare.c — the model comparison of the report: the same facts allocated under each
- * model of `allocation.compare`, measured against the first (the chosen model), and
- * each model described in words for the council.
+ * compare.c — each model of the report's comparison described in words for the council
+ * (the comparison itself is nytte_alloc_compare).
  */
 #include "report/report_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-void nytte_report_models_free(nytte_report_model *m, size_t n)
-{
-    for (size_t i = 0; m && i < n; i++)
-        free(m[i].owner_ore);
-    free(m);
-}
-
-int nytte_report_compare(nytte_ctx *ctx, nytte_report_model **out, const nytte_alloc_input *in,
-                         const nytte_alloc_config *configs, size_t n)
-{
-    *out = NULL;
-    nytte_report_model *m = calloc(n ? n : 1, sizeof *m);
-    nytte_alloc_element *els = calloc(in->nelements ? in->nelements : 1, sizeof *els);
-    nytte_alloc_result *ref = NULL;
-    int rc = NYTTE_OK;
-    if (!m || !els) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    /* every element under the run's model */
-    for (size_t e = 0; e < in->nelements; e++) {
-        els[e] = in->elements[e];
-        els[e].config = NULL;
-    }
-    for (size_t k = 0; k < n; k++) {
-        nytte_alloc_input ik = *in;
-        ik.elements = els;
-        ik.config = &configs[k];
-        m[k].model = configs[k].model;
-        nytte_alloc_result *r = NULL;
-        m[k].rc = nytte_allocate_run(ctx, &r, &ik);
-        if (m[k].rc == NYTTE_OK)
-            m[k].rc = nytte_alloc_metrics_of(ctx, &m[k].metrics, r, ref ? ref : r);
-        if (m[k].rc != NYTTE_OK) {
-            snprintf(m[k].error, sizeof m[k].error, "%s", nytte_ctx_errmsg(ctx));
-            nytte_ctx_clear_error(ctx);
-            nytte_alloc_result_free(r);
-            continue;
-        }
-        m[k].nowners = r->nowners;
-        m[k].owner_ore = malloc((r->nowners ? r->nowners : 1) * sizeof *m[k].owner_ore);
-        if (!m[k].owner_ore) {
-            nytte_alloc_result_free(r);
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "out of memory");
-            goto cleanup;
-        }
-        for (size_t o = 0; o < r->nowners; o++)
-            m[k].owner_ore[o] = r->owners[o].total_ore;
-        if (k == 0)
-            ref = r;
-        else
-            nytte_alloc_result_free(r);
-    }
-cleanup:
-    nytte_alloc_result_free(ref);
-    free(els);
-    if (rc) {
-        nytte_report_models_free(m, n);
-        return rc;
-    }
-    *out = m;
-    return NYTTE_OK;
-}
 
 char *nytte_report_model_words(char *buf, size_t size, const nytte_alloc_config *c)
 {

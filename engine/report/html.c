@@ -323,7 +323,7 @@ static void costs(sbuf *b, const nytte_report_data *d)
               "amounts sum to what its owners pay.</p>\n");
 }
 
-static void comparison(sbuf *b, const nytte_report_data *d, const nytte_report_model *m, size_t n)
+static void comparison(sbuf *b, const nytte_report_data *d, const nytte_alloc_comparison *m, size_t n)
 {
     if (!m || n == 0) {
         sb_add(b, "<p class=\"note\">No models to compare (allocation.compare is empty).</p>\n");
@@ -407,22 +407,14 @@ static void owners_json(sbuf *b, const nytte_report_data *d)
 int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES])
 {
     const nytte_project *p = d->project;
-    nytte_report_model *models = NULL;
+    nytte_alloc_comparison *models = NULL;
     size_t nmodels = 0;
     int rc = NYTTE_OK;
+    /* allocation.compare: the chosen model first, then the others (docs/models.md, Comparing models) */
     if (d->alloc_input && p->ncompare) {
-        /* the chosen model first, then the others of allocation.compare */
-        nytte_alloc_config *cfg = calloc(p->ncompare + 1, sizeof *cfg);
-        if (!cfg)
-            return nytte_nomem(ctx, "%s/report.html: model comparison", dir);
-        cfg[nmodels++] = p->alloc;
-        for (size_t k = 0; k < p->ncompare; k++)
-            if (p->compare[k].model != p->alloc.model)
-                cfg[nmodels++] = p->compare[k];
-        rc = nytte_report_compare(ctx, &models, d->alloc_input, cfg, nmodels);
-        free(cfg);
-        if (rc)
+        if ((rc = nytte_alloc_compare(ctx, &models, d->alloc_input, p->compare, p->ncompare)))
             return rc;
+        nmodels = p->ncompare;
     }
     char words[2048];
     sbuf b = {0};
@@ -460,6 +452,6 @@ int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *di
     sb_add(&b, "</script>\n</main>\n</body>\n</html>\n");
     rc = sb_write_file(ctx, &b, dir, "report.html");
     free(b.s);
-    nytte_report_models_free(models, nmodels);
+    nytte_alloc_comparison_free(models, nmodels);
     return rc;
 }

@@ -94,26 +94,6 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
  */
 int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, const char *dir);
 
-/** One row of the model comparison. */
-typedef struct nytte_report_model {
-    nytte_alloc_model model;
-    int rc;                        /**< NYTTE_OK, or why the model could not run on these facts */
-    char error[256];               /**< the message when rc != NYTTE_OK */
-    nytte_alloc_metrics metrics;   /**< vs the first config's result (more / less / same) */
-    int64_t *owner_ore;            /**< per owner of the result, in id order (owned) */
-    size_t nowners;
-} nytte_report_model;
-
-/**
- * Run nytte_allocate_run once per config on the same facts (`in`, whose config is
- * replaced per run; every element uses the run's config) and measure each against
- * the first. *out is a new array of n rows (free with nytte_report_models_free). A model
- * that fails is reported in its row (rc, error), not as a failure of the call.
- */
-int nytte_report_compare(nytte_ctx *ctx, nytte_report_model **out, const nytte_alloc_input *in,
-                         const nytte_alloc_config *configs, size_t n);
-void nytte_report_models_free(nytte_report_model *m, size_t n);
-
 /** A short description of a model with its parameters, in words, into buf. Returns buf. */
 char *nytte_report_model_words(char *buf, size_t size, const nytte_alloc_config *c);
 

@@ -175,8 +175,8 @@ static void test_compare(void **state)
     cfg[0].model = NYTTE_ALLOC_EQUAL;
     cfg[1].model = NYTTE_ALLOC_AREA;
     nytte_alloc_input in = {3, &el, 1, NULL, 0, &cfg[1]};
-    nytte_report_model *m = NULL;
-    assert_int_equal(nytte_report_compare(ctx, &m, &in, cfg, 2), NYTTE_OK);
+    nytte_alloc_comparison *m = NULL;
+    assert_int_equal(nytte_alloc_compare(ctx, &m, &in, cfg, 2), NYTTE_OK);
     assert_int_equal(m[0].rc, NYTTE_OK);
     assert_int_equal(m[1].rc, NYTTE_OK);
     assert_int_equal(m[0].nowners, 3);
@@ -189,7 +189,7 @@ static void test_compare(void **state)
     assert_int_equal(m[1].metrics.less, 1);
     assert_int_equal(m[1].metrics.same, 1);
     assert_int_equal(m[0].metrics.same, 3);
-    nytte_report_models_free(m, 2);
+    nytte_alloc_comparison_free(m, 2);
 
     char words[512];
     assert_non_null(strstr(nytte_report_model_words(words, sizeof words, &cfg[1]), "1 × building area + 1 × plot"));
