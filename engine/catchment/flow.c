@@ -80,7 +80,7 @@ int nytte_flow_directions(nytte_ctx *ctx, nytte_flow *out, const nytte_raster *d
         goto cleanup;
     }
     /* The flat-free surface and steepest descent on it (hazard/noflats.c, shared with rain.c). */
-    if ((rc = nytte_hz_noflats(ctx, out->surface, dem, 8, "flow directions")))
+    if ((rc = nytte_hz_noflats(ctx, out->surface, dem, NYTTE_CONNECT_8, "flow directions")))
         goto cleanup;
     const double *W = out->surface;
     for (size_t i = 0; i < n; i++) {
@@ -89,7 +89,7 @@ int nytte_flow_directions(nytte_ctx *ctx, nytte_flow *out, const nytte_raster *d
             continue;
         }
         out->nvalid++;
-        int d = nytte_hz_steepest(W, nx, ny, i, 8);
+        int d = nytte_hz_steepest(W, nx, ny, i, NYTTE_CONNECT_8);
         if (d == NYTTE_FLOW_NONE) { /* cannot happen: W falls strictly towards an outlet */
             rc = nytte_error(ctx, NYTTE_EINTERNAL, "flow directions: cell %d,%d has no lower neighbour",
                              (int)(i / (size_t)nx), (int)(i % (size_t)nx));

@@ -465,7 +465,7 @@ static int tiled_run(nytte_ctx *ctx, nytte_minimax_kind kind, const nytte_dist_b
     char *crs = NULL;
     bt_slot *slots = NULL;
     int nth = nytte_ctx_threads(ctx);
-    if (o.connectivity != 4 && o.connectivity != 8)
+    if (o.connectivity != NYTTE_CONNECT_4 && o.connectivity != NYTTE_CONNECT_8)
         return nytte_error(ctx, NYTTE_EUSAGE, "%s: connectivity must be 4 or 8, got %d", run_name(kind), o.connectivity);
     if (o.tile < 1)
         return nytte_error(ctx, NYTTE_EUSAGE, "%s: tile size must be >= 1, got %d", run_name(kind), o.tile);

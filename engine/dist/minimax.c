@@ -230,7 +230,7 @@ static int tile_flood(mm_work *k, nytte_minimax_kind kind, int conn, int gnx, in
 #undef ZH
     /* Edges between regions inside the tile: every neighbouring pair once (forward neighbours). */
     static const int fdr[4] = {0, 1, 1, 1}, fdc[4] = {1, 0, 1, -1};
-    int nf = conn == 8 ? 4 : 2;
+    int nf = conn == NYTTE_CONNECT_8 ? 4 : 2;
     for (size_t i = 0; i < n; i++) {
         if (!lab[i])
             continue;
@@ -544,7 +544,7 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
     if (!stats)
         stats = &st0;
     memset(stats, 0, sizeof *stats);
-    if (connectivity != 4 && connectivity != 8)
+    if (connectivity != NYTTE_CONNECT_4 && connectivity != NYTTE_CONNECT_8)
         return nytte_error(ctx, NYTTE_EUSAGE, "tiled flood: connectivity must be 4 or 8, got %d", connectivity);
     if ((uint64_t)(t->tw + 2) * (uint64_t)(t->th + 2) > ((uint64_t)1 << 31))
         return nytte_error(ctx, NYTTE_EUSAGE, "tiled flood: tiles of %d x %d cells are too large", t->tw, t->th);

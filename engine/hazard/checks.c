@@ -23,7 +23,7 @@ int nytte_hz_check_raster(nytte_ctx *ctx, const nytte_raster *r, const char *wha
 
 int nytte_hz_check_conn(nytte_ctx *ctx, int connectivity)
 {
-    if (connectivity != 4 && connectivity != 8)
+    if (connectivity != NYTTE_CONNECT_4 && connectivity != NYTTE_CONNECT_8)
         return nytte_error(ctx, NYTTE_EUSAGE, "connectivity must be 4 or 8 (got %d)", connectivity);
     return NYTTE_OK;
 }

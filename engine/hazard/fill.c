@@ -110,7 +110,7 @@ cleanup:
 
 int nytte_hazard_fill(nytte_ctx *ctx, nytte_raster *filled, const nytte_raster *dem)
 {
-    return nytte_hazard_fill_ex(ctx, filled, dem, 8);
+    return nytte_hazard_fill_ex(ctx, filled, dem, NYTTE_CONNECT_8);
 }
 
 int nytte_hazard_bluespots_ex(nytte_ctx *ctx, nytte_raster *depth, const nytte_raster *dem, int connectivity)
@@ -130,5 +130,5 @@ int nytte_hazard_bluespots_ex(nytte_ctx *ctx, nytte_raster *depth, const nytte_r
 
 int nytte_hazard_bluespots(nytte_ctx *ctx, nytte_raster *depth, const nytte_raster *dem)
 {
-    return nytte_hazard_bluespots_ex(ctx, depth, dem, 8);
+    return nytte_hazard_bluespots_ex(ctx, depth, dem, NYTTE_CONNECT_8);
 }

@@ -81,7 +81,7 @@ int nytte_hz_noflats(nytte_ctx *ctx, double *W, const nytte_raster *dem, int con
     const int nx = dem->grid.nx, ny = dem->grid.ny;
     const size_t n = (size_t)nx * (size_t)ny;
     const float *z = dem->v;
-    const int step = connectivity == 4 ? 2 : 1; /* over the clockwise codes: edges only, or all 8 */
+    const int step = connectivity == NYTTE_CONNECT_4 ? 2 : 1; /* over the clockwise codes: edges only, or all 8 */
     int rc = NYTTE_OK;
     wheap heap = {NULL, 0, 0};
     uint8_t *done = calloc(n, 1);
@@ -187,7 +187,7 @@ int nytte_hz_steepest(const double *W, int nx, int ny, size_t i, int connectivit
     if (isnan(W[i]))
         return 8;
     if (r == 0 || r == ny - 1 || c == 0 || c == nx - 1) { /* straight off the raster */
-        if (connectivity == 4)
+        if (connectivity == NYTTE_CONNECT_4)
             return r == 0 ? 0 : r == ny - 1 ? 4 : c == 0 ? 6 : 2;
         if (r == 0)
             return c == 0 ? 7 : c == nx - 1 ? 1 : 0;
@@ -195,7 +195,7 @@ int nytte_hz_steepest(const double *W, int nx, int ny, size_t i, int connectivit
             return c == 0 ? 5 : c == nx - 1 ? 3 : 4;
         return c == 0 ? 6 : 2;
     }
-    const int step = connectivity == 4 ? 2 : 1;
+    const int step = connectivity == NYTTE_CONNECT_4 ? 2 : 1;
     const double inv_sqrt2 = 1.0 / sqrt(2.0);
     int d = 8;
     double dzmax = 0.0;

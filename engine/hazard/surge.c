@@ -229,7 +229,7 @@ cleanup:
 int nytte_hazard_bathtub(nytte_ctx *ctx, nytte_raster *depth, const nytte_raster *dem, const nytte_geom *sea,
                          size_t nsea, double level)
 {
-    return nytte_hazard_bathtub_ex(ctx, depth, dem, sea, nsea, level, 4);
+    return nytte_hazard_bathtub_ex(ctx, depth, dem, sea, nsea, level, NYTTE_CONNECT_4);
 }
 
 /* ---- flood level: priority flood from the sea --------------------------------- */

@@ -103,7 +103,7 @@ static void test_fill_tiled_worked_example(void **state)
     const float f8[] = {5, 5, 5, 5, 3, 5, 4, 3, 3, 5, 5, 3, 3, 3, 5, 5, 3, 3, 3, 5, 5, 5, 5, 5, 5};
     nytte_raster dem, f;
     terrain(&dem, 5, 5, v);
-    assert_int_equal(nytte_dist_fill_tiled(ctx, &f, &dem, 8, 2, 2), NYTTE_OK);
+    assert_int_equal(nytte_dist_fill_tiled(ctx, &f, &dem, NYTTE_CONNECT_8, 2, 2), NYTTE_OK);
     assert_memory_equal(f.v, f8, sizeof f8);
     nytte_raster_clear(&f);
     check_fill(&dem, "bowl");
@@ -235,9 +235,9 @@ static void test_tiled_any_thread_count(void **state)
     nytte_raster dem, a, b;
     random_terrain(&dem, 40, 30, 42, 0, 5);
     nytte_ctx_set_threads(ctx, 1);
-    assert_int_equal(nytte_dist_fill_tiled(ctx, &a, &dem, 8, 6, 6), NYTTE_OK);
+    assert_int_equal(nytte_dist_fill_tiled(ctx, &a, &dem, NYTTE_CONNECT_8, 6, 6), NYTTE_OK);
     nytte_ctx_set_threads(ctx, 4);
-    assert_int_equal(nytte_dist_fill_tiled(ctx, &b, &dem, 8, 6, 6), NYTTE_OK);
+    assert_int_equal(nytte_dist_fill_tiled(ctx, &b, &dem, NYTTE_CONNECT_8, 6, 6), NYTTE_OK);
     assert_memory_equal(a.v, b.v, 40 * 30 * sizeof(float));
     nytte_raster_clear(&a);
     nytte_raster_clear(&b);
@@ -249,7 +249,7 @@ static void test_errors(void **state)
     (void)state;
     nytte_raster dem, out;
     random_terrain(&dem, 5, 5, 1, 0, 0);
-    assert_int_equal(nytte_dist_fill_tiled(ctx, &out, &dem, 8, 0, 3), NYTTE_EUSAGE);
+    assert_int_equal(nytte_dist_fill_tiled(ctx, &out, &dem, NYTTE_CONNECT_8, 0, 3), NYTTE_EUSAGE);
     assert_string_equal(nytte_ctx_errmsg(ctx), "tiling: raster 5 x 5 and tile 0 x 3 must be at least 1 x 1");
     assert_int_equal(nytte_dist_fill_tiled(ctx, &out, &dem, 6, 2, 2), NYTTE_EUSAGE);
     assert_string_equal(nytte_ctx_errmsg(ctx), "connectivity must be 4 or 8 (got 6)");
@@ -257,7 +257,7 @@ static void test_errors(void **state)
     const double xy[] = {100, 100};
     const size_t np[] = {1};
     assert_int_equal(nytte_geom_set(&sea, NYTTE_GEOM_POINT, 1, np, xy), NYTTE_OK);
-    assert_int_equal(nytte_dist_flood_level_tiled(ctx, &out, &dem, &sea, 1, 4, 2, 2), NYTTE_EINPUT);
+    assert_int_equal(nytte_dist_flood_level_tiled(ctx, &out, &dem, &sea, 1, NYTTE_CONNECT_4, 2, 2), NYTTE_EINPUT);
     assert_string_equal(nytte_ctx_errmsg(ctx), "sea: no sea cell inside the terrain");
     nytte_geom_clear(&sea);
     nytte_raster_clear(&dem);
@@ -542,10 +542,10 @@ static void test_bathtub_tiled_barriers_matter(void **state)
         dem.v[i] = 0.5f;
     bt_case k;
     bt_case_init(&k, 12, 12);
-    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &a, &dem, k.sea, 2, 1.0, 8), NYTTE_OK);
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &a, &dem, k.sea, 2, 1.0, NYTTE_CONNECT_8), NYTTE_OK);
     nytte_raster burned;
     assert_int_equal(nytte_hazard_burn_barriers_ex(ctx, &burned, &dem, k.bars, 3, k.modes), NYTTE_OK);
-    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &b, &burned, k.sea, 2, 1.0, 8), NYTTE_OK);
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &b, &burned, k.sea, 2, 1.0, NYTTE_CONNECT_8), NYTTE_OK);
     assert_memory_not_equal(a.v, b.v, 144 * sizeof(float));
     check_bathtub(&dem, &k, "flat with a dike");
     nytte_raster_clear(&a);
@@ -579,18 +579,18 @@ static void test_bathtub_tiled_errors(void **state)
     assert_int_equal(nytte_geom_set(&line, NYTTE_GEOM_LINE, 1, n2, fxy), NYTTE_OK);
     assert_int_equal(nytte_geom_set(&near, NYTTE_GEOM_POINT, 1, n1, nxy), NYTTE_OK);
     /* no sea cell */
-    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &out, &dem, &far, 1, 1.0, 4), NYTTE_EINPUT);
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &out, &dem, &far, 1, 1.0, NYTTE_CONNECT_4), NYTTE_EINPUT);
     snprintf(want, sizeof want, "%s", nytte_ctx_errmsg(ctx));
     assert_int_equal(nytte_dist_bathtub_tiled(ctx, &o, terrain_path, &far, 1, NULL, 0, lv, 1, outs, NULL), NYTTE_EINPUT);
     assert_string_equal(nytte_ctx_errmsg(ctx), want);
     /* a line as sea */
-    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &out, &dem, &line, 1, 1.0, 4), NYTTE_EINPUT);
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &out, &dem, &line, 1, 1.0, NYTTE_CONNECT_4), NYTTE_EINPUT);
     snprintf(want, sizeof want, "%s", nytte_ctx_errmsg(ctx));
     assert_int_equal(nytte_dist_bathtub_tiled(ctx, &o, terrain_path, &line, 1, NULL, 0, lv, 1, outs, NULL),
                      NYTTE_EINPUT);
     assert_string_equal(nytte_ctx_errmsg(ctx), want);
     /* a level that is not a number */
-    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &out, &dem, &near, 1, NAN, 4), NYTTE_EINPUT);
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &out, &dem, &near, 1, NAN, NYTTE_CONNECT_4), NYTTE_EINPUT);
     snprintf(want, sizeof want, "%s", nytte_ctx_errmsg(ctx));
     assert_int_equal(nytte_dist_bathtub_tiled(ctx, &o, terrain_path, &near, 1, NULL, 0, nanlv, 1, outs, NULL),
                      NYTTE_EINPUT);

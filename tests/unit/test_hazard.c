@@ -284,7 +284,7 @@ static void test_diagonal_barrier_does_not_leak(void **state)
     nytte_barrier pb = {&thin, 1.0, "thin"};
     nytte_raster_clear(&burned);
     assert_int_equal(nytte_hazard_burn_barriers(ctx, &burned, &dem, &pb, 1), NYTTE_OK);
-    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &d, &burned, &sea, 1, 0.5, 8), NYTTE_OK);
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &d, &burned, &sea, 1, 0.5, NYTTE_CONNECT_8), NYTTE_OK);
     assert_int_equal(count_wet(&d), 6 * 2); /* columns 0-1; the outline burns columns 2 and 3 */
     nytte_raster_clear(&d);
     nytte_geom_clear(&thin);
@@ -338,7 +338,7 @@ static void test_bluespot_fill_known_spill(void **state)
     nytte_raster_clear(&f);
     nytte_raster_clear(&d);
     /* 4-connectivity: the corner is no way out; spill over the 5 m ring. */
-    assert_int_equal(nytte_hazard_bluespots_ex(ctx, &d, &dem, 4), NYTTE_OK);
+    assert_int_equal(nytte_hazard_bluespots_ex(ctx, &d, &dem, NYTTE_CONNECT_4), NYTTE_OK);
     const float d4[] = {0, 0, 0, 0, 0, /**/ 0, 1, 3, 4, 0, /**/ 0, 3, 5, 3, 0, /**/ 0, 4, 3, 4, 0, /**/ 0, 0, 0, 0, 0};
     assert_memory_equal(d.v, d4, sizeof d4);
     nytte_raster_clear(&d);
