@@ -20,7 +20,7 @@
 #include "nytte/dist.h"
 
 #include "dist/dist_int.h"
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -48,8 +48,8 @@ typedef struct mm_work {
     size_t cap;
     mm_edge *e;
     size_t ne, ecap;
-    nytte_hz_fifo pit;
-    nytte_hz_heap heap;
+    grid_fifo pit;
+    grid_heap heap;
 } mm_work;
 
 static void work_free(mm_work *k)
@@ -60,8 +60,8 @@ static void work_free(mm_work *k)
     free(k->lab);
     free(k->st);
     free(k->e);
-    nytte_hz_fifo_free(&k->pit);
-    nytte_hz_heap_free(&k->heap);
+    grid_fifo_free(&k->pit);
+    grid_heap_free(&k->heap);
     memset(k, 0, sizeof *k);
 }
 
@@ -141,7 +141,7 @@ static int tile_flood(mm_work *k, nytte_minimax_kind kind, int conn, int gnx, in
     uint32_t *lab = k->lab;
     uint8_t *st = k->st;
     uint32_t next = OUTLET + 1;
-    nytte_hz_heap_free(&k->heap);
+    grid_heap_free(&k->heap);
     k->pit.n = 0;
     k->pit.head = 0;
     k->ne = 0;
@@ -167,7 +167,7 @@ static int tile_flood(mm_work *k, nytte_minimax_kind kind, int conn, int gnx, in
                 int gr = row0 + r, gc = col0 + c;
                 src = gr == 0 || gc == 0 || gr == gny - 1 || gc == gnx - 1;
                 for (int d = 0; !src && d < conn; d++) {
-                    float y = ZH(r + nytte_hz_dr[d], c + nytte_hz_dc[d]);
+                    float y = ZH(r + grid_conn_dr[d], c + grid_conn_dc[d]);
                     src = y != y;
                 }
                 L[i] = z;
@@ -180,26 +180,26 @@ static int tile_flood(mm_work *k, nytte_minimax_kind kind, int conn, int gnx, in
             st[i] = 1;
             if (src)
                 lab[i] = OUTLET;
-            if (nytte_hz_heap_push(&k->heap, nytte_hz_key(L[i], (uint32_t)i)) != 0)
+            if (grid_heap_push(&k->heap, grid_key(L[i], (uint32_t)i)) != 0)
                 return -1;
         }
     }
     while (k->pit.n || k->heap.n) {
         uint32_t c;
         if (k->pit.n) {
-            c = nytte_hz_fifo_pop(&k->pit);
+            c = grid_fifo_pop(&k->pit);
         } else {
             uint64_t key;
-            if (nytte_hz_heap_pop(&k->heap, &key) != 0)
+            if (grid_heap_pop(&k->heap, &key) != 0)
                 return -1;
-            c = nytte_hz_key_idx(key);
+            c = grid_key_idx(key);
             if (lab[c] == 0)
                 lab[c] = next++; /* a tile-edge cell no region reached first: a label of its own */
         }
         float spill = L[c];
         int r = (int)(c / (uint32_t)w), col = (int)(c % (uint32_t)w);
         for (int d = 0; d < conn; d++) {
-            int rr = r + nytte_hz_dr[d], cc = col + nytte_hz_dc[d];
+            int rr = r + grid_conn_dr[d], cc = col + grid_conn_dc[d];
             if (rr < 0 || cc < 0 || rr >= h || cc >= w)
                 continue;
             size_t j = (size_t)rr * (size_t)w + (size_t)cc;
@@ -218,10 +218,10 @@ static int tile_flood(mm_work *k, nytte_minimax_kind kind, int conn, int gnx, in
             int err;
             if (z <= spill) {
                 L[j] = spill;
-                err = nytte_hz_fifo_push(&k->pit, (uint32_t)j);
+                err = grid_fifo_push(&k->pit, (uint32_t)j);
             } else {
                 L[j] = z;
-                err = nytte_hz_heap_push(&k->heap, nytte_hz_key(z, (uint32_t)j));
+                err = grid_heap_push(&k->heap, grid_key(z, (uint32_t)j));
             }
             if (err)
                 return -1;
@@ -425,7 +425,7 @@ static int graph_solve(nytte_ctx *ctx, float **g_out, size_t *nnodes_out, size_t
                     continue;
                 float La = ring_l(vi, pi);
                 for (int d = 0; d < conn; d++) {
-                    int gr = r0 + r + nytte_hz_dr[d], gc = c0 + c + nytte_hz_dc[d];
+                    int gr = r0 + r + grid_conn_dr[d], gc = c0 + c + grid_conn_dc[d];
                     if (gr < 0 || gc < 0 || gr >= t->ny || gc >= t->nx)
                         continue;
                     if (gr >= r0 && gr < r0 + h && gc >= c0 && gc < c0 + w)
@@ -480,19 +480,19 @@ static int graph_solve(nytte_ctx *ctx, float **g_out, size_t *nnodes_out, size_t
     for (size_t u = 0; u < nn; u++)
         g[u] = INFINITY;
     g[0] = -INFINITY;
-    if (gheap_push(&hp, nytte_hz_key(g[0], 0)) != 0)
+    if (gheap_push(&hp, grid_key(g[0], 0)) != 0)
         goto nomem;
     while (hp.n) {
         uint64_t key = gheap_pop(&hp);
-        uint32_t u = nytte_hz_key_idx(key);
-        float gu = nytte_hz_key_z(key);
+        uint32_t u = grid_key_idx(key);
+        float gu = grid_key_z(key);
         if (gu != g[u])
             continue; /* a stale entry */
         for (size_t a = start[u]; a < start[u + 1]; a++) {
             float cand = fmaxf_exact(gu, aw[a]);
             if (cand < g[adj[a]]) {
                 g[adj[a]] = cand;
-                if (gheap_push(&hp, nytte_hz_key(cand, adj[a])) != 0)
+                if (gheap_push(&hp, grid_key(cand, adj[a])) != 0)
                     goto nomem;
             }
         }
@@ -503,7 +503,7 @@ static int graph_solve(nytte_ctx *ctx, float **g_out, size_t *nnodes_out, size_t
     *nedges_out = m;
     goto cleanup;
 nomem:
-    rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory for the spill graph");
+    rc = nytte_nomem(ctx, "tiled flood: spill graph");
 cleanup:
     free(E);
     free(deg);
@@ -569,7 +569,7 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
     counts = calloc((size_t)size, sizeof *counts);
     base = malloc((nt + 1) * sizeof *base);
     if (!counts || !base) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory");
+        rc = nytte_nomem(ctx, "tiled flood");
         goto agree_tiles;
     }
     stats->ntiles_here = nmine;
@@ -577,7 +577,7 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
     sizes = calloc(nmine ? nmine : 1, sizeof *sizes);
     failed = calloc(nmine ? nmine : 1, sizeof *failed);
     if (!packs || !sizes || !failed) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory");
+        rc = nytte_nomem(ctx, "tiled flood");
         goto agree_tiles;
     }
 
@@ -622,7 +622,7 @@ int nytte_dist_minimax_run(nytte_ctx *ctx, nytte_minimax_kind kind, int connecti
     for (size_t q = 0; q < nmine && !rc; q++)
         nbytes += sizes[q];
     if (!rc && !(mine = malloc(nbytes ? nbytes : 1)))
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory");
+        rc = nytte_nomem(ctx, "tiled flood");
     nbytes = 0;
     for (size_t q = 0; q < nmine && !rc; q++) {
         memcpy(mine + nbytes, packs[q], sizes[q]);
@@ -652,7 +652,7 @@ agree_tiles:
         t0 = nytte_now();
         views = calloc(nt, sizeof *views);
         if (!views) {
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory");
+            rc = nytte_nomem(ctx, "tiled flood");
             goto agree_graph;
         }
         size_t total = 0;
@@ -690,8 +690,7 @@ agree_graph:
         if ((rc = nytte_dist_bcast(ctx, &nnodes, sizeof nnodes)))
             goto cleanup;
         if (rank != 0 && !(g = malloc((nnodes ? (size_t)nnodes : 1) * sizeof *g)))
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled flood: out of memory for %llu levels",
-                             (unsigned long long)nnodes);
+            rc = nytte_nomem(ctx, "tiled flood: %llu levels", (unsigned long long)nnodes);
         if ((rc = nytte_dist_agree(ctx, rc, "tiled flood: the levels")))
             goto cleanup;
         if ((rc = nytte_dist_bcast(ctx, base, (nt + 1) * sizeof *base)) ||
@@ -805,10 +804,10 @@ int nytte_dist_fill_tiled(nytte_ctx *ctx, nytte_raster *filled, const nytte_rast
     *filled = (nytte_raster)NYTTE_RASTER_INIT;
     nytte_tiling t;
     int rc;
-    if ((rc = nytte_hz_check_raster(ctx, dem, "terrain")) || (rc = nytte_hz_check_conn(ctx, connectivity)) ||
+    if ((rc = grid_check_raster(ctx, dem, "terrain")) || (rc = grid_check_conn(ctx, connectivity)) ||
         (rc = nytte_tiling_init(ctx, &t, dem->grid.nx, dem->grid.ny, tw, th)))
         return rc;
-    if ((rc = nytte_hz_new_output(ctx, filled, dem, 0.0f)))
+    if ((rc = grid_new_output(ctx, filled, dem, 0.0f)))
         return rc;
     mem_io m = {dem, NULL, filled->v};
     rc = nytte_dist_minimax_run(ctx, NYTTE_MINIMAX_FILL, connectivity, &t, mem_source, mem_sink, &m, false, NULL);
@@ -823,13 +822,13 @@ int nytte_dist_flood_level_tiled(nytte_ctx *ctx, nytte_raster *out, const nytte_
     *out = (nytte_raster)NYTTE_RASTER_INIT;
     nytte_tiling t;
     int rc;
-    if ((rc = nytte_hz_check_raster(ctx, dem, "terrain")) || (rc = nytte_hz_check_conn(ctx, connectivity)) ||
+    if ((rc = grid_check_raster(ctx, dem, "terrain")) || (rc = grid_check_conn(ctx, connectivity)) ||
         (rc = nytte_tiling_init(ctx, &t, dem->grid.nx, dem->grid.ny, tw, th)))
         return rc;
     uint8_t *flag = calloc((size_t)dem->grid.nx * (size_t)dem->grid.ny, 1);
     if (!flag)
-        return nytte_error(ctx, NYTTE_ENOMEM, "flood level: out of memory");
-    if ((rc = nytte_hz_mark_sea(ctx, flag, &dem->grid, sea, nsea)) || (rc = nytte_hz_new_output(ctx, out, dem, 0.0f)))
+        return nytte_nomem(ctx, "flood level");
+    if ((rc = grid_mark_sea(ctx, flag, &dem->grid, sea, nsea)) || (rc = grid_new_output(ctx, out, dem, 0.0f)))
         goto cleanup;
     mem_io m = {dem, flag, out->v};
     rc = nytte_dist_minimax_run(ctx, NYTTE_MINIMAX_FLOOD_LEVEL, connectivity, &t, mem_source, mem_sink, &m, false,
