@@ -77,13 +77,10 @@ int nytte_catchment_upstream(nytte_ctx *ctx, uint8_t *mask, const nytte_flow *f,
                 goto nomem;
         }
     while (q.n) {
-        uint32_t c = grid_fifo_pop(&q);
-        int r, col;
-        grid_rc(&d8, c, &r, &col);
-        GRID_FOR_NBR(&d8, k) {
-            size_t j;
-            /* j drains into c when its direction points back along k */
-            if (!grid_nbr_at(&d8, r, col, k, &j) || mask[j] || f->dir[j] != (uint8_t)((k + 4) & 7))
+        size_t j;
+        for (grid_it it = grid_it_of(&d8, grid_fifo_pop(&q)); grid_it_next(&d8, &it, &j);) {
+            /* j drains into the cell when its direction points back along code it.k */
+            if (mask[j] || f->dir[j] != (uint8_t)((it.k + 4) & 7))
                 continue;
             mask[j] = 1;
             count++;

@@ -82,14 +82,8 @@ static int work_reserve(mm_work *k, int w, int h)
 
 static int edge_add(mm_work *k, uint32_t a, uint32_t b, float w)
 {
-    if (k->ne == k->ecap) {
-        size_t nc = k->ecap ? 2 * k->ecap : 1024;
-        dist_edge *e = realloc(k->e, nc * sizeof *e);
-        if (!e)
-            return -1;
-        k->e = e;
-        k->ecap = nc;
-    }
+    if (k->ne == k->ecap && grid_grow(&k->e, &k->ecap, sizeof *k->e, 1024) != 0)
+        return -1;
     k->e[k->ne++] = a < b ? (dist_edge){a, b, w} : (dist_edge){b, a, w};
     return 0;
 }
@@ -228,7 +222,7 @@ static int tile_flood(mm_work *k, nytte_minimax_kind kind, int conn, int gnx, in
         float spill = L[cell];
         int r, col;
         grid_rc(&nb, cell, &r, &col);
-        GRID_FOR_NBR(&nb, d) {
+        GRID_FOR_NBR(&nb, d) { /* with the row and column: the halo's index */
             int rr, cc;
             if (!grid_nbr_rc(&nb, r, col, d, &rr, &cc))
                 continue;

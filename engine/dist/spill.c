@@ -114,14 +114,8 @@ typedef struct gheap {
 
 static int gheap_push(gheap *h, uint64_t k)
 {
-    if (h->n == h->cap) {
-        size_t nc = h->cap ? 2 * h->cap : 1024;
-        uint64_t *a = realloc(h->a, nc * sizeof *a);
-        if (!a)
-            return -1;
-        h->a = a;
-        h->cap = nc;
-    }
+    if (h->n == h->cap && grid_grow(&h->a, &h->cap, sizeof *h->a, 1024) != 0)
+        return -1;
     size_t i = h->n++;
     while (i > 0 && h->a[(i - 1) / 2] > k) {
         h->a[i] = h->a[(i - 1) / 2];
@@ -207,13 +201,8 @@ static int graph_edges(gedge **E, size_t *m, size_t ne_tiles, const uint64_t *ba
                     uint32_t lb = ring_b(&views[j], pj);
                     if (!lb)
                         continue;
-                    if (k == cap) {
-                        cap *= 2;
-                        gedge *bigger = realloc(*E, cap * sizeof **E);
-                        if (!bigger)
-                            return -1;
-                        *E = bigger;
-                    }
+                    if (k == cap && grid_grow(E, &cap, sizeof **E, 1024) != 0)
+                        return -1;
                     (*E)[k++] = (gedge){node_of(base, i, la), node_of(base, j, lb),
                                         dist_fmax_exact(La, ring_l(&views[j], pj))};
                 }

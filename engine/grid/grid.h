@@ -110,6 +110,35 @@ static inline bool grid_nbr_at(const grid_nbr *nb, int r, int c, int k, size_t *
     return true;
 }
 
+/*
+ * The in-grid neighbours of one cell, one at a time, in table order — the loop of every
+ * flood and breadth-first search:
+ *
+ *     size_t j;
+ *     for (grid_it it = grid_it_of(&nb, cell); grid_it_next(&nb, &it, &j);)
+ *         ... neighbour j, entry it.k of the table (for a D8 table, its code) ...
+ */
+typedef struct grid_it {
+    int r, c, k; /* the cell's row and column; the entry reached */
+} grid_it;
+
+static inline grid_it grid_it_of(const grid_nbr *nb, uint32_t cell)
+{
+    grid_it it;
+    grid_rc(nb, cell, &it.r, &it.c);
+    it.k = -nb->step;
+    return it;
+}
+
+/* The next neighbour on the grid into *j; false when there is none left. */
+static inline bool grid_it_next(const grid_nbr *nb, grid_it *it, size_t *j)
+{
+    while ((it->k += nb->step) < nb->end)
+        if (grid_nbr_at(nb, it->r, it->c, it->k, j))
+            return true;
+    return false;
+}
+
 /* Index of neighbour k of a cell (r, c) off the grid's edge (every neighbour is on the grid). */
 static inline size_t grid_nbr_inner(const grid_nbr *nb, int r, int c, int k)
 {
@@ -135,6 +164,13 @@ static inline bool grid_outlet(const grid_nbr *nb, const nytte_raster *dem, int 
 }
 
 /* ---- work lists (queue.c) ---------------------------------------------------------- */
+
+/*
+ * Double the capacity of a growable array: *cap elements of elem bytes at the pointer pa
+ * points to (a T **; the first allocation takes `first` elements). 0, or -1 when out of
+ * memory, the array left as it was. Nothing is allocated per cell: arrays grow by doubling.
+ */
+int grid_grow(void *pa, size_t *cap, size_t elem, size_t first);
 
 /* A growable FIFO of cell indices (a ring buffer: n items from head). Zero-initialise. */
 typedef struct grid_fifo {

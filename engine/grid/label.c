@@ -25,12 +25,9 @@ int grid_components(int32_t *lab, size_t *count, const float *v, const grid_nbr 
         if (grid_fifo_push(&q, (uint32_t)i))
             goto nomem;
         while (q.n) {
-            uint32_t c = grid_fifo_pop(&q);
-            int r, col;
-            grid_rc(nb, c, &r, &col);
-            GRID_FOR_NBR(nb, k) {
-                size_t j;
-                if (!grid_nbr_at(nb, r, col, k, &j) || lab[j] != 0 || !(v[j] > 0.0f))
+            size_t j;
+            for (grid_it it = grid_it_of(nb, grid_fifo_pop(&q)); grid_it_next(nb, &it, &j);) {
+                if (lab[j] != 0 || !(v[j] > 0.0f))
                     continue;
                 lab[j] = id;
                 if (grid_fifo_push(&q, (uint32_t)j))

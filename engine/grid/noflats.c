@@ -32,14 +32,8 @@ static inline bool hless(hent x, hent y) { return x.w < y.w || (x.w == y.w && x.
 
 static int wheap_push(wheap *h, hent e)
 {
-    if (h->n == h->cap) {
-        size_t nc = h->cap ? 2 * h->cap : 4096;
-        hent *a = realloc(h->a, nc * sizeof *a);
-        if (!a)
-            return -1;
-        h->a = a;
-        h->cap = nc;
-    }
+    if (h->n == h->cap && grid_grow(&h->a, &h->cap, sizeof *h->a, 4096) != 0)
+        return -1;
     size_t i = h->n++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
@@ -136,13 +130,11 @@ int grid_noflats(nytte_ctx *ctx, double *W, const nytte_raster *dem, int connect
             done[ci] = 1;
         }
         const double wc = W[ci];
-        int r, c;
-        grid_rc(&nb, ci, &r, &c);
-        GRID_FOR_NBR(&nb, k) {
-            size_t j;
-            if (!grid_nbr_at(&nb, r, c, k, &j) || done[j])
+        size_t j;
+        for (grid_it it = grid_it_of(&nb, ci); grid_it_next(&nb, &it, &j);) {
+            if (done[j])
                 continue;
-            double cand = wc + ((k & 1) ? ediag : eshort);
+            double cand = wc + ((it.k & 1) ? ediag : eshort); /* an odd D8 code is a corner */
             double zj = (double)z[j];
             if (cand <= zj) {
                 W[j] = zj;

@@ -9,6 +9,19 @@
 #include <assert.h>
 #include <stdlib.h>
 
+int grid_grow(void *pa, size_t *cap, size_t elem, size_t first)
+{
+    void *a;
+    memcpy(&a, pa, sizeof a); /* pa is a T **: its pointer read and written as bytes */
+    size_t nc = *cap ? 2 * *cap : first;
+    void *b = realloc(a, nc * elem);
+    if (!b)
+        return -1;
+    memcpy(pa, &b, sizeof b);
+    *cap = nc;
+    return 0;
+}
+
 int grid_fifo_push_grow(grid_fifo *q, uint32_t v)
 {
     size_t nc = q->cap ? 2 * q->cap : 4096;
@@ -41,14 +54,8 @@ static inline int bucket_of(uint64_t k, uint64_t last)
 
 static int bucket_add(grid_bucket *b, uint64_t k)
 {
-    if (b->n == b->cap) {
-        size_t nc = b->cap ? 2 * b->cap : 1024;
-        uint64_t *a = realloc(b->a, nc * sizeof *a);
-        if (!a)
-            return -1;
-        b->a = a;
-        b->cap = nc;
-    }
+    if (b->n == b->cap && grid_grow(&b->a, &b->cap, sizeof *b->a, 1024) != 0)
+        return -1;
     b->a[b->n++] = k;
     return 0;
 }

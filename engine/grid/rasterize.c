@@ -55,14 +55,8 @@ static int edge_crossings(const nytte_grid *g, int rlo, int rhi, double x1, doub
         double yc = row_y(g, r);
         if (!(yc >= ylo && yc < yhi))
             continue;
-        if (*n == *cap) {
-            size_t nc = *cap ? 2 * *cap : 256;
-            xing *t = realloc(*a, nc * sizeof *t);
-            if (!t)
-                return -1;
-            *a = t;
-            *cap = nc;
-        }
+        if (*n == *cap && grid_grow(a, cap, sizeof **a, 256) != 0)
+            return -1;
         (*a)[*n].row = r;
         (*a)[*n].x = x1 + (yc - y1) * (x2 - x1) / (y2 - y1);
         (*n)++;

@@ -59,11 +59,9 @@ int nytte_hazard_fill_ex(nytte_ctx *ctx, nytte_raster *filled, const nytte_raste
     int from;
     while ((from = grid_pflood_pop(&q, &cell, &key)) > 0) {
         float spill = f[cell];
-        int r, col;
-        grid_rc(&nb, cell, &r, &col);
-        GRID_FOR_NBR(&nb, k) {
-            size_t j;
-            if (!grid_nbr_at(&nb, r, col, k, &j) || closed[j])
+        size_t j;
+        for (grid_it it = grid_it_of(&nb, cell); grid_it_next(&nb, &it, &j);) {
+            if (closed[j])
                 continue;
             closed[j] = 1;
             int raised = grid_pflood_add(&q, (uint32_t)j, z[j], spill);

@@ -50,14 +50,8 @@ typedef struct u32vec {
 
 static int u32vec_push(u32vec *v, uint32_t x)
 {
-    if (v->n == v->cap) {
-        size_t nc = v->cap ? 2 * v->cap : 4096;
-        uint32_t *a = realloc(v->a, nc * sizeof *a);
-        if (!a)
-            return -1;
-        v->a = a;
-        v->cap = nc;
-    }
+    if (v->n == v->cap && grid_grow(&v->a, &v->cap, sizeof *v->a, 4096) != 0)
+        return -1;
     v->a[v->n++] = x;
     return 0;
 }

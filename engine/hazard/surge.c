@@ -116,12 +116,9 @@ int nytte_hazard_bathtub_ex(nytte_ctx *ctx, nytte_raster *depth, const nytte_ras
     }
     /* Breadth-first search; each cell is flagged when first reached, so it enters the queue once. */
     while (q.n) {
-        uint32_t c = grid_fifo_pop(&q);
-        int r, col;
-        grid_rc(&nb, c, &r, &col);
-        GRID_FOR_NBR(&nb, k) {
-            size_t j;
-            if (!grid_nbr_at(&nb, r, col, k, &j) || flag[j])
+        size_t j;
+        for (grid_it it = grid_it_of(&nb, grid_fifo_pop(&q)); grid_it_next(&nb, &it, &j);) {
+            if (flag[j])
                 continue;
             flag[j] = 1;
             /* Nodata is no water path; terrain at or above the level is dry (for this level, for good). */
@@ -185,11 +182,9 @@ int nytte_hazard_flood_level(nytte_ctx *ctx, nytte_raster *out, const nytte_rast
     while ((from = grid_pflood_pop(&q, &cell, &key)) > 0) {
         /* a sea cell without terrain holds nodata, and floods at the level of its key */
         float spill = from == GRID_PF_HEAP ? grid_key_z(key) : f[cell];
-        int r, col;
-        grid_rc(&nb, cell, &r, &col);
-        GRID_FOR_NBR(&nb, k) {
-            size_t j;
-            if (!grid_nbr_at(&nb, r, col, k, &j) || flag[j])
+        size_t j;
+        for (grid_it it = grid_it_of(&nb, cell); grid_it_next(&nb, &it, &j);) {
+            if (flag[j])
                 continue;
             flag[j] = 1;
             if (nytte_raster_isnodata(dem, z[j]))

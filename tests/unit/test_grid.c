@@ -63,6 +63,31 @@ static void test_neighbour_order(void **state)
     int r, c;
     grid_rc(&c8, 7, &r, &c);
     assert_true(r == 2 && c == 1);
+    /* the iterator visits the same cells, it.k their entries: from cell 3 (row 1, column 0)
+     * clockwise, N 0, NE 1, E 2, SE 3, S 4 (SW, W, NW lie off the grid) */
+    const size_t from3[] = {0, 1, 4, 7, 6};
+    size_t j, m = 0;
+    for (grid_it it = grid_it_of(&d8, 3); grid_it_next(&d8, &it, &j); m++) {
+        assert_int_equal(j, from3[m]);
+        assert_int_equal(it.k, (int)m);
+    }
+    assert_int_equal(m, 5);
+}
+
+/* An array grows from `first` elements by doubling and keeps what it holds. */
+static void test_grow_by_doubling(void **state)
+{
+    (void)state;
+    uint32_t *a = NULL;
+    size_t cap = 0;
+    assert_int_equal(grid_grow(&a, &cap, sizeof *a, 3), 0);
+    assert_int_equal(cap, 3);
+    for (uint32_t i = 0; i < 3; i++)
+        a[i] = 10 + i;
+    assert_int_equal(grid_grow(&a, &cap, sizeof *a, 3), 0);
+    assert_int_equal(cap, 6);
+    assert_true(a[0] == 10 && a[1] == 11 && a[2] == 12);
+    free(a);
 }
 
 /*
@@ -223,6 +248,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_neighbour_order),
+        cmocka_unit_test(test_grow_by_doubling),
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_pflood_serves_the_pit_first),
         cmocka_unit_test(test_polygon_cells_by_centre),
