@@ -6,7 +6,7 @@
  * and follow the flow from there to the next bluespot downstream.
  */
 #include "catchment/catchment_int.h"
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,21 +21,79 @@ void nytte_bluespot_net_clear(nytte_bluespot_net *n)
     *n = (nytte_bluespot_net)NYTTE_BLUESPOT_NET_INIT;
 }
 
+/*
+ * 1. Labels: the 8-connected components of depth d > 0 (grid/label.c), in raster-scan
+ * order of their first cell, and a bluespot record for each (id only; the rest is summed
+ * in step 2).
+ */
+static int label_spots(nytte_ctx *ctx, nytte_bluespot_net *out, const nytte_flow *f, const float *d)
+{
+    const grid_nbr d8 = grid_nbr_d8(f->grid.nx, f->grid.ny, NYTTE_CONNECT_8);
+    const size_t n = (size_t)d8.nx * (size_t)d8.ny;
+    for (size_t i = 0; i < n; i++)
+        out->label[i] = f->dir[i] == NYTTE_FLOW_NONE ? -1 : 0;
+    int rc = grid_components(out->label, &out->nspots, d, &d8);
+    if (rc == -2)
+        return nytte_error(ctx, NYTTE_EINPUT, "bluespots: more than 2^31 - 1 bluespots");
+    if (rc != 0)
+        return nytte_nomem(ctx, "bluespots");
+    if (out->nspots == 0)
+        return NYTTE_OK;
+    out->spots = calloc(out->nspots, sizeof *out->spots);
+    if (!out->spots)
+        return nytte_nomem(ctx, "bluespots");
+    for (size_t k = 0; k < out->nspots; k++)
+        out->spots[k] = (nytte_bluespot){.id = (int32_t)(k + 1), .downstream = 0};
+    return NYTTE_OK;
+}
+
+/* 1b. The filter (malstroem's keepers): drop, then renumber the kept ones in the same order. */
+static int filter_spots(nytte_ctx *ctx, nytte_bluespot_net *out, const float *d, size_t n,
+                        const nytte_bluespot_filter *filter)
+{
+    int32_t *newid = calloc(out->nspots + 1, sizeof *newid);
+    if (!newid)
+        return nytte_nomem(ctx, "bluespots");
+    for (size_t i = 0; i < n; i++) {
+        int32_t id = out->label[i];
+        if (id <= 0)
+            continue;
+        nytte_bluespot *s = &out->spots[id - 1];
+        s->ncells++;
+        s->volume += (double)d[i];
+        if ((double)d[i] > s->max_depth)
+            s->max_depth = (double)d[i];
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < out->nspots; k++) {
+        const nytte_bluespot *s = &out->spots[k];
+        if (s->max_depth > filter->max_depth_above && s->ncells > filter->cells_above &&
+            s->volume > filter->depth_sum_above)
+            newid[k + 1] = (int32_t)++kept;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (out->label[i] > 0)
+            out->label[i] = newid[out->label[i]];
+    out->nspots = kept;
+    for (size_t k = 0; k < kept; k++)
+        out->spots[k] = (nytte_bluespot){.id = (int32_t)(k + 1), .downstream = 0};
+    free(newid);
+    return NYTTE_OK;
+}
+
 int nytte_bluespot_network(nytte_ctx *ctx, nytte_bluespot_net *out, const nytte_raster *dem, const nytte_flow *f,
                            const nytte_bluespot_filter *filter)
 {
-    int32_t *newid = NULL;
     *out = (nytte_bluespot_net)NYTTE_BLUESPOT_NET_INIT;
     nytte_raster depth = NYTTE_RASTER_INIT;
-    nytte_hz_fifo q = {NULL, 0, 0, 0};
     uint32_t *order = NULL;
     int rc = catch_check_flow(ctx, f);
     if (rc)
         return rc;
     if (!dem || !nytte_grid_same(&dem->grid, &f->grid) || !f->surface)
         return nytte_error(ctx, NYTTE_EUSAGE, "bluespots: the flow directions are not those of this terrain");
-    const int nx = f->grid.nx, ny = f->grid.ny;
-    const size_t n = (size_t)nx * (size_t)ny;
+    const int nx = f->grid.nx;
+    const size_t n = (size_t)nx * (size_t)f->grid.ny;
     const double cell_area = nytte_flow_cell_area(f);
     if ((rc = nytte_hazard_bluespots(ctx, &depth, dem)))
         return rc;
@@ -43,84 +101,13 @@ int nytte_bluespot_network(nytte_ctx *ctx, nytte_bluespot_net *out, const nytte_
     out->label = malloc(n * sizeof *out->label);
     out->wshed = malloc(n * sizeof *out->wshed);
     if (!out->label || !out->wshed) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "bluespots: out of memory");
+        rc = nytte_nomem(ctx, "bluespots");
         goto cleanup;
     }
     const float *d = depth.v;
-    for (size_t i = 0; i < n; i++)
-        out->label[i] = f->dir[i] == NYTTE_FLOW_NONE ? -1 : 0;
-
-    /* 1. labels, in raster-scan order of the first cell */
-    size_t cap = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (out->label[i] != 0 || !(d[i] > 0.0f))
-            continue;
-        if (out->nspots == cap) {
-            cap = cap ? 2 * cap : 64;
-            nytte_bluespot *s = realloc(out->spots, cap * sizeof *s);
-            if (!s) {
-                rc = nytte_error(ctx, NYTTE_ENOMEM, "bluespots: out of memory");
-                goto cleanup;
-            }
-            out->spots = s;
-        }
-        int32_t id = (int32_t)++out->nspots;
-        out->spots[id - 1] = (nytte_bluespot){.id = id, .pour = i, .downstream = 0};
-        out->label[i] = id;
-        if (nytte_hz_fifo_push(&q, (uint32_t)i)) {
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "bluespots: out of memory");
-            goto cleanup;
-        }
-        while (q.n) {
-            uint32_t c = nytte_hz_fifo_pop(&q);
-            int r = (int)(c / (uint32_t)nx), col = (int)(c % (uint32_t)nx);
-            for (int k = 0; k < 8; k++) {
-                int rr = r + nytte_flow_drow[k], cc = col + nytte_flow_dcol[k];
-                if (rr < 0 || cc < 0 || rr >= ny || cc >= nx)
-                    continue;
-                size_t j = (size_t)rr * (size_t)nx + (size_t)cc;
-                if (out->label[j] != 0 || !(d[j] > 0.0f))
-                    continue;
-                out->label[j] = id;
-                if (nytte_hz_fifo_push(&q, (uint32_t)j)) {
-                    rc = nytte_error(ctx, NYTTE_ENOMEM, "bluespots: out of memory");
-                    goto cleanup;
-                }
-            }
-        }
-    }
-
-    /* 1b. the filter (malstroem's keepers): drop, then renumber the kept ones in the same order */
-    if (filter && out->nspots) {
-        newid = calloc(out->nspots + 1, sizeof *newid);
-        if (!newid) {
-            rc = nytte_error(ctx, NYTTE_ENOMEM, "bluespots: out of memory");
-            goto cleanup;
-        }
-        for (size_t i = 0; i < n; i++) {
-            int32_t id = out->label[i];
-            if (id <= 0)
-                continue;
-            nytte_bluespot *s = &out->spots[id - 1];
-            s->ncells++;
-            s->volume += (double)d[i];
-            if ((double)d[i] > s->max_depth)
-                s->max_depth = (double)d[i];
-        }
-        size_t kept = 0;
-        for (size_t k = 0; k < out->nspots; k++) {
-            const nytte_bluespot *s = &out->spots[k];
-            if (s->max_depth > filter->max_depth_above && s->ncells > filter->cells_above &&
-                s->volume > filter->depth_sum_above)
-                newid[k + 1] = (int32_t)++kept;
-        }
-        for (size_t i = 0; i < n; i++)
-            if (out->label[i] > 0)
-                out->label[i] = newid[out->label[i]];
-        out->nspots = kept;
-        for (size_t k = 0; k < kept; k++)
-            out->spots[k] = (nytte_bluespot){.id = (int32_t)(k + 1), .downstream = 0};
-    }
+    if ((rc = label_spots(ctx, out, f, d)) ||
+        (filter && out->nspots && (rc = filter_spots(ctx, out, d, n, filter))))
+        goto cleanup;
 
     /* 2. statistics and pour points, summed in row-major order */
     for (size_t i = 0; i < n; i++) {
@@ -176,8 +163,6 @@ cleanup:
     if (rc != NYTTE_OK)
         nytte_bluespot_net_clear(out);
     nytte_raster_clear(&depth);
-    nytte_hz_fifo_free(&q);
-    free(newid);
     free(order);
     return rc;
 }

@@ -77,7 +77,7 @@ int nytte_catchment_parcel_areas(nytte_ctx *ctx, double *area_in, double *roof_i
     nytte_geom *g = malloc((ng ? ng : 1) * sizeof *g);
     nytte_zonal_stats *st = malloc((ng ? ng : 1) * sizeof *st);
     if (!g || !st) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "catchment areas: out of memory");
+        rc = nytte_nomem(ctx, "catchment areas");
         goto cleanup;
     }
     /* shallow copies: the overlay only reads the coordinates */

@@ -1,26 +1,19 @@
 /*
  * flow.c — D8 flow directions on the flat-free surface, and flow accumulation.
- * The surface and the steepest descent live in hazard/noflats.c (shared with the
- * hazard stage's bluespots filled by rain); what follows describes them.
- *
- * The flat-free surface W is malstroem's `fill_terrain_no_flats` (Planchon & Darboux
- * 2001): W(c) = max(z(c), min_n W(n) + e(c, n)), outlets fixed at z. malstroem reaches
- * it by sweeping the raster until nothing changes; we compute the same fixed point in
- * one priority flood (a Dijkstra over the monotone maps w -> max(z, w + e)): a popped
- * cell relaxes its neighbours; a neighbour whose candidate is not above its own terrain
- * is final at once (W = z is its lower bound) and goes through a FIFO, which is how
- * most cells of a real terrain are reached; only cells in flats and filled depressions
- * wait in the heap. See docs/catchment.md for the proof that both give the same bits.
+ * The surface and the steepest descent live in grid/noflats.c (shared with the hazard
+ * stage's bluespots filled by rain): the flat-free surface W is malstroem's
+ * `fill_terrain_no_flats` (Planchon & Darboux 2001), reached in one priority flood instead
+ * of malstroem's sweeps; docs/catchment.md has the proof that both give the same bits.
  */
 #include "catchment/catchment_int.h"
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-const int nytte_flow_drow[8] = {-1, -1, 0, 1, 1, 1, 0, -1};
-const int nytte_flow_dcol[8] = {0, 1, 1, 1, 0, -1, -1, -1};
+const int nytte_flow_drow[8] = GRID_D8_DROW;
+const int nytte_flow_dcol[8] = GRID_D8_DCOL;
 
 void nytte_flow_clear(nytte_flow *f)
 {
@@ -39,11 +32,10 @@ int64_t nytte_flow_next(const nytte_flow *f, size_t i)
     uint8_t d = f->dir[i];
     if (d >= NYTTE_FLOW_NONE)
         return -1;
-    const int nx = f->grid.nx, ny = f->grid.ny;
-    int r = (int)(i / (size_t)nx) + nytte_flow_drow[d], c = (int)(i % (size_t)nx) + nytte_flow_dcol[d];
-    if (r < 0 || c < 0 || r >= ny || c >= nx)
+    const grid_nbr d8 = grid_nbr_d8(f->grid.nx, f->grid.ny, NYTTE_CONNECT_8);
+    size_t j;
+    if (!grid_nbr_at(&d8, (int)(i / (size_t)d8.nx), (int)(i % (size_t)d8.nx), d, &j))
         return -1;
-    size_t j = (size_t)r * (size_t)nx + (size_t)c;
     return f->dir[j] == NYTTE_FLOW_NONE ? -1 : (int64_t)j;
 }
 
@@ -76,11 +68,11 @@ int nytte_flow_directions(nytte_ctx *ctx, nytte_flow *out, const nytte_raster *d
     if (dem->crs_wkt)
         out->crs_wkt = strdup(dem->crs_wkt);
     if (!out->dir || !out->surface || (dem->crs_wkt && !out->crs_wkt)) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "flow directions: out of memory for a %d x %d terrain", nx, ny);
+        rc = nytte_nomem(ctx, "flow directions: %d x %d terrain", nx, ny);
         goto cleanup;
     }
-    /* The flat-free surface and steepest descent on it (hazard/noflats.c, shared with rain.c). */
-    if ((rc = nytte_hz_noflats(ctx, out->surface, dem, 8, "flow directions")))
+    /* The flat-free surface and steepest descent on it (grid/noflats.c, shared with hazard/rain.c). */
+    if ((rc = grid_noflats(ctx, out->surface, dem, NYTTE_CONNECT_8, "flow directions")))
         goto cleanup;
     const double *W = out->surface;
     for (size_t i = 0; i < n; i++) {
@@ -89,7 +81,7 @@ int nytte_flow_directions(nytte_ctx *ctx, nytte_flow *out, const nytte_raster *d
             continue;
         }
         out->nvalid++;
-        int d = nytte_hz_steepest(W, nx, ny, i, 8);
+        int d = grid_steepest(W, nx, ny, i, NYTTE_CONNECT_8);
         if (d == NYTTE_FLOW_NONE) { /* cannot happen: W falls strictly towards an outlet */
             rc = nytte_error(ctx, NYTTE_EINTERNAL, "flow directions: cell %d,%d has no lower neighbour",
                              (int)(i / (size_t)nx), (int)(i % (size_t)nx));
@@ -109,16 +101,17 @@ cleanup:
 int catch_topo_order(nytte_ctx *ctx, uint32_t **order, const nytte_flow *f)
 {
     *order = NULL;
+    uint8_t *indeg = NULL;
+    uint32_t *q = NULL;
     int rc = catch_check_flow(ctx, f);
     if (rc)
         return rc;
     const size_t n = (size_t)f->grid.nx * (size_t)f->grid.ny;
-    uint8_t *indeg = calloc(n, 1);
-    uint32_t *q = malloc((f->nvalid ? f->nvalid : 1) * sizeof *q);
+    indeg = calloc(n, 1);
+    q = malloc((f->nvalid ? f->nvalid : 1) * sizeof *q);
     if (!indeg || !q) {
-        free(indeg);
-        free(q);
-        return nytte_error(ctx, NYTTE_ENOMEM, "flow: out of memory for the topological order");
+        rc = nytte_nomem(ctx, "flow: topological order");
+        goto cleanup;
     }
     for (size_t i = 0; i < n; i++) {
         int64_t j = nytte_flow_next(f, i);
@@ -134,14 +127,17 @@ int catch_topo_order(nytte_ctx *ctx, uint32_t **order, const nytte_flow *f)
         if (j >= 0 && --indeg[j] == 0)
             q[t++] = (uint32_t)j;
     }
-    free(indeg);
     if (t != f->nvalid) {
-        free(q);
-        return nytte_error(ctx, NYTTE_EINPUT, "flow: the directions contain a cycle (%zu of %zu cells ordered)", t,
-                           f->nvalid);
+        rc = nytte_error(ctx, NYTTE_EINPUT, "flow: the directions contain a cycle (%zu of %zu cells ordered)", t,
+                         f->nvalid);
+        goto cleanup;
     }
     *order = q;
-    return NYTTE_OK;
+    q = NULL;
+cleanup:
+    free(indeg);
+    free(q);
+    return rc;
 }
 
 int nytte_flow_accumulate(nytte_ctx *ctx, double **acc, const nytte_flow *f, const float *weight)
@@ -154,8 +150,8 @@ int nytte_flow_accumulate(nytte_ctx *ctx, double **acc, const nytte_flow *f, con
     const size_t n = (size_t)f->grid.nx * (size_t)f->grid.ny;
     double *a = malloc(n * sizeof *a);
     if (!a) {
-        free(order);
-        return nytte_error(ctx, NYTTE_ENOMEM, "flow accumulation: out of memory");
+        rc = nytte_nomem(ctx, "flow accumulation");
+        goto cleanup;
     }
     for (size_t i = 0; i < n; i++)
         a[i] = f->dir[i] == NYTTE_FLOW_NONE ? NAN : (weight ? (double)weight[i] : 1.0);
@@ -164,7 +160,8 @@ int nytte_flow_accumulate(nytte_ctx *ctx, double **acc, const nytte_flow *f, con
         if (j >= 0)
             a[j] += a[order[h]];
     }
-    free(order);
     *acc = a;
-    return NYTTE_OK;
+cleanup:
+    free(order);
+    return rc;
 }

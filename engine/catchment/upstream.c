@@ -1,10 +1,11 @@
 /*
- * upstream.c — the catchment of a set of cells: rasterise the targets (the hazard
- * stage's rules: cell centres in polygons, supercover lines, the cell of a point),
- * then walk the reversed flow directions breadth-first. The mask is its own visited set.
+ * upstream.c — the catchment of a set of cells: rasterise the targets (grid/rasterize.c,
+ * the hazard stage's rules: cell centres in polygons, supercover lines, the cell of a
+ * point), then walk the reversed flow directions breadth-first. The mask is its own
+ * visited set.
  */
 #include "catchment/catchment_int.h"
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 
 #include <stdlib.h>
 
@@ -34,19 +35,19 @@ int nytte_catchment_seed(nytte_ctx *ctx, uint8_t *mask, const nytte_flow *f, con
         const nytte_geom *g = &targets[t];
         size_t before = s.marked, hits = 0;
         if (g->kind == NYTTE_GEOM_POLYGON) {
-            size_t k = nytte_hz_polygon_cells(&f->grid, g, seed_cell, &s);
+            size_t k = grid_polygon_cells(&f->grid, g, seed_cell, &s);
             if (k == (size_t)-1)
-                return nytte_error(ctx, NYTTE_ENOMEM, "target %zu: out of memory", t + 1);
+                return nytte_nomem(ctx, "target %zu", t + 1);
             hits += k;
         }
         if (g->kind == NYTTE_GEOM_POLYGON || g->kind == NYTTE_GEOM_LINE) {
             /* lines, and polygon outlines (so a polygon smaller than a cell still marks one) */
             for (size_t p = 0; p < g->nparts; p++)
-                hits += nytte_hz_line_cells(&f->grid, g->xy + 2 * g->off[p], g->off[p + 1] - g->off[p], seed_cell, &s);
+                hits += grid_line_cells(&f->grid, g->xy + 2 * g->off[p], g->off[p + 1] - g->off[p], seed_cell, &s);
         } else if (g->kind == NYTTE_GEOM_POINT) {
             for (size_t p = 0; p < g->off[g->nparts]; p++) {
                 size_t idx;
-                if (nytte_hz_point_cell(&f->grid, g->xy[2 * p], g->xy[2 * p + 1], &idx)) {
+                if (grid_point_cell(&f->grid, g->xy[2 * p], g->xy[2 * p + 1], &idx)) {
                     seed_cell(&s, idx);
                     hits++;
                 }
@@ -65,41 +66,36 @@ int nytte_catchment_upstream(nytte_ctx *ctx, uint8_t *mask, const nytte_flow *f,
     int rc = catch_check_flow(ctx, f);
     if (rc)
         return rc;
-    const int nx = f->grid.nx, ny = f->grid.ny;
-    const size_t n = (size_t)nx * (size_t)ny;
-    nytte_hz_fifo q = {NULL, 0, 0, 0};
+    const grid_nbr d8 = grid_nbr_d8(f->grid.nx, f->grid.ny, NYTTE_CONNECT_8);
+    const size_t n = (size_t)d8.nx * (size_t)d8.ny;
+    grid_fifo q = {NULL, 0, 0, 0};
     size_t count = 0;
     for (size_t i = 0; i < n; i++)
         if (mask[i]) {
             count++;
-            if (nytte_hz_fifo_push(&q, (uint32_t)i)) {
-                nytte_hz_fifo_free(&q);
-                return nytte_error(ctx, NYTTE_ENOMEM, "catchment: out of memory");
-            }
+            if (grid_fifo_push(&q, (uint32_t)i))
+                goto nomem;
         }
     while (q.n) {
-        uint32_t c = nytte_hz_fifo_pop(&q);
-        int r = (int)(c / (uint32_t)nx), col = (int)(c % (uint32_t)nx);
-        for (int k = 0; k < 8; k++) {
-            int rr = r + nytte_flow_drow[k], cc = col + nytte_flow_dcol[k];
-            if (rr < 0 || cc < 0 || rr >= ny || cc >= nx)
-                continue;
-            size_t j = (size_t)rr * (size_t)nx + (size_t)cc;
-            /* j drains into c when its direction points back along k */
-            if (mask[j] || f->dir[j] != (uint8_t)((k + 4) & 7))
+        size_t j;
+        for (grid_it it = grid_it_of(&d8, grid_fifo_pop(&q)); grid_it_next(&d8, &it, &j);) {
+            /* j drains into the cell when its direction points back along code it.k */
+            if (mask[j] || f->dir[j] != (uint8_t)((it.k + 4) & 7))
                 continue;
             mask[j] = 1;
             count++;
-            if (nytte_hz_fifo_push(&q, (uint32_t)j)) {
-                nytte_hz_fifo_free(&q);
-                return nytte_error(ctx, NYTTE_ENOMEM, "catchment: out of memory");
-            }
+            if (grid_fifo_push(&q, (uint32_t)j))
+                goto nomem;
         }
     }
-    nytte_hz_fifo_free(&q);
     if (ncells)
         *ncells = count;
-    return NYTTE_OK;
+    goto cleanup;
+nomem:
+    rc = nytte_nomem(ctx, "catchment");
+cleanup:
+    grid_fifo_free(&q);
+    return rc;
 }
 
 int nytte_catchment_mask(nytte_ctx *ctx, nytte_raster *out, const nytte_flow *f, const nytte_geom *targets,
@@ -112,12 +108,12 @@ int nytte_catchment_mask(nytte_ctx *ctx, nytte_raster *out, const nytte_flow *f,
     const size_t n = (size_t)f->grid.nx * (size_t)f->grid.ny;
     uint8_t *mask = calloc(n, 1);
     if (!mask)
-        return nytte_error(ctx, NYTTE_ENOMEM, "catchment: out of memory");
+        return nytte_nomem(ctx, "catchment");
     if ((rc = nytte_catchment_seed(ctx, mask, f, targets, ntargets, NULL)) ||
         (rc = nytte_catchment_upstream(ctx, mask, f, ncells)))
         goto cleanup;
     if (nytte_raster_alloc(out, &f->grid, 0.0f, f->crs_wkt) != NYTTE_OK) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "catchment: out of memory");
+        rc = nytte_nomem(ctx, "catchment");
         goto cleanup;
     }
     out->has_nodata = true;

@@ -16,19 +16,19 @@
  *      one band per level; rank 0 then writes each output as a VRT over the tiles or
  *      copies that VRT into one GeoTIFF.
  *
- * The window rasterising uses the rules of engine/hazard/ themselves (hazard_private.h:
- * nytte_hz_polygon_cells_window, nytte_hz_line_cells, nytte_hz_point_cell,
- * nytte_hz_burn_cell), restricted to the rows and columns of a window without changing a
- * floating-point formula; test_dist.c checks the window results against the whole-raster
- * functions. Every file access goes through engine/io/ (io.h: nytte_raster_band_info,
- * nytte_raster_reader_*, nytte_raster_tile_write, nytte_raster_vrt_write,
- * nytte_raster_vrt_to_tiff); this file holds no GDAL handle.
+ * The window rasterising uses the rules of engine/hazard/ themselves, shared through the
+ * grid toolkit (grid/grid.h: grid_polygon_cells_window, grid_line_cells_window,
+ * grid_sea_cells, grid_barrier_check, grid_burn_cell), restricted to the rows and columns
+ * of a window without changing a floating-point formula; test_dist.c checks the window
+ * results against the whole-raster functions. Every file access goes through engine/io/
+ * (io.h: nytte_raster_band_info, nytte_raster_reader_*, nytte_raster_tile_write,
+ * nytte_raster_vrt_write, nytte_raster_vrt_to_tiff); this file holds no GDAL handle.
  */
 #include "nytte/dist.h"
 #include "nytte/io.h"
 
 #include "dist/dist_int.h"
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 #include "io/io_private.h"
 
 #include <math.h>
@@ -40,128 +40,39 @@
 #include <omp.h>
 #endif
 
-/* ---- lines on a window of the global grid ------------------------------------ */
-
-/* Window filter around a per-cell function: only cells of the window reach `fn`. */
-typedef struct wfilter {
-    const nytte_grid *g;
-    int col0, row0, w, h;
-    nytte_hz_cell_fn fn;
-    void *user;
-} wfilter;
-
-static void wfilter_cell(void *user, size_t idx)
-{
-    const wfilter *f = user;
-    int r = (int)(idx / (size_t)f->g->nx), c = (int)(idx % (size_t)f->g->nx);
-    if (r >= f->row0 && r < f->row0 + f->h && c >= f->col0 && c < f->col0 + f->w)
-        f->fn(f->user, idx);
-}
-
-/*
- * The cells of nytte_hz_line_cells(g, xy, npts) in the window. Segments are walked on the
- * global grid exactly as the whole-raster burn walks them (segment by segment); a segment
- * whose cells cannot reach the window (its fractional cell box, widened by 2 cells, misses
- * it) is skipped, which keeps the cost per tile proportional to the line inside it.
- */
-static void line_window(const nytte_grid *g, const double *xy, size_t npts, int col0, int row0, int w, int h,
-                        nytte_hz_cell_fn fn, void *user)
-{
-    wfilter f = {g, col0, row0, w, h, fn, user};
-    if (npts < 2) {
-        nytte_hz_line_cells(g, xy, npts, wfilter_cell, &f);
-        return;
-    }
-    for (size_t i = 0; i + 1 < npts; i++) {
-        const double *s = xy + 2 * i;
-        double u1 = (s[0] - g->x0) / g->dx, v1 = (g->y0 - s[1]) / g->dy;
-        double u2 = (s[2] - g->x0) / g->dx, v2 = (g->y0 - s[3]) / g->dy;
-        if (isfinite(u1) && isfinite(v1) && isfinite(u2) && isfinite(v2)) {
-            double ulo = u1 < u2 ? u1 : u2, uhi = u1 < u2 ? u2 : u1;
-            double vlo = v1 < v2 ? v1 : v2, vhi = v1 < v2 ? v2 : v1;
-            if (uhi < (double)col0 - 2.0 || ulo > (double)(col0 + w) + 2.0 || vhi < (double)row0 - 2.0 ||
-                vlo > (double)(row0 + h) + 2.0)
-                continue;
-        }
-        nytte_hz_line_cells(g, s, 2, wfilter_cell, &f);
-    }
-}
-
 /* ---- sea cells on a window ------------------------------------------------------- */
 
-typedef struct wmark {
-    const nytte_grid *g;
-    int col0, row0, w;
-    uint8_t *flag;
-} wmark;
-
-static void wmark_cell(void *user, size_t idx)
+/* The first line among the sea geometries, refused as nytte_hazard_bathtub refuses it. */
+static int sea_lines(nytte_ctx *ctx, const nytte_geom *sea, size_t nsea)
 {
-    const wmark *m = user;
-    int r = (int)(idx / (size_t)m->g->nx), c = (int)(idx % (size_t)m->g->nx);
-    m->flag[(size_t)(r - m->row0) * (size_t)m->w + (size_t)(c - m->col0)] = 1;
-}
-
-/*
- * flag (w*h, may be NULL: count only) = 1 for the sea cells of the window; *count = how
- * many (with flag NULL: an upper bound that is 0 exactly when there is none). 0, or -1
- * when out of memory.
- */
-static int sea_window(uint8_t *flag, size_t *count, const nytte_grid *g, const nytte_geom *sea, size_t nsea, int col0,
-                      int row0, int w, int h)
-{
-    if (flag)
-        memset(flag, 0, (size_t)w * (size_t)h);
-    wmark m = {g, col0, row0, w, flag};
-    size_t nmark = 0;
-    for (size_t k = 0; k < nsea; k++) {
-        const nytte_geom *s = &sea[k];
-        if (s->kind == NYTTE_GEOM_POLYGON) {
-            size_t c = nytte_hz_polygon_cells_window(g, s, col0, row0, w, h, flag ? wmark_cell : NULL, &m);
-            if (c == (size_t)-1)
-                return -1;
-            nmark += c;
-        } else if (s->kind == NYTTE_GEOM_POINT) {
-            size_t np = s->nparts ? s->off[s->nparts] : 0, idx;
-            for (size_t i = 0; i < np; i++) {
-                if (!nytte_hz_point_cell(g, s->xy[2 * i], s->xy[2 * i + 1], &idx))
-                    continue;
-                int r = (int)(idx / (size_t)g->nx), c = (int)(idx % (size_t)g->nx);
-                if (r >= row0 && r < row0 + h && c >= col0 && c < col0 + w) {
-                    nmark++;
-                    if (flag)
-                        wmark_cell(&m, idx);
-                }
-            }
-        }
-        /* lines are refused by the callers; NYTTE_GEOM_NONE marks nothing */
-    }
-    *count = nmark;
-    return 0;
+    for (size_t k = 0; k < nsea; k++)
+        if (sea[k].kind == NYTTE_GEOM_LINE)
+            return nytte_error(ctx, NYTTE_EINPUT, "sea: geometry %zu is a line (give polygons or points)", k + 1);
+    return NYTTE_OK;
 }
 
 int nytte_dist_sea_window(nytte_ctx *ctx, uint8_t *flag, const nytte_grid *g, const nytte_geom *sea, size_t nsea,
                           int col0, int row0, int w, int h)
 {
-    size_t n;
-    for (size_t k = 0; k < nsea; k++)
-        if (sea[k].kind == NYTTE_GEOM_LINE)
-            return nytte_error(ctx, NYTTE_EINPUT, "sea: geometry %zu is a line (give polygons or points)", k + 1);
-    if (sea_window(flag, &n, g, sea, nsea, col0, row0, w, h) != 0)
-        return nytte_error(ctx, NYTTE_ENOMEM, "sea: out of memory");
+    int rc = sea_lines(ctx, sea, nsea);
+    if (rc)
+        return rc;
+    if (flag)
+        memset(flag, 0, (size_t)w * (size_t)h);
+    if (grid_sea_cells(flag, g, sea, nsea, col0, row0, w, h) == (size_t)-1)
+        return nytte_nomem(ctx, "sea");
     return NYTTE_OK;
 }
 
-/* The sea checks of nytte_hz_mark_sea (engine/hazard/surge.c), in its order, without marking. */
+/* The sea checks of grid_mark_sea (the whole-raster functions), without marking. */
 static int sea_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_geom *sea, size_t nsea)
 {
-    size_t n = 0;
-    for (size_t k = 0; k < nsea; k++) {
-        if (sea[k].kind == NYTTE_GEOM_LINE)
-            return nytte_error(ctx, NYTTE_EINPUT, "sea: geometry %zu is a line (give polygons or points)", k + 1);
-    }
-    if (sea_window(NULL, &n, g, sea, nsea, 0, 0, g->nx, g->ny) != 0)
-        return nytte_error(ctx, NYTTE_ENOMEM, "sea: out of memory");
+    int rc = sea_lines(ctx, sea, nsea);
+    if (rc)
+        return rc;
+    size_t n = grid_sea_cells(NULL, g, sea, nsea, 0, 0, g->nx, g->ny);
+    if (n == (size_t)-1)
+        return nytte_nomem(ctx, "sea");
     if (n == 0)
         return nytte_error(ctx, NYTTE_EINPUT, "sea: no sea cell inside the terrain");
     return NYTTE_OK;
@@ -172,15 +83,15 @@ static int sea_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_geom *sea,
 typedef struct wburn {
     const nytte_grid *g;
     int col0, row0, w;
-    nytte_hz_burn burn; /* burn.v is the window, burn.dem carries only the nodata rule */
+    grid_burn burn; /* burn.v is the window, burn.dem carries only the nodata rule */
 } wburn;
 
-/* nytte_hz_burn_cell on the window's copy of the cell. */
+/* grid_burn_cell on the window's copy of the cell. */
 static void wburn_cell(void *user, size_t idx)
 {
     wburn *b = user;
     int r = (int)(idx / (size_t)b->g->nx), c = (int)(idx % (size_t)b->g->nx);
-    nytte_hz_burn_cell(&b->burn, (size_t)(r - b->row0) * (size_t)b->w + (size_t)(c - b->col0));
+    grid_burn_cell(&b->burn, (size_t)(r - b->row0) * (size_t)b->w + (size_t)(c - b->col0));
 }
 
 static void count_cell(void *user, size_t idx)
@@ -194,25 +105,22 @@ static int barriers_check(nytte_ctx *ctx, const nytte_grid *g, const nytte_barri
                           const nytte_burn_mode *mode)
 {
     for (size_t k = 0; k < nb; k++) {
+        grid_burn burn;
+        int rc = grid_barrier_check(ctx, &burn, &b[k], k, mode);
+        if (rc)
+            return rc;
         char nbuf[32];
-        const char *name = nytte_hz_item_name(nbuf, sizeof nbuf, b[k].id, k);
+        const char *name = grid_item_name(nbuf, sizeof nbuf, b[k].id, k);
         const nytte_geom *geo = b[k].geom;
-        if (!geo || (geo->kind != NYTTE_GEOM_LINE && geo->kind != NYTTE_GEOM_POLYGON))
-            return nytte_error(ctx, NYTTE_EINPUT, "barrier %s: geometry must be a line or a polygon", name);
-        if (!isfinite(b[k].crest) || fabs(b[k].crest) > 1e6)
-            return nytte_error(ctx, NYTTE_EINPUT, "barrier %s: crest %g m is not a usable height", name, b[k].crest);
-        nytte_burn_mode md = mode ? mode[k] : NYTTE_BURN_RAISE;
-        if (md != NYTTE_BURN_RAISE && md != NYTTE_BURN_LOWER && md != NYTTE_BURN_SET)
-            return nytte_error(ctx, NYTTE_EUSAGE, "barrier %s: unknown burn mode %d", name, (int)md);
         size_t touched = 0;
         if (geo->kind == NYTTE_GEOM_POLYGON) {
-            size_t m = nytte_hz_polygon_cells_window(g, geo, 0, 0, g->nx, g->ny, NULL, NULL);
+            size_t m = grid_polygon_cells_window(g, geo, 0, 0, g->nx, g->ny, NULL, NULL);
             if (m == (size_t)-1)
-                return nytte_error(ctx, NYTTE_ENOMEM, "barrier %s: out of memory", name);
+                return nytte_nomem(ctx, "barrier %s", name);
             touched += m;
         }
         for (size_t p = 0; p < geo->nparts && touched == 0; p++)
-            nytte_hz_line_cells(g, geo->xy + 2 * geo->off[p], geo->off[p + 1] - geo->off[p], count_cell, &touched);
+            grid_line_cells(g, geo->xy + 2 * geo->off[p], geo->off[p + 1] - geo->off[p], count_cell, &touched);
         if (touched == 0)
             return nytte_error(ctx, NYTTE_EINPUT, "barrier %s: lies wholly outside the terrain", name);
     }
@@ -228,16 +136,14 @@ static int burn_window(float *v, const nytte_grid *g, bool has_nodata, float nod
     nd.nodata = nodata;
     for (size_t k = 0; k < nb; k++) {
         const nytte_geom *geo = b[k].geom;
-        nytte_burn_mode md = mode ? mode[k] : NYTTE_BURN_RAISE;
-        float crest = md == NYTTE_BURN_LOWER ? nytte_hz_float_at_or_below(b[k].crest)
-                                             : nytte_hz_float_at_or_above(b[k].crest);
-        wburn st = {g, col0, row0, w, {&nd, v, crest, md}};
+        wburn st = {g, col0, row0, w, {&nd, v, 0.0f, NYTTE_BURN_RAISE}};
+        grid_burn_set(&st.burn, &b[k], k, mode);
         if (geo->kind == NYTTE_GEOM_POLYGON &&
-            nytte_hz_polygon_cells_window(g, geo, col0, row0, w, h, wburn_cell, &st) == (size_t)-1)
+            grid_polygon_cells_window(g, geo, col0, row0, w, h, wburn_cell, &st) == (size_t)-1)
             return -1;
         for (size_t p = 0; p < geo->nparts; p++)
-            line_window(g, geo->xy + 2 * geo->off[p], geo->off[p + 1] - geo->off[p], col0, row0, w, h, wburn_cell,
-                        &st);
+            grid_line_cells_window(g, geo->xy + 2 * geo->off[p], geo->off[p + 1] - geo->off[p], col0, row0, w, h,
+                                   wburn_cell, &st);
     }
     return 0;
 }
@@ -250,7 +156,7 @@ int nytte_dist_burn_window(nytte_ctx *ctx, float *v, const nytte_grid *g, bool h
     if (rc)
         return rc;
     if (burn_window(v, g, has_nodata, nodata, b, nb, mode, col0, row0, w, h) != 0)
-        return nytte_error(ctx, NYTTE_ENOMEM, "barriers: out of memory");
+        return nytte_nomem(ctx, "barriers");
     return NYTTE_OK;
 }
 
@@ -382,8 +288,10 @@ static int bt_source(void *user, size_t tile, int col0, int row0, int w, int h, 
         return -1;
     if (read_tile(b, s, tile, col0, row0, w, h, zh) != 0)
         return -1;
-    size_t n;
-    if (sea && sea_window(sea, &n, b->g, b->sea, b->nsea, col0, row0, w, h) != 0)
+    if (!sea)
+        return 0;
+    memset(sea, 0, (size_t)w * (size_t)h);
+    if (grid_sea_cells(sea, b->g, b->sea, b->nsea, col0, row0, w, h) == (size_t)-1)
         return slot_fail(s, NYTTE_ENOMEM, "sea", "out of memory");
     return 0;
 }
@@ -465,7 +373,7 @@ static int tiled_run(nytte_ctx *ctx, nytte_minimax_kind kind, const nytte_dist_b
     char *crs = NULL;
     bt_slot *slots = NULL;
     int nth = nytte_ctx_threads(ctx);
-    if (o.connectivity != 4 && o.connectivity != 8)
+    if (o.connectivity != NYTTE_CONNECT_4 && o.connectivity != NYTTE_CONNECT_8)
         return nytte_error(ctx, NYTTE_EUSAGE, "%s: connectivity must be 4 or 8, got %d", run_name(kind), o.connectivity);
     if (o.tile < 1)
         return nytte_error(ctx, NYTTE_EUSAGE, "%s: tile size must be >= 1, got %d", run_name(kind), o.tile);
@@ -502,7 +410,7 @@ static int tiled_run(nytte_ctx *ctx, nytte_minimax_kind kind, const nytte_dist_b
         goto cleanup;
     slots = calloc((size_t)nth, sizeof *slots);
     if (!slots) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", run_name(kind));
+        rc = nytte_nomem(ctx, "%s", run_name(kind));
         goto cleanup;
     }
     for (int i = 0; i < nth; i++)

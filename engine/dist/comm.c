@@ -118,7 +118,7 @@ static int gather_any(nytte_ctx *ctx, void **all, size_t *counts, const void *mi
         counts[0] = n;
         *all = malloc(n ? n : 1);
         if (!*all)
-            return nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory");
+            return nytte_nomem(ctx, "gather");
         memcpy(*all, mine, n);
         return NYTTE_OK;
     }
@@ -129,7 +129,7 @@ static int gather_any(nytte_ctx *ctx, void **all, size_t *counts, const void *mi
     unsigned char *buf = NULL, *rbuf = NULL;
     int rc = NYTTE_OK;
     if (!cl || !off || !ci || !di)
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory");
+        rc = nytte_nomem(ctx, "gather");
     if ((rc = nytte_dist_agree(ctx, rc, "gather")))
         goto cleanup;
     MPI_Allgather(&nl, 1, MPI_LONG_LONG, cl, 1, MPI_LONG_LONG, MPI_COMM_WORLD);
@@ -144,7 +144,7 @@ static int gather_any(nytte_ctx *ctx, void **all, size_t *counts, const void *mi
     /* every rank computed the same total and rounds */
     bool receives = everyone || rank == 0;
     if (receives && (!(buf = malloc(total ? total : 1)) || !(rbuf = malloc(chunk * (size_t)size))))
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory for %zu bytes", total);
+        rc = nytte_nomem(ctx, "gather: %zu bytes", total);
     /* a rank without room stops every rank before the exchange */
     if ((rc = nytte_dist_agree(ctx, rc, "gather")))
         goto cleanup;
@@ -228,7 +228,7 @@ int nytte_dist_gather(nytte_ctx *ctx, void **all, size_t *counts, const void *mi
     counts[0] = n;
     *all = malloc(n ? n : 1);
     if (!*all)
-        return nytte_error(ctx, NYTTE_ENOMEM, "gather: out of memory");
+        return nytte_nomem(ctx, "gather");
     memcpy(*all, mine, n);
     return NYTTE_OK;
 }
@@ -303,7 +303,7 @@ static int overlay_zonal(nytte_ctx *ctx, const nytte_overlay_opts *opts, const n
     counts = malloc((size_t)size * sizeof *counts);
     pack = malloc((nmine ? nmine : 1) * rec);
     if (!idx || !sub || !st || !counts || !pack) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "overlay: out of memory");
+        rc = nytte_nomem(ctx, "overlay");
         goto agree;
     }
     nmine = 0;

@@ -8,8 +8,8 @@
  * its centre), so there is nothing to exchange between tiles: each rank reads the windows
  * of its tiles (its contiguous run of the Hilbert curve, dealt by cells), computes the
  * lowering of each scenario's drains on the window with the hazard module's own rules
- * (nytte_hz_drain_lower: the global rows and columns, the same formulas) and the exposure
- * per cell (nytte_hz_drained, nytte_hz_exposure), and writes the tile as one GeoTIFF with
+ * (grid_drain_lower: the global rows and columns, the same formulas) and the exposure
+ * per cell (grid_drained, grid_exposure), and writes the tile as one GeoTIFF with
  * a band per scenario; rank 0 then writes each scenario's raster from the tiles
  * (tiles.c), byte for byte the file nytte_raster_write writes from the whole raster.
  */
@@ -17,7 +17,7 @@
 #include "nytte/io.h"
 
 #include "dist/dist_int.h"
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 #include "io/io_private.h"
 
 #include <math.h>
@@ -64,18 +64,18 @@ static const float *gw_exposure(void *user, size_t k)
     if (r->ndrains[k] == 0) {
         /* the table as given: nytte_hazard_groundwater_exposure of the raster read */
         for (size_t i = 0; i < n; i++)
-            s->out[i] = nytte_hz_exposure(s->v[i], nytte_raster_isnodata(&r->nd, s->v[i]), r->threshold);
+            s->out[i] = grid_exposure(s->v[i], nytte_raster_isnodata(&r->nd, s->v[i]), r->threshold);
         return s->out;
     }
-    if (nytte_hz_drain_lower(r->g, s->low, r->drains[k], r->ndrains[k], b->c0, b->r0, b->w, b->h) != 0) {
+    if (grid_drain_lower(r->g, s->low, r->drains[k], r->ndrains[k], b->c0, b->r0, b->w, b->h) != 0) {
         s->nomem = true;
         return NULL; /* the tile is refused */
     }
     /* nytte_hazard_drain (nodata becomes NYTTE_HAZARD_NODATA), then the exposure of that raster */
     for (size_t i = 0; i < n; i++) {
         float v = s->v[i];
-        float dr = nytte_hz_drained(v, nytte_raster_isnodata(&r->nd, v), s->low[i]);
-        s->out[i] = nytte_hz_exposure(dr, nytte_raster_isnodata(&r->drained, dr), r->threshold);
+        float dr = grid_drained(v, nytte_raster_isnodata(&r->nd, v), s->low[i]);
+        s->out[i] = grid_exposure(dr, nytte_raster_isnodata(&r->drained, dr), r->threshold);
     }
     return s->out;
 }
@@ -171,7 +171,7 @@ int nytte_dist_groundwater_tiled(nytte_ctx *ctx, const nytte_dist_bathtub_opts *
     /* the failures from here on may be this rank's alone: they go to dist_tiles_finish */
     if ((rc = dist_my_tiles(ctx, &t, o.distributed, &order, &k0, &nmine)) == NYTTE_OK &&
         !(slots = calloc((size_t)nth, sizeof *slots)))
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "tiled groundwater: out of memory");
+        rc = nytte_nomem(ctx, "tiled groundwater");
     dist_tileset ts = {o.tile_dir, &g, crs, nscen};
     if (!rc) {
         double t0 = nytte_now();

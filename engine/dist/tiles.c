@@ -40,11 +40,10 @@ int dist_my_tiles(nytte_ctx *ctx, const nytte_tiling *t, bool distributed, size_
     size_t *first = malloc(((size_t)size + 1) * sizeof *first);
     double *wts = malloc((nt ? nt : 1) * sizeof *wts);
     if (!first || !wts) {
-        free(first);
-        free(wts);
         free(*order);
         *order = NULL;
-        return nytte_error(ctx, NYTTE_ENOMEM, "tiles: out of memory");
+        rc = nytte_nomem(ctx, "tiles");
+        goto cleanup;
     }
     for (size_t i = 0; i < nt; i++) {
         int c0, r0, w, h;
@@ -54,9 +53,10 @@ int dist_my_tiles(nytte_ctx *ctx, const nytte_tiling *t, bool distributed, size_
     nytte_dist_split(first, wts, nt, size);
     *k0 = first[rank];
     *n = first[rank + 1] - first[rank];
+cleanup:
     free(first);
     free(wts);
-    return NYTTE_OK;
+    return rc;
 }
 
 int dist_tiles_begin(nytte_ctx *ctx, const char *tile_dir, bool distributed)

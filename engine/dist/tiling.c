@@ -78,13 +78,14 @@ static int cmp_keyed(const void *a, const void *b)
 int nytte_tiling_curve(nytte_ctx *ctx, size_t **order, const nytte_tiling *t)
 {
     size_t n = nytte_tiling_count(t);
+    int rc = NYTTE_OK;
     *order = malloc(n * sizeof **order);
     keyed *k = malloc(n * sizeof *k);
     if (!*order || !k) {
         free(*order);
         *order = NULL;
-        free(k);
-        return nytte_error(ctx, NYTTE_ENOMEM, "tiling: out of memory for %zu tiles", n);
+        rc = nytte_nomem(ctx, "tiling: %zu tiles", n);
+        goto cleanup;
     }
     int side = t->ntx > t->nty ? t->ntx : t->nty, ord = 0;
     while ((1L << ord) < side)
@@ -96,8 +97,9 @@ int nytte_tiling_curve(nytte_ctx *ctx, size_t **order, const nytte_tiling *t)
     qsort(k, n, sizeof *k, cmp_keyed); /* keys are distinct: the order is fixed */
     for (size_t i = 0; i < n; i++)
         (*order)[i] = k[i].tile;
+cleanup:
     free(k);
-    return NYTTE_OK;
+    return rc;
 }
 
 void nytte_dist_split(size_t *first, const double *weight, size_t n, int nranks)
@@ -143,7 +145,7 @@ int nytte_dist_partition_geoms(nytte_ctx *ctx, int **rank, const nytte_geom *geo
     *rank = malloc((n ? n : 1) * sizeof **rank);
     int rc = NYTTE_OK;
     if (!tile_of || !first || !w || !tile_rank || !*rank) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "partition: out of memory");
+        rc = nytte_nomem(ctx, "partition");
         goto cleanup;
     }
     if ((rc = nytte_tiling_curve(ctx, &order, t)))
@@ -155,7 +157,7 @@ int nytte_dist_partition_geoms(nytte_ctx *ctx, int **rank, const nytte_geom *geo
     double *wc = w;
     size_t *pos = malloc(nt * sizeof *pos);
     if (!pos) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "partition: out of memory");
+        rc = nytte_nomem(ctx, "partition");
         goto cleanup;
     }
     for (size_t k = 0; k < nt; k++)

@@ -1,45 +1,16 @@
 /*
- * checks.c — input checks of the hazard stage (terrain, levels, connectivity), the
- * output raster set-up every model shares, and the names of hazard rasters.
+ * checks.c — input checks of the hazard stage (terrain, levels) and the names of hazard
+ * rasters. The checks of a raster and a connectivity that dist/ shares are in grid/checks.c.
  */
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 
-int nytte_hz_check_raster(nytte_ctx *ctx, const nytte_raster *r, const char *what)
-{
-    if (!r || !r->v || r->grid.nx <= 0 || r->grid.ny <= 0)
-        return nytte_error(ctx, NYTTE_EUSAGE, "%s: raster has no cells", what);
-    if (!(r->grid.dx > 0.0) || !(r->grid.dy > 0.0))
-        return nytte_error(ctx, NYTTE_EUSAGE, "%s: cell size must be > 0 (got %g x %g)", what, r->grid.dx,
-                           r->grid.dy);
-    if ((uint64_t)r->grid.nx * (uint64_t)r->grid.ny > UINT32_MAX)
-        return nytte_error(ctx, NYTTE_EINPUT, "%s: %d x %d cells is more than the hazard stage handles (2^32 - 1)",
-                           what, r->grid.nx, r->grid.ny);
-    return NYTTE_OK;
-}
-
-int nytte_hz_check_conn(nytte_ctx *ctx, int connectivity)
-{
-    if (connectivity != 4 && connectivity != 8)
-        return nytte_error(ctx, NYTTE_EUSAGE, "connectivity must be 4 or 8 (got %d)", connectivity);
-    return NYTTE_OK;
-}
-
-int nytte_hz_new_output(nytte_ctx *ctx, nytte_raster *out, const nytte_raster *like, float fill)
-{
-    if (nytte_raster_alloc(out, &like->grid, fill, like->crs_wkt) != NYTTE_OK)
-        return nytte_error(ctx, NYTTE_ENOMEM, "out of memory for a %d x %d raster", like->grid.nx, like->grid.ny);
-    out->has_nodata = true;
-    out->nodata = NYTTE_HAZARD_NODATA;
-    return NYTTE_OK;
-}
-
 int nytte_hazard_check_terrain(nytte_ctx *ctx, const nytte_raster *dem, const char *path)
 {
-    int rc = nytte_hz_check_raster(ctx, dem, path);
+    int rc = grid_check_raster(ctx, dem, path);
     if (rc != NYTTE_OK)
         return rc;
     if (!dem->crs_wkt || !dem->crs_wkt[0])

@@ -8,7 +8,7 @@
  * and O(n log n) overall. The result does not depend on the order of equal elevations:
  * filled = min over paths to an outlet of the highest terrain on the path.
  */
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -17,20 +17,20 @@ int nytte_hazard_fill_ex(nytte_ctx *ctx, nytte_raster *filled, const nytte_raste
 {
     *filled = (nytte_raster)NYTTE_RASTER_INIT;
     uint8_t *closed = NULL;
-    nytte_hz_fifo pit = {NULL, 0, 0, 0};
-    nytte_hz_heap heap;
-    nytte_hz_heap_init(&heap);
+    grid_pflood q;
+    grid_pflood_init(&q);
     int rc;
-    if ((rc = nytte_hz_check_raster(ctx, dem, "terrain")) != NYTTE_OK || (rc = nytte_hz_check_conn(ctx, connectivity)))
+    if ((rc = grid_check_raster(ctx, dem, "terrain")) != NYTTE_OK || (rc = grid_check_conn(ctx, connectivity)))
         return rc;
     const int nx = dem->grid.nx, ny = dem->grid.ny;
     const size_t n = (size_t)nx * (size_t)ny;
     const float *z = dem->v;
+    const grid_nbr nb = grid_nbr_conn(nx, ny, connectivity);
     closed = calloc(n, 1);
-    if (!closed || nytte_hz_new_output(ctx, filled, dem, 0.0f) != NYTTE_OK) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "fill: out of memory for a %d x %d terrain", nx, ny);
+    if (!closed)
+        goto nomem;
+    if ((rc = grid_new_output(ctx, filled, dem, 0.0f)) != NYTTE_OK)
         goto cleanup;
-    }
     float *f = filled->v;
     size_t nnodata = 0;
     for (size_t i = 0; i < n; i++) {
@@ -45,72 +45,49 @@ int nytte_hazard_fill_ex(nytte_ctx *ctx, nytte_raster *filled, const nytte_raste
     /* Outlets: valid cells on the raster edge or with a nodata neighbour (under the same
      * connectivity as the flow): water leaves the raster there, so they keep their height. */
     for (int r = 0; r < ny; r++) {
-        bool edge_row = r == 0 || r == ny - 1;
         for (int c = 0; c < nx; c++) {
             size_t i = (size_t)r * (size_t)nx + (size_t)c;
-            if (closed[i])
-                continue;
-            bool outlet = edge_row || c == 0 || c == nx - 1;
-            for (int k = 0; !outlet && nnodata && k < connectivity; k++) {
-                size_t j = (size_t)(r + nytte_hz_dr[k]) * (size_t)nx + (size_t)(c + nytte_hz_dc[k]);
-                outlet = nytte_raster_isnodata(dem, z[j]);
-            }
-            if (!outlet)
+            if (closed[i] || !grid_outlet(&nb, dem, r, c, nnodata != 0))
                 continue;
             closed[i] = 1;
-            if (nytte_hz_heap_push(&heap, nytte_hz_key(z[i], (uint32_t)i)) != 0) {
-                rc = nytte_error(ctx, NYTTE_ENOMEM, "fill: out of memory");
-                goto cleanup;
-            }
+            if (grid_heap_push(&q.heap, grid_key(z[i], (uint32_t)i)) != 0)
+                goto nomem;
         }
     }
-    while (pit.n || heap.n) {
-        uint32_t c;
-        if (pit.n) {
-            c = nytte_hz_fifo_pop(&pit);
-        } else {
-            uint64_t key;
-            if (nytte_hz_heap_pop(&heap, &key) != 0) {
-                rc = nytte_error(ctx, NYTTE_ENOMEM, "fill: out of memory");
-                goto cleanup;
-            }
-            c = nytte_hz_key_idx(key);
-        }
-        float spill = f[c];
-        int r = (int)(c / (uint32_t)nx), col = (int)(c % (uint32_t)nx);
-        for (int k = 0; k < connectivity; k++) {
-            int rr = r + nytte_hz_dr[k], cc = col + nytte_hz_dc[k];
-            if (rr < 0 || cc < 0 || rr >= ny || cc >= nx)
-                continue;
-            size_t j = (size_t)rr * (size_t)nx + (size_t)cc;
+    uint32_t cell;
+    uint64_t key;
+    int from;
+    while ((from = grid_pflood_pop(&q, &cell, &key)) > 0) {
+        float spill = f[cell];
+        size_t j;
+        for (grid_it it = grid_it_of(&nb, cell); grid_it_next(&nb, &it, &j);) {
             if (closed[j])
                 continue;
             closed[j] = 1;
-            int err;
-            if (z[j] <= spill) {
+            int raised = grid_pflood_add(&q, (uint32_t)j, z[j], spill);
+            if (raised < 0)
+                goto nomem;
+            if (raised)
                 f[j] = spill; /* in a depression: filled to the spill level */
-                err = nytte_hz_fifo_push(&pit, (uint32_t)j);
-            } else {
-                err = nytte_hz_heap_push(&heap, nytte_hz_key(z[j], (uint32_t)j));
-            }
-            if (err) {
-                rc = nytte_error(ctx, NYTTE_ENOMEM, "fill: out of memory");
-                goto cleanup;
-            }
         }
     }
+    if (from < 0)
+        goto nomem;
+    goto cleanup;
+
+nomem:
+    rc = nytte_nomem(ctx, "fill: %d x %d terrain", nx, ny);
 cleanup:
     if (rc != NYTTE_OK)
         nytte_raster_clear(filled);
-    nytte_hz_fifo_free(&pit);
-    nytte_hz_heap_free(&heap);
+    grid_pflood_free(&q);
     free(closed);
     return rc;
 }
 
 int nytte_hazard_fill(nytte_ctx *ctx, nytte_raster *filled, const nytte_raster *dem)
 {
-    return nytte_hazard_fill_ex(ctx, filled, dem, 8);
+    return nytte_hazard_fill_ex(ctx, filled, dem, NYTTE_CONNECT_8);
 }
 
 int nytte_hazard_bluespots_ex(nytte_ctx *ctx, nytte_raster *depth, const nytte_raster *dem, int connectivity)
@@ -130,5 +107,5 @@ int nytte_hazard_bluespots_ex(nytte_ctx *ctx, nytte_raster *depth, const nytte_r
 
 int nytte_hazard_bluespots(nytte_ctx *ctx, nytte_raster *depth, const nytte_raster *dem)
 {
-    return nytte_hazard_bluespots_ex(ctx, depth, dem, 8);
+    return nytte_hazard_bluespots_ex(ctx, depth, dem, NYTTE_CONNECT_8);
 }

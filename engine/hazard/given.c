@@ -2,7 +2,7 @@
  * given.c — given hazard rasters (e.g. a depth raster per return period from a flood
  * model): put onto the working grid, or refused when the grids differ.
  */
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@ int nytte_hazard_align(nytte_ctx *ctx, nytte_raster *out, const nytte_raster *in
                        nytte_align_method method, const char *what)
 {
     *out = (nytte_raster)NYTTE_RASTER_INIT;
-    int rc = nytte_hz_check_raster(ctx, in, what);
+    int rc = grid_check_raster(ctx, in, what);
     if (rc != NYTTE_OK)
         return rc;
     const nytte_grid *s = &in->grid;
@@ -25,9 +25,9 @@ int nytte_hazard_align(nytte_ctx *ctx, nytte_raster *out, const nytte_raster *in
     if (!same && method != NYTTE_ALIGN_NEAREST)
         return nytte_error(ctx, NYTTE_EUSAGE, "%s: unknown alignment method %d", what, (int)method);
     nytte_raster like = {*target, in->v, 0.0f, false, in->crs_wkt};
-    if ((rc = nytte_hz_check_raster(ctx, &like, "target grid")) != NYTTE_OK)
+    if ((rc = grid_check_raster(ctx, &like, "target grid")) != NYTTE_OK)
         return rc;
-    if ((rc = nytte_hz_new_output(ctx, out, &like, NYTTE_HAZARD_NODATA)) != NYTTE_OK)
+    if ((rc = grid_new_output(ctx, out, &like, NYTTE_HAZARD_NODATA)) != NYTTE_OK)
         return rc;
     for (int r = 0; r < target->ny; r++) {
         /* Nearest cell centre: the input cell containing the target cell's centre. */

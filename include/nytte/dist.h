@@ -159,7 +159,7 @@ typedef struct nytte_dist_bathtub_opts {
     bool distributed;             /**< false: this process alone; true: every rank calls together */
 } nytte_dist_bathtub_opts;
 
-#define NYTTE_DIST_BATHTUB_OPTS_INIT {4, 1024, NULL, NULL, true}
+#define NYTTE_DIST_BATHTUB_OPTS_INIT {NYTTE_CONNECT_4, 1024, NULL, NULL, true}
 
 /**
  * Depth rasters of the connected bathtub at nlev water levels, computed over square tiles

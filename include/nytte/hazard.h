@@ -35,6 +35,15 @@ extern "C" {
 /** Nodata value of every raster the hazard stage creates (except burned terrains). */
 #define NYTTE_HAZARD_NODATA (-9999.0f)
 
+/**
+ * Connectivity: which neighbours water moves between. The values are the neighbour counts,
+ * so a caller passing 4 or 8 means the same.
+ */
+enum {
+    NYTTE_CONNECT_4 = 4, /**< the 4 cells sharing an edge */
+    NYTTE_CONNECT_8 = 8  /**< the 8 cells sharing an edge or a corner */
+};
+
 /* ---- coastal surge ------------------------------------------------------ */
 
 /** A barrier: a crest line (dike, wall, sluice across a channel) or a polygon (a dike's footprint). */

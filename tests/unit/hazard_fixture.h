@@ -1,7 +1,7 @@
 /*
  * hazard_fixture.h — what the raster unit tests share (test_hazard, test_hazard_burn,
- * test_rain, test_catchment, test_dist): one context per test program and tiny terrains
- * from row-major arrays. Include after <cmocka.h>.
+ * test_rain, test_catchment, test_dist, test_dist_files): one context per test program
+ * and tiny terrains from row-major arrays. Include after <cmocka.h>.
  */
 #ifndef NYTTE_TEST_HAZARD_FIXTURE_H
 #define NYTTE_TEST_HAZARD_FIXTURE_H

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hazard/hazard_private.h"
 #include "nytte/hazard.h"
 #include "nytte/io.h"
 
@@ -46,93 +45,6 @@ static size_t count_wet(const nytte_raster *d)
     for (size_t i = 0; i < total; i++)
         n += d->v[i] > 0.0f && d->v[i] != X;
     return n;
-}
-
-/* ---- rasterising ---------------------------------------------------------------- */
-
-typedef struct cells {
-    int hit[64];
-    int n;
-} cells;
-
-static void count_cell(void *user, size_t i)
-{
-    cells *c = user;
-    c->hit[i]++;
-    c->n++;
-}
-
-/* A 4 × 4 square [0.5, 4.5)² with a 2 × 2 hole [1.5, 3.5)² on a 5 × 5 grid: 16 - 4 = 12 centres. */
-static void test_polygon_cells_by_centre(void **state)
-{
-    (void)state;
-    nytte_grid g = {0, 5, 1, 1, 5, 5};
-    const double xy[] = {0.5, 0.5, 4.5, 0.5, 4.5, 4.5, 0.5, 4.5, 0.5, 0.5, 1.5, 1.5, 1.5, 3.5, 3.5, 3.5, 3.5, 1.5, 1.5, 1.5};
-    const size_t np[] = {5, 5};
-    nytte_geom p;
-    assert_int_equal(nytte_geom_set(&p, NYTTE_GEOM_POLYGON, 2, np, xy), NYTTE_OK);
-    cells c = {{0}, 0};
-    assert_int_equal(nytte_hz_polygon_cells(&g, &p, count_cell, &c), 12);
-    /* Centres on the top edge (y = 4.5) and the right edge (x = 4.5) are out (half-open rule). */
-    const int want[25] = {0, 0, 0, 0, 0, /**/ 1, 1, 1, 1, 0, /**/ 1, 0, 0, 1, 0,
-                          /**/ 1, 0, 0, 1, 0, /**/ 1, 1, 1, 1, 0};
-    assert_memory_equal(c.hit, want, sizeof want);
-    nytte_geom_clear(&p);
-}
-
-/* The corner-to-corner diagonal of a 6 × 6 grid: a 4-connected staircase of 11 cells. */
-static void test_line_supercover_has_no_corner_gaps(void **state)
-{
-    (void)state;
-    nytte_grid g = {0, 6, 1, 1, 6, 6};
-    const double xy[] = {0, 0, 6, 6};
-    cells c = {{0}, 0};
-    assert_int_equal(nytte_hz_line_cells(&g, xy, 2, count_cell, &c), 11);
-    for (int r = 0; r < 6; r++)
-        for (int col = 0; col < 6; col++) {
-            /* Row r holds the cells u = 5 - r and u = 6 - r (the corner cells). */
-            int want = col == 5 - r || col == 6 - r;
-            assert_int_equal(c.hit[r * 6 + col], want);
-        }
-}
-
-/*
- * The radix heap against a brute-force minimum: 20 000 random monotone pushes (keys at or
- * above the last pop, many equal elevations) interleaved with pops must pop in order.
- */
-static void test_radix_heap_pops_in_order(void **state)
-{
-    (void)state;
-    nytte_hz_heap h;
-    nytte_hz_heap_init(&h);
-    static uint64_t ref[20000];
-    size_t nref = 0;
-    uint32_t seed = 12345, idx = 0;
-    float level = -5.0f;
-    for (int step = 0; step < 40000; step++) {
-        seed = seed * 1103515245u + 12345u;
-        bool push = nref == 0 || ((seed >> 16) % 3 != 0 && idx < 20000);
-        if (push) {
-            float z = level + (float)((seed >> 20) % 8) * 0.25f; /* >= the last popped elevation */
-            uint64_t k = nytte_hz_key(z, idx++);
-            assert_int_equal(nytte_hz_heap_push(&h, k), 0);
-            ref[nref++] = k;
-        } else {
-            size_t m = 0;
-            for (size_t i = 1; i < nref; i++)
-                if (ref[i] < ref[m])
-                    m = i;
-            uint64_t k;
-            assert_int_equal(nytte_hz_heap_pop(&h, &k), 0);
-            assert_true(k == ref[m]);
-            level = nytte_hz_key_z(k);
-            ref[m] = ref[--nref];
-        }
-        assert_int_equal(h.n, nref);
-    }
-    assert_true(nytte_hz_key_z(nytte_hz_key(-INFINITY, 7)) == -INFINITY);
-    assert_true(nytte_hz_key(-1.0f, 0) < nytte_hz_key(-0.5f, 0) && nytte_hz_key(0.0f, 9) < nytte_hz_key(1e-30f, 0));
-    nytte_hz_heap_free(&h);
 }
 
 /* ---- connected bathtub ------------------------------------------------------------ */
@@ -284,7 +196,7 @@ static void test_diagonal_barrier_does_not_leak(void **state)
     nytte_barrier pb = {&thin, 1.0, "thin"};
     nytte_raster_clear(&burned);
     assert_int_equal(nytte_hazard_burn_barriers(ctx, &burned, &dem, &pb, 1), NYTTE_OK);
-    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &d, &burned, &sea, 1, 0.5, 8), NYTTE_OK);
+    assert_int_equal(nytte_hazard_bathtub_ex(ctx, &d, &burned, &sea, 1, 0.5, NYTTE_CONNECT_8), NYTTE_OK);
     assert_int_equal(count_wet(&d), 6 * 2); /* columns 0-1; the outline burns columns 2 and 3 */
     nytte_raster_clear(&d);
     nytte_geom_clear(&thin);
@@ -338,7 +250,7 @@ static void test_bluespot_fill_known_spill(void **state)
     nytte_raster_clear(&f);
     nytte_raster_clear(&d);
     /* 4-connectivity: the corner is no way out; spill over the 5 m ring. */
-    assert_int_equal(nytte_hazard_bluespots_ex(ctx, &d, &dem, 4), NYTTE_OK);
+    assert_int_equal(nytte_hazard_bluespots_ex(ctx, &d, &dem, NYTTE_CONNECT_4), NYTTE_OK);
     const float d4[] = {0, 0, 0, 0, 0, /**/ 0, 1, 3, 4, 0, /**/ 0, 3, 5, 3, 0, /**/ 0, 4, 3, 4, 0, /**/ 0, 0, 0, 0, 0};
     assert_memory_equal(d.v, d4, sizeof d4);
     nytte_raster_clear(&d);
@@ -548,7 +460,7 @@ static void test_bad_inputs_exact_messages(void **state)
     assert_string_equal(nytte_ctx_errmsg(ctx), "sea: no sea cell inside the terrain");
     assert_int_equal(nytte_hazard_bathtub(ctx, &out, &dem, NULL, 0, 1.0), NYTTE_EINPUT);
     assert_string_equal(nytte_ctx_errmsg(ctx), "sea: no sea cell inside the terrain");
-    assert_int_equal(nytte_hazard_flood_level(ctx, &out, &dem, &ln, 1, 4), NYTTE_EINPUT);
+    assert_int_equal(nytte_hazard_flood_level(ctx, &out, &dem, &ln, 1, NYTTE_CONNECT_4), NYTTE_EINPUT);
     assert_string_equal(nytte_ctx_errmsg(ctx), "sea: geometry 1 is a line (give polygons or points)");
     assert_int_equal(nytte_hazard_bathtub_ex(ctx, &out, &dem, &sea, 1, 1.0, 6), NYTTE_EUSAGE);
     assert_string_equal(nytte_ctx_errmsg(ctx), "connectivity must be 4 or 8 (got 6)");
@@ -593,9 +505,6 @@ int main(void)
 {
     nytte_io_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_polygon_cells_by_centre),
-        cmocka_unit_test(test_line_supercover_has_no_corner_gaps),
-        cmocka_unit_test(test_radix_heap_pops_in_order),
         cmocka_unit_test(test_enclosed_hollow_stays_dry),
         cmocka_unit_test(test_channel_floods_fjord_depth_exact),
         cmocka_unit_test(test_sluice_keeps_fjord_dry_up_to_crest),

@@ -203,10 +203,10 @@ static void test_rain_real_dtm_monotone(void **state)
     const size_t n = (size_t)dtm.grid.nx * (size_t)dtm.grid.ny;
     const double area = dtm.grid.dx * dtm.grid.dy;
     const double rains[] = {0, 5, 20, 50, 100, 1000};
-    assert_int_equal(nytte_hazard_bluespots_rain(ctx, &prev, &dtm, 0.0, 8), NYTTE_OK);
+    assert_int_equal(nytte_hazard_bluespots_rain(ctx, &prev, &dtm, 0.0, NYTTE_CONNECT_8), NYTTE_OK);
     double vprev = 0.0;
     for (size_t k = 1; k < sizeof rains / sizeof *rains; k++) {
-        assert_int_equal(nytte_hazard_bluespots_rain(ctx, &d, &dtm, rains[k], 8), NYTTE_OK);
+        assert_int_equal(nytte_hazard_bluespots_rain(ctx, &d, &dtm, rains[k], NYTTE_CONNECT_8), NYTTE_OK);
         double v = 0.0;
         size_t wet = 0, lower = 0;
         for (size_t i = 0; i < n; i++) {
@@ -275,7 +275,7 @@ static void test_rain_matches_malstroem_network(void **state)
         }
     const double rains[] = {5, 20, 50};
     for (size_t r = 0; r < sizeof rains / sizeof *rains; r++) {
-        assert_int_equal(nytte_hazard_bluespots_rain(ctx, &d, &dtm, rains[r], 8), NYTTE_OK);
+        assert_int_equal(nytte_hazard_bluespots_rain(ctx, &d, &dtm, rains[r], NYTTE_CONNECT_8), NYTTE_OK);
         for (size_t k = 0; k < ns; k++)
             in[k] = NAN, held[k] = 0.0;
         for (size_t i = 0; i < n; i++) {
@@ -316,9 +316,9 @@ static void test_rain_bad_inputs(void **state)
     (void)state;
     nytte_raster dem, out;
     terrain(&dem, 6, 5, pit);
-    assert_int_equal(nytte_hazard_bluespots_rain(ctx, &out, &dem, NAN, 8), NYTTE_EUSAGE);
+    assert_int_equal(nytte_hazard_bluespots_rain(ctx, &out, &dem, NAN, NYTTE_CONNECT_8), NYTTE_EUSAGE);
     assert_string_equal(nytte_ctx_errmsg(ctx), "bluespots: rain must be a number of mm >= 0 (got nan)");
-    assert_int_equal(nytte_hazard_bluespots_rain(ctx, &out, &dem, -1.0, 8), NYTTE_EUSAGE);
+    assert_int_equal(nytte_hazard_bluespots_rain(ctx, &out, &dem, -1.0, NYTTE_CONNECT_8), NYTTE_EUSAGE);
     assert_string_equal(nytte_ctx_errmsg(ctx), "bluespots: rain must be a number of mm >= 0 (got -1)");
     assert_int_equal(nytte_hazard_bluespots_rain(ctx, &out, &dem, 10.0, 6), NYTTE_EUSAGE);
     assert_string_equal(nytte_ctx_errmsg(ctx), "connectivity must be 4 or 8 (got 6)");

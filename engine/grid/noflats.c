@@ -1,6 +1,6 @@
 /*
  * noflats.c — the flat-free surface and steepest descent on it, shared by the D8 flow
- * directions (catchment/flow.c) and the bluespots filled by rain (rain.c).
+ * directions (catchment/flow.c) and the bluespots filled by rain (hazard/rain.c).
  *
  * The flat-free surface W is malstroem's `fill_terrain_no_flats` (Planchon & Darboux
  * 2001): W(c) = max(z(c), min_n W(n) + e(c, n)), outlets fixed at z. malstroem reaches
@@ -10,10 +10,8 @@
  * is final at once (W = z is its lower bound) and goes through a FIFO, which is how
  * most cells of a real terrain are reached; only cells in flats and filled depressions
  * wait in the heap. See docs/catchment.md for the proof that both give the same bits.
- * (Moved here from catchment/flow.c so that the hazard stage can use it: catchment
- * calls hazard, never the reverse.)
  */
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -34,14 +32,8 @@ static inline bool hless(hent x, hent y) { return x.w < y.w || (x.w == y.w && x.
 
 static int wheap_push(wheap *h, hent e)
 {
-    if (h->n == h->cap) {
-        size_t nc = h->cap ? 2 * h->cap : 4096;
-        hent *a = realloc(h->a, nc * sizeof *a);
-        if (!a)
-            return -1;
-        h->a = a;
-        h->cap = nc;
-    }
+    if (h->n == h->cap && grid_grow(&h->a, &h->cap, sizeof *h->a, 4096) != 0)
+        return -1;
     size_t i = h->n++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
@@ -76,20 +68,18 @@ static hent wheap_pop(wheap *h)
 
 /* ---- the surface ------------------------------------------------------------ */
 
-int nytte_hz_noflats(nytte_ctx *ctx, double *W, const nytte_raster *dem, int connectivity, const char *what)
+int grid_noflats(nytte_ctx *ctx, double *W, const nytte_raster *dem, int connectivity, const char *what)
 {
     const int nx = dem->grid.nx, ny = dem->grid.ny;
     const size_t n = (size_t)nx * (size_t)ny;
     const float *z = dem->v;
-    const int step = connectivity == 4 ? 2 : 1; /* over the clockwise codes: edges only, or all 8 */
+    const grid_nbr nb = grid_nbr_d8(nx, ny, connectivity); /* k is the D8 code: odd = a corner */
     int rc = NYTTE_OK;
     wheap heap = {NULL, 0, 0};
     uint8_t *done = calloc(n, 1);
     uint32_t *fifo = malloc(n * sizeof *fifo);
-    if (!done || !fifo) {
-        rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory for a %d x %d terrain", what, nx, ny);
-        goto cleanup;
-    }
+    if (!done || !fifo)
+        goto nomem;
 
     /* malstroem's increments: 1024 ulp of the largest |height|, × √2 to a corner. */
     float zmax = 0.0f;
@@ -119,19 +109,11 @@ int nytte_hz_noflats(nytte_ctx *ctx, double *W, const nytte_raster *dem, int con
     for (int r = 0; r < ny; r++)
         for (int c = 0; c < nx; c++) {
             size_t i = (size_t)r * (size_t)nx + (size_t)c;
-            if (done[i])
+            if (done[i] || !grid_outlet(&nb, dem, r, c, nnodata != 0))
                 continue;
-            bool outlet = r == 0 || c == 0 || r == ny - 1 || c == nx - 1;
-            for (int k = 0; !outlet && nnodata && k < 8; k += step)
-                outlet = nytte_raster_isnodata(
-                    dem, z[(size_t)(r + nytte_hz_d8r[k]) * (size_t)nx + (size_t)(c + nytte_hz_d8c[k])]);
-            if (outlet) {
-                W[i] = (double)z[i];
-                if (wheap_push(&heap, (hent){W[i], (uint32_t)i})) {
-                    rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", what);
-                    goto cleanup;
-                }
-            }
+            W[i] = (double)z[i];
+            if (wheap_push(&heap, (hent){W[i], (uint32_t)i}))
+                goto nomem;
         }
 
     /* The priority flood. FIFO cells are final when queued (W = z); heap cells when popped. */
@@ -148,15 +130,11 @@ int nytte_hz_noflats(nytte_ctx *ctx, double *W, const nytte_raster *dem, int con
             done[ci] = 1;
         }
         const double wc = W[ci];
-        const int r = (int)(ci / (uint32_t)nx), c = (int)(ci % (uint32_t)nx);
-        for (int k = 0; k < 8; k += step) {
-            int rr = r + nytte_hz_d8r[k], cc = c + nytte_hz_d8c[k];
-            if (rr < 0 || cc < 0 || rr >= ny || cc >= nx)
-                continue;
-            size_t j = (size_t)rr * (size_t)nx + (size_t)cc;
+        size_t j;
+        for (grid_it it = grid_it_of(&nb, ci); grid_it_next(&nb, &it, &j);) {
             if (done[j])
                 continue;
-            double cand = wc + ((k & 1) ? ediag : eshort);
+            double cand = wc + ((it.k & 1) ? ediag : eshort); /* an odd D8 code is a corner */
             double zj = (double)z[j];
             if (cand <= zj) {
                 W[j] = zj;
@@ -164,14 +142,15 @@ int nytte_hz_noflats(nytte_ctx *ctx, double *W, const nytte_raster *dem, int con
                 fifo[ft++] = (uint32_t)j;
             } else if (cand < W[j]) {
                 W[j] = cand;
-                if (wheap_push(&heap, (hent){cand, (uint32_t)j})) {
-                    rc = nytte_error(ctx, NYTTE_ENOMEM, "%s: out of memory", what);
-                    goto cleanup;
-                }
+                if (wheap_push(&heap, (hent){cand, (uint32_t)j}))
+                    goto nomem;
             }
         }
     }
+    goto cleanup;
 
+nomem:
+    rc = nytte_nomem(ctx, "%s: %d x %d terrain", what, nx, ny);
 cleanup:
     free(done);
     free(fifo);
@@ -181,13 +160,15 @@ cleanup:
 
 /* ---- steepest descent --------------------------------------------------------- */
 
-int nytte_hz_steepest(const double *W, int nx, int ny, size_t i, int connectivity)
+int grid_steepest(const double *W, int nx, int ny, size_t i, int connectivity)
 {
-    const int r = (int)(i / (size_t)nx), c = (int)(i % (size_t)nx);
+    const grid_nbr nb = grid_nbr_d8(nx, ny, connectivity);
+    int r, c;
+    grid_rc(&nb, (uint32_t)i, &r, &c);
     if (isnan(W[i]))
         return 8;
     if (r == 0 || r == ny - 1 || c == 0 || c == nx - 1) { /* straight off the raster */
-        if (connectivity == 4)
+        if (connectivity == NYTTE_CONNECT_4)
             return r == 0 ? 0 : r == ny - 1 ? 4 : c == 0 ? 6 : 2;
         if (r == 0)
             return c == 0 ? 7 : c == nx - 1 ? 1 : 0;
@@ -195,12 +176,11 @@ int nytte_hz_steepest(const double *W, int nx, int ny, size_t i, int connectivit
             return c == 0 ? 5 : c == nx - 1 ? 3 : 4;
         return c == 0 ? 6 : 2;
     }
-    const int step = connectivity == 4 ? 2 : 1;
     const double inv_sqrt2 = 1.0 / sqrt(2.0);
     int d = 8;
     double dzmax = 0.0;
-    for (int k = 0; k < 8; k += step) {
-        size_t j = (size_t)(r + nytte_hz_d8r[k]) * (size_t)nx + (size_t)(c + nytte_hz_d8c[k]);
+    GRID_FOR_NBR(&nb, k) {
+        size_t j = grid_nbr_inner(&nb, r, c, k);
         if (isnan(W[j])) /* next to nodata: the water leaves here */
             return k;
         double dz = W[i] - W[j];

@@ -1,9 +1,10 @@
 /*
- * rasterize.c — geometries onto a grid for the hazard models: polygons by cell centre
- * (scanline, even-odd), lines as a 4-connected supercover (no diagonal gaps, so a burned
- * barrier is watertight for 4- and 8-connected water alike), points by containing cell.
+ * rasterize.c — geometries onto a grid: polygons by cell centre (scanline, even-odd),
+ * lines as a 4-connected supercover (no diagonal gaps, so a burned barrier is watertight
+ * for 4- and 8-connected water alike), points by containing cell; polygons and lines also
+ * on a window of the grid (a tile), taking there exactly the cells of the whole grid.
  */
-#include "hazard/hazard_private.h"
+#include "grid/grid.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -54,14 +55,8 @@ static int edge_crossings(const nytte_grid *g, int rlo, int rhi, double x1, doub
         double yc = row_y(g, r);
         if (!(yc >= ylo && yc < yhi))
             continue;
-        if (*n == *cap) {
-            size_t nc = *cap ? 2 * *cap : 256;
-            xing *t = realloc(*a, nc * sizeof *t);
-            if (!t)
-                return -1;
-            *a = t;
-            *cap = nc;
-        }
+        if (*n == *cap && grid_grow(a, cap, sizeof **a, 256) != 0)
+            return -1;
         (*a)[*n].row = r;
         (*a)[*n].x = x1 + (yc - y1) * (x2 - x1) / (y2 - y1);
         (*n)++;
@@ -80,9 +75,9 @@ static int first_col_at_or_after(const nytte_grid *g, double x)
     return c;
 }
 
-size_t nytte_hz_polygon_cells(const nytte_grid *g, const nytte_geom *poly, nytte_hz_cell_fn fn, void *user)
+size_t grid_polygon_cells(const nytte_grid *g, const nytte_geom *poly, grid_cell_fn fn, void *user)
 {
-    return nytte_hz_polygon_cells_window(g, poly, 0, 0, g->nx, g->ny, fn, user);
+    return grid_polygon_cells_window(g, poly, 0, 0, g->nx, g->ny, fn, user);
 }
 
 /*
@@ -90,8 +85,8 @@ size_t nytte_hz_polygon_cells(const nytte_grid *g, const nytte_geom *poly, nytte
  * grid (same rows, same x), only rows and columns outside the window are dropped, so the
  * cells are the same. With the whole grid as window the clipping changes nothing.
  */
-size_t nytte_hz_polygon_cells_window(const nytte_grid *g, const nytte_geom *poly, int col0, int row0, int w, int h,
-                                     nytte_hz_cell_fn fn, void *user)
+size_t grid_polygon_cells_window(const nytte_grid *g, const nytte_geom *poly, int col0, int row0, int w, int h,
+                                     grid_cell_fn fn, void *user)
 {
     if (poly->kind != NYTTE_GEOM_POLYGON || g->nx <= 0 || g->ny <= 0 || w <= 0 || h <= 0)
         return 0;
@@ -174,7 +169,7 @@ static bool clip(double *u1, double *v1, double *u2, double *v2, double lo_u, do
     return true;
 }
 
-static inline size_t visit(const nytte_grid *g, long cu, long cv, nytte_hz_cell_fn fn, void *user)
+static inline size_t visit(const nytte_grid *g, long cu, long cv, grid_cell_fn fn, void *user)
 {
     if (cu < 0 || cv < 0 || cu >= g->nx || cv >= g->ny)
         return 0;
@@ -182,7 +177,7 @@ static inline size_t visit(const nytte_grid *g, long cu, long cv, nytte_hz_cell_
     return 1;
 }
 
-static size_t segment_cells(const nytte_grid *g, double x1, double y1, double x2, double y2, nytte_hz_cell_fn fn,
+static size_t segment_cells(const nytte_grid *g, double x1, double y1, double x2, double y2, grid_cell_fn fn,
                             void *user)
 {
     /* Fractional cell coordinates: u to the east, v to the south. */
@@ -221,13 +216,13 @@ static size_t segment_cells(const nytte_grid *g, double x1, double y1, double x2
     return n;
 }
 
-size_t nytte_hz_line_cells(const nytte_grid *g, const double *xy, size_t npts, nytte_hz_cell_fn fn, void *user)
+size_t grid_line_cells(const nytte_grid *g, const double *xy, size_t npts, grid_cell_fn fn, void *user)
 {
     if (npts == 0)
         return 0;
     if (npts == 1) {
         size_t idx;
-        if (!nytte_hz_point_cell(g, xy[0], xy[1], &idx))
+        if (!grid_point_cell(g, xy[0], xy[1], &idx))
             return 0;
         fn(user, idx);
         return 1;
@@ -238,7 +233,55 @@ size_t nytte_hz_line_cells(const nytte_grid *g, const double *xy, size_t npts, n
     return n;
 }
 
-bool nytte_hz_point_cell(const nytte_grid *g, double x, double y, size_t *idx)
+/* ---- lines on a window of the grid ------------------------------------------------ */
+
+/* Window filter around a per-cell function: only cells of the window reach `fn`. */
+typedef struct wfilter {
+    const nytte_grid *g;
+    int col0, row0, w, h;
+    grid_cell_fn fn;
+    void *user;
+} wfilter;
+
+static void wfilter_cell(void *user, size_t idx)
+{
+    const wfilter *f = user;
+    int r = (int)(idx / (size_t)f->g->nx), c = (int)(idx % (size_t)f->g->nx);
+    if (r >= f->row0 && r < f->row0 + f->h && c >= f->col0 && c < f->col0 + f->w)
+        f->fn(f->user, idx);
+}
+
+/*
+ * A segment whose cells cannot reach the window (its fractional cell box, widened by 2
+ * cells, misses it) is skipped, which keeps the cost per tile proportional to the line
+ * inside it; the others are walked whole, on the global grid, as the whole-grid walk.
+ */
+void grid_line_cells_window(const nytte_grid *g, const double *xy, size_t npts, int col0, int row0, int w, int h,
+                            grid_cell_fn fn, void *user)
+{
+    wfilter f = {g, col0, row0, w, h, fn, user};
+    if (npts < 2) {
+        grid_line_cells(g, xy, npts, wfilter_cell, &f);
+        return;
+    }
+    for (size_t i = 0; i + 1 < npts; i++) {
+        const double *s = xy + 2 * i;
+        double u1 = (s[0] - g->x0) / g->dx, v1 = (g->y0 - s[1]) / g->dy;
+        double u2 = (s[2] - g->x0) / g->dx, v2 = (g->y0 - s[3]) / g->dy;
+        if (isfinite(u1) && isfinite(v1) && isfinite(u2) && isfinite(v2)) {
+            double ulo = u1 < u2 ? u1 : u2, uhi = u1 < u2 ? u2 : u1;
+            double vlo = v1 < v2 ? v1 : v2, vhi = v1 < v2 ? v2 : v1;
+            if (uhi < (double)col0 - 2.0 || ulo > (double)(col0 + w) + 2.0 || vhi < (double)row0 - 2.0 ||
+                vlo > (double)(row0 + h) + 2.0)
+                continue;
+        }
+        grid_line_cells(g, s, 2, wfilter_cell, &f);
+    }
+}
+
+/* ---- points ------------------------------------------------------------------------- */
+
+bool grid_point_cell(const nytte_grid *g, double x, double y, size_t *idx)
 {
     double u = floor((x - g->x0) / g->dx), v = floor((g->y0 - y) / g->dy);
     if (!(u >= 0.0 && v >= 0.0 && u < (double)g->nx && v < (double)g->ny))
