@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 /* Bluespots are filled over 8 neighbours (docs/hazard.md), whole or over tiles. */
-#define BLUESPOT_CONNECTIVITY 8
+#define BLUESPOT_CONNECTIVITY NYTTE_CONNECT_8
 
 /*
  * Scenario sc's bluespots, every one full (a hazard without rain), over tiles of s->tile

@@ -22,7 +22,7 @@ static int coastal_tiled(run_state *s, const nytte_hazard_cfg *h, size_t sc, con
     size_t nbars = hazard_scenario_barriers(s, sc, ml, bars, modes);
     char tiles[4300];
     /* 4 neighbours: as nytte_hazard_bathtub */
-    nytte_dist_bathtub_opts o = hazard_tiled_opts(s, 4, modes, tiles, sizeof tiles);
+    nytte_dist_bathtub_opts o = hazard_tiled_opts(s, NYTTE_CONNECT_4, modes, tiles, sizeof tiles);
     nytte_minimax_stats st;
     int rc = nytte_dist_bathtub_tiled(s->ctx, &o, s->p->terrain, sea, nsea, bars, nbars, lv, n, outs, &st);
     if (!rc)

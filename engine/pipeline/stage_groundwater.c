@@ -104,7 +104,7 @@ static int groundwater_tiled(run_state *s, const nytte_hazard_cfg *h, size_t k, 
     if (!rc) {
         char tiles[4300];
         /* per cell: no neighbours; the connectivity is not used */
-        nytte_dist_bathtub_opts o = hazard_tiled_opts(s, 4, NULL, tiles, sizeof tiles);
+        nytte_dist_bathtub_opts o = hazard_tiled_opts(s, NYTTE_CONNECT_4, NULL, tiles, sizeof tiles);
         nytte_minimax_stats st;
         rc = nytte_dist_groundwater_tiled(ctx, &o, path, h->threshold, ds, nds, ns, outs, &st);
         if (!rc)
