@@ -2,7 +2,7 @@
 #include "nytte/config.h"
 #include "nytte/pipeline.h"
 
-#include "cli/cli.h"
+#include "cli/cli_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #include "nytte/dist.h"
 #include "nytte/pipeline.h"
 
-#include "cli/cli.h"
+#include "cli/cli_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

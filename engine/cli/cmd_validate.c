@@ -1,7 +1,7 @@
 /* cmd_validate.c — nytte validate PROJECT...: check project files, run nothing, write nothing. */
 #include "nytte/config.h"
 
-#include "cli/cli.h"
+#include "cli/cli_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include "nytte/config.h"
 #include "nytte/pipeline.h"
 
-#include "cli/cli.h"
+#include "cli/cli_int.h"
 
 #ifdef NYTTE_HAVE_MPI
 #include "nytte/dist.h"

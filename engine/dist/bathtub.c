@@ -29,7 +29,6 @@
 
 #include "dist/dist_int.h"
 #include "grid/grid.h"
-#include "io/io_private.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -18,7 +18,6 @@
 
 #include "dist/dist_int.h"
 #include "grid/grid.h"
-#include "io/io_private.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -9,7 +9,6 @@
 #include "nytte/hazard.h"
 #include "nytte/io.h"
 
-#include "io/io_private.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,7 +4,6 @@
 #include "nytte/config.h"
 #include "nytte/io.h"
 
-#include "io/io_private.h"
 
 #include <assert.h>
 #include <errno.h>

@@ -7,10 +7,9 @@
  * GeoTIFF with nytte_raster_write's settings.
  *
  * GDAL never prints: the CPL error handler installed by nytte_io_init() keeps the
- * last message per thread (io_private.h) and callers put it into the context.
+ * last message per thread (nytte_io_gdal_msg, io.h) and callers put it into the context.
  */
 #include "nytte/io.h"
-#include "io/io_private.h"
 
 #include <errno.h>
 #include <float.h>

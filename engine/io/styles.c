@@ -5,7 +5,6 @@
  */
 #include "nytte/io.h"
 
-#include "io/io_private.h"
 
 #include <gdal.h>
 #include <ogr_api.h>

@@ -6,7 +6,6 @@
  */
 #include "nytte/io.h"
 
-#include "io/io_private.h"
 
 #include <gdal.h>
 #include <geos_c.h>

@@ -15,6 +15,33 @@ extern "C" {
 /** Register GDAL drivers and route GDAL/PROJ messages into nytte (idempotent, thread-safe). */
 void nytte_io_init(void);
 
+/*
+ * GDAL's messages, per thread. nytte_io_init() installs a CPL error handler that never
+ * prints: it keeps the last warning or error GDAL reported *on the calling thread*, so
+ * that each thread reads its own and parallel readers (the overlay, the tiles of
+ * engine/dist/) do not mix them up. Callers clear it before a GDAL call and put it into
+ * the context after a failure.
+ */
+
+/** The last GDAL/CPL message on this thread (warning or error), one line; "" if none. */
+const char *nytte_io_gdal_msg(void);
+
+/** Forget this thread's last GDAL/CPL message and failure flag. */
+void nytte_io_gdal_msg_clear(void);
+
+/**
+ * Non-zero if GDAL reported a CE_Failure (or worse) on this thread since the last
+ * nytte_io_gdal_msg_clear(). For calls that return no status (GDALClose in GDAL 3.6,
+ * which is where a GeoTIFF's last blocks are written).
+ */
+int nytte_io_gdal_failed(void);
+
+/**
+ * Record an error like nytte_error() and append ": <GDAL message>" when GDAL left one
+ * on this thread, e.g. "out.tif: cannot create: <GDAL's reason>". Returns `code`.
+ */
+int nytte_io_gdal_error(nytte_ctx *ctx, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* ---- rasters ------------------------------------------------------------ */
 
 /**
@@ -56,7 +83,7 @@ typedef struct nytte_raster_reader nytte_raster_reader;
 /**
  * Open `path` for window reads into *out (caller closes with nytte_raster_reader_close).
  * No context (called on worker threads): returns NYTTE_OK, NYTTE_EIO (GDAL's reason is
- * this thread's GDAL message, io_private.h) or NYTTE_ENOMEM. nytte_io_init() is called.
+ * this thread's GDAL message, nytte_io_gdal_msg) or NYTTE_ENOMEM. nytte_io_init() is called.
  */
 int nytte_raster_reader_open(nytte_raster_reader **out, const char *path);
 

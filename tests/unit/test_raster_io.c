@@ -16,7 +16,6 @@
 #include <gdal.h>
 #include <ogr_srs_api.h>
 
-#include "io/io_private.h"
 #include "nytte/io.h"
 
 static char tmpdir[256];

@@ -1,6 +1,6 @@
-/* cli.h — the subcommands of the nytte command (private to engine/cli/). */
-#ifndef NYTTE_CLI_H
-#define NYTTE_CLI_H
+/* cli_int.h — the subcommands of the nytte command (private to engine/cli/). */
+#ifndef NYTTE_CLI_INT_H
+#define NYTTE_CLI_INT_H
 
 #include "nytte/nytte.h"
 
