@@ -3,7 +3,7 @@
  * payment-cap solver (clamp to [min, max], redistribute until stable). See
  * docs/models.md, "Rounding" and "Payment caps", for the rules and the termination proof.
  */
-#include "allocate/alloc_int.h"
+#include "allocate/allocate_int.h"
 
 #include <stdlib.h>
 

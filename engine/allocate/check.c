@@ -5,7 +5,7 @@
  * totals sum to the pools. nytte_allocate_run ends with it, so no result leaves the
  * module without it; a failure is a bug or a contradiction (NYTTE_ECHECK).
  */
-#include "allocate/alloc_int.h"
+#include "allocate/allocate_int.h"
 
 int nytte_alloc_check(nytte_ctx *ctx, const nytte_alloc_result *r, const nytte_alloc_input *in)
 {

@@ -3,7 +3,7 @@
  * each config, every result measured against the first (docs/models.md, Comparing
  * models). The one comparison behind `nytte compare` and the report's table.
  */
-#include "allocate/alloc_int.h"
+#include "allocate/allocate_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * cap → exact amount → øre → co-owner share → total, as text for `nytte explain`, and a
  * one-line summary per parcel for a table column. Owner names never appear (ids only).
  */
-#include "allocate/alloc_int.h"
+#include "allocate/allocate_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>

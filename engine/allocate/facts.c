@@ -3,7 +3,7 @@
  * facts of a parcel for the models (docs/models.md, Allocation: Benefit area, Dominant
  * use, Risk zones). The pipeline measures; these rules decide.
  */
-#include "allocate/alloc_int.h"
+#include "allocate/allocate_int.h"
 
 #include <stdlib.h>
 

@@ -3,7 +3,7 @@
  * top-10 % share, Gini, payment relative to property value, and more/less/same against
  * a reference model. Definitions in docs/models.md ("Comparing models").
  */
-#include "allocate/alloc_int.h"
+#include "allocate/allocate_int.h"
 
 #include <stdlib.h>
 #include <string.h>

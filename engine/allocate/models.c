@@ -3,7 +3,7 @@
  * zones, value_levy, area, equal; hybrid mixes these in run.c) and the checks of the
  * model parameters.
  */
-#include "allocate/alloc_int.h"
+#include "allocate/allocate_int.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * owner id), each parcel's amount per element split over its co-owners by largest
  * remainder (ties by owner id), and the owners' totals (docs/models.md, Co-owners).
  */
-#include "allocate/alloc_int.h"
+#include "allocate/allocate_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * pool.c — the cost pool of one separable element (capex, PV of O&M, deductions in
  * order) and the exact money helpers: kr ↔ øre, half-away rounding, Køge's levy.
  */
-#include "allocate/alloc_int.h"
+#include "allocate/allocate_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * co-owners → owners. Every sum runs in parcel-id order (then owner-id order), so the
  * result depends on the ids only, never on the order of the input arrays.
  */
-#include "allocate/alloc_int.h"
+#include "allocate/allocate_int.h"
 
 #include <stdlib.h>
 #include <string.h>

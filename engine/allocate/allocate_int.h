@@ -1,9 +1,9 @@
 /*
- * alloc_int.h — private helpers of the allocate module: exact money arithmetic, the
+ * allocate_int.h — private helpers of the allocate module: exact money arithmetic, the
  * largest-remainder apportionment, the payment-cap solver and the model weights.
  */
-#ifndef NYTTE_ALLOC_INT_H
-#define NYTTE_ALLOC_INT_H
+#ifndef NYTTE_ALLOCATE_INT_H
+#define NYTTE_ALLOCATE_INT_H
 
 #include "nytte/allocate.h"
 
