@@ -5,7 +5,7 @@
 #include "nytte/config.h"
 #include "nytte/io.h"
 
-#include "config/ytree.h"
+#include "config/config_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1508,8 +1508,11 @@ int nytte_project_load(nytte_ctx *ctx, nytte_project **out, const char *path, ny
         return nytte_error(ctx, NYTTE_EIO, "%s: cannot open the project file: %s", path, strerror(errno));
     if (S_ISDIR(st.st_mode))
         return nytte_error(ctx, NYTTE_EIO, "%s: is a folder, expected a project file (.yaml)", path);
-    ynode *root = ytree_load(path, err, sizeof err);
-    if (!root) {
+    ynode *root = NULL;
+    int yrc = ytree_load(&root, path, err, sizeof err);
+    if (yrc == NYTTE_ENOMEM)
+        return nytte_nomem(ctx, "%s", path);
+    if (yrc != NYTTE_OK) {
         if (diag) {
             nytte_diag_clear(diag);
             diag->lines = malloc(sizeof *diag->lines);

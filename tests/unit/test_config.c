@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "nytte/config.h"
-#include "config/ytree.h"
+#include "config/config_int.h"
 
 static char dir[64];
 
@@ -354,7 +354,8 @@ static void test_ytree_positions_and_refusals(void **state)
     (void)state;
     char err[512];
     const char doc[] = "a: 1\nb:\n  - x\n  - {c: d}\n";
-    ynode *t = ytree_parse_string("t.yaml", doc, sizeof doc - 1, err, sizeof err);
+    ynode *t = NULL;
+    assert_int_equal(ytree_parse_string(&t, "t.yaml", doc, sizeof doc - 1, err, sizeof err), NYTTE_OK);
     assert_non_null(t);
     const ynode *b = ytree_get(t, "b");
     assert_non_null(b);
@@ -384,8 +385,9 @@ static void test_ytree_positions_and_refusals(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
-        t = ytree_parse_string("t.yaml", bad[i].text, bad[i].len, err, sizeof err);
-        if (t || (bad[i].msg && strcmp(err, bad[i].msg) != 0) || strncmp(err, "t.yaml:", 7) != 0)
+        t = NULL;
+        int rc = ytree_parse_string(&t, "t.yaml", bad[i].text, bad[i].len, err, sizeof err);
+        if (rc != NYTTE_ECONFIG || t || (bad[i].msg && strcmp(err, bad[i].msg) != 0) || strncmp(err, "t.yaml:", 7) != 0)
             fail_msg("case %zu: got '%s', want '%s'", i, err, bad[i].msg ? bad[i].msg : "t.yaml:...");
         ytree_free(t);
     }
@@ -393,7 +395,8 @@ static void test_ytree_positions_and_refusals(void **state)
     char deep[600];
     memset(deep, '[', 300);
     memset(deep + 300, ']', 300);
-    t = ytree_parse_string("t.yaml", deep, sizeof deep, err, sizeof err);
+    t = NULL;
+    assert_int_equal(ytree_parse_string(&t, "t.yaml", deep, sizeof deep, err, sizeof err), NYTTE_ECONFIG);
     assert_null(t);
     assert_string_equal(err, "t.yaml:1:65: nesting is too deep");
 }
