@@ -1,6 +1,6 @@
 /*
  * config_int.h — private to engine/config/: the YAML tree with positions (ytree.c) that
- * the loader (config.c) validates into a nytte_project.
+ * the loader (config.c) validates into a nytte_project, and the key table (schema.c).
  */
 #ifndef NYTTE_CONFIG_INT_H
 #define NYTTE_CONFIG_INT_H
@@ -43,5 +43,13 @@ void ytree_free(ynode *n);
 
 /** Value of key in a map, or NULL. */
 ynode *ytree_get(const ynode *map, const char *key);
+
+/* ---- schema.c: the key table ---- */
+
+/* The row of `name` in section sec (an exact name, else the section's <...> row), or NULL. */
+const nytte_config_key *cfg_key_find(const char *sec, const char *name);
+/* The section's rows one after another, in table order: start with prev NULL; *name gets
+ * the key as written in the file. NULL after the last. */
+const nytte_config_key *cfg_key_next(const char *sec, const nytte_config_key *prev, const char **name);
 
 #endif
