@@ -1,9 +1,9 @@
 /*
- * schema.c — the keys of a project file as data, one block per mapping: which keys each
- * mapping accepts (in the order "unknown key" messages list them), which hazard types a
- * key of a hazard or a measure applies to, and which keys are required.
- * docs/project-file.md describes the same keys; nytte_project_keys gives the table to
- * whoever checks that.
+ * schema.c — the keys of a project file as data, one block per mapping: the loader takes
+ * from here the keys each mapping accepts (and lists them, in this order, when a key is
+ * unknown), which hazard types a key of a hazard or a measure applies to, and which keys
+ * are required. docs/project-file.md describes the same keys; nytte_project_keys gives
+ * the table to whoever checks that.
  */
 #include "config/config_int.h"
 
@@ -242,4 +242,19 @@ const nytte_config_key *cfg_key_find(const char *sec, const char *name)
             any = k;
     }
     return any;
+}
+
+void cfg_check_keys(const cfg_map *m)
+{
+    for (size_t i = 0; i < m->node->n; i++) {
+        const ynode *k = m->node->items[2 * i];
+        if (cfg_key_find(m->section, k->text))
+            continue;
+        char list[400] = "";
+        size_t used = 0;
+        const char *name;
+        for (const nytte_config_key *r = NULL; used < sizeof list - 40 && (r = cfg_key_next(m->section, r, &name));)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", name);
+        cfg_problem(m->L, k, NYTTE_ECONFIG, m->kp, "unknown key '%s' (expected one of: %s)", k->text, list);
+    }
 }

@@ -162,8 +162,9 @@ void nytte_diag_clear(nytte_diag *d);
 #define NYTTE_HAZARD_ANY 0x1fu
 
 /**
- * One key of the project file: every key the loader accepts, which hazard types it
- * applies to and whether it is required (docs/project-file.md describes the same keys).
+ * One key of the project file, as the loader knows it: the loader takes the names it
+ * accepts in each mapping, which hazard types a key applies to and whether it is required
+ * from this table and from nowhere else (docs/project-file.md describes the same keys).
  */
 typedef struct nytte_config_key {
     const char *path;      /**< "name", "inputs.parcels.id", "hazards[].levels", "damage.curves.<use>.depth":
