@@ -56,7 +56,6 @@ typedef struct loader {
     int nerr;
     int worst;          /* NYTTE_ECONFIG beats NYTTE_EIO */
     char first[1024];   /* the first problem: the context's message */
-    int first_code;
     nytte_ctx *scratch; /* owned by nytte_project_load: catches the messages of other modules
                            (CRS, runoff table, curves, EAD rule) to report them as problems */
     char oom[768];      /* where memory first ran out ("" if it never did): the load fails with it */
@@ -87,8 +86,10 @@ static inline cfg_map cfg_map_at(loader *L, const ynode *node, const char *kp, c
  * The getters return NYTTE_OK when they read a good value into *out, CFG_ABSENT (> 0, not
  * an error) when an optional key is not given (or given as empty text or null), and a
  * negative status when the value is bad or a required key is missing: the problem is then
- * recorded with its file:line:col and *out is left as it was. Whether a key is required
- * comes from the key table (schema.c), never from the caller.
+ * recorded with its file:line:col and *out is left as it was (but for two, as they always
+ * were: cfg_get_path keeps the resolved path of a file that is missing or unreadable, and
+ * cfg_get_money the amount of a negative one). Whether a key is required comes from the
+ * key table (schema.c), never from the caller.
  */
 enum { CFG_ABSENT = 1 };
 

@@ -45,10 +45,8 @@ void cfg_problem(loader *L, const ynode *at, int code, const char *key, const ch
                  what);
     else
         snprintf(line, sizeof line, "%s: %s%s%s", L->name, key ? key : "", key ? ": " : "", what);
-    if (L->nerr == 0) {
+    if (L->nerr == 0)
         memcpy(L->first, line, sizeof L->first);
-        L->first_code = code;
-    }
     L->nerr++;
     if (code == NYTTE_ECONFIG || L->worst == 0)
         L->worst = code;
