@@ -1,7 +1,7 @@
 /*
  * ytree.c — build a ynode tree from libfyaml parser events, keeping positions.
  */
-#include "config/ytree.h"
+#include "config/config_int.h"
 
 #include <libfyaml.h>
 #include <stdio.h>
@@ -66,208 +66,255 @@ static int node_push(ynode *parent, ynode *child)
     return 0;
 }
 
-/* Map children are counted in pairs: a map holds `pending` for an odd key. */
+/* An open collection; a mapping whose key arrived waits for its value (have_key). */
 typedef struct frame {
     ynode *node;
     int have_key;
 } frame;
+
+/* The state of one parse: the open collections and the first failure. */
+typedef struct parser {
+    const char *name;
+    char *err;
+    size_t errlen;
+    int status;            /* NYTTE_OK until the first failure */
+    frame stack[64];
+    int depth, docs;
+    ynode *root;
+    /* a NUL inside scalar text: reported unless libfyaml reports a syntax error later,
+     * which explains it better (a broken flow collection gives such text) */
+    char nul_err[512];
+} parser;
 
 static void set_err(char *err, size_t errlen, const char *name, int line, int col, const char *msg)
 {
     snprintf(err, errlen, "%s:%d:%d: %s", name, line, col, msg);
 }
 
-static ynode *parse(struct fy_parser *p, diag_capture *cap, const char *name, char *err, size_t errlen)
+/* The file is wrong at line:col. */
+static void fail(parser *s, int line, int col, const char *msg)
 {
-    frame stack[64];
-    int depth = 0, docs = 0;
-    ynode *root = NULL;
+    set_err(s->err, s->errlen, s->name, line, col, msg);
+    s->status = NYTTE_ECONFIG;
+}
+
+/* Memory ran out: the caller says so (it knows what it was reading). */
+static void fail_nomem(parser *s)
+{
+    if (s->errlen)
+        s->err[0] = '\0';
+    s->status = NYTTE_ENOMEM;
+}
+
+/* Anchors and tags are refused: returns 1 (the parse failed) when e carries one. */
+static int refuse_anchor_or_tag(parser *s, const struct fy_event *e, const struct fy_mark *m)
+{
+    struct fy_token *anchor = e->type == FYET_SCALAR ? e->scalar.anchor
+                              : e->type == FYET_MAPPING_START ? e->mapping_start.anchor
+                                                              : e->sequence_start.anchor;
+    if (anchor) {
+        /* at the &name itself: libfyaml's mark is at the name, right after the '&' */
+        const struct fy_mark *am = fy_token_start_mark(anchor);
+        if (am)
+            m = am;
+        fail(s, m ? m->line + 1 : 0, m ? m->column + (am && am->column > 0 ? 0 : 1) : 0,
+             "YAML anchors (&name) are not supported in project files");
+        return 1;
+    }
+    /* tags are refused: !include and friends would silently be read as plain text */
+    struct fy_token *tag = e->type == FYET_SCALAR ? e->scalar.tag
+                           : e->type == FYET_MAPPING_START ? e->mapping_start.tag
+                                                           : e->sequence_start.tag;
+    if (tag) {
+        /* shown as written (handle + suffix, "!include", "!!str") at the tag itself */
+        size_t hlen = 0, slen = 0;
+        const char *th = fy_tag_token_handle(tag, &hlen), *ts = fy_tag_token_suffix(tag, &slen);
+        const struct fy_mark *tm = fy_token_start_mark(tag);
+        if (tm)
+            m = tm;
+        char msg[200];
+        snprintf(msg, sizeof msg, "YAML tags (%.*s%.*s) are not supported in project files (there is no !include)",
+                 (int)(th && hlen < 20 ? hlen : 0), th ? th : "", (int)(ts && slen < 60 ? slen : 0), ts ? ts : "");
+        fail(s, m ? m->line + 1 : 0, m ? m->column + 1 : 0, msg);
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * The scalar's text into node->text, read through a token iterator into our own buffer:
+ * fy_token_get_text leaks its formatting buffer in libfyaml 0.7 for scalars of many chunks
+ * (fuzz finding, tests/fuzz/project/crashers/leak-9702864...). NYTTE_OK or NYTTE_ENOMEM.
+ */
+static int read_scalar(parser *s, ynode *node, const struct fy_event *e)
+{
+    size_t len = 0, got = 0;
+    struct fy_token_iter *it = fy_token_iter_create(e->scalar.value);
+    if (it) {
+        len = fy_token_get_text_length(e->scalar.value);
+        node->text = malloc(len + 1);
+    }
+    while (it && node->text && got < len) {
+        ssize_t r = fy_token_iter_read(it, node->text + got, len - got);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    if (it)
+        fy_token_iter_destroy(it);
+    if (!it || !node->text || got != len)
+        return NYTTE_ENOMEM;
+    node->text[len] = '\0';
+    if (strlen(node->text) != len && !s->nul_err[0])
+        set_err(s->nul_err, sizeof s->nul_err, s->name, node->line, node->col, "text contains a NUL character");
+    node->plain = fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN;
+    return NYTTE_OK;
+}
+
+/* A key of the mapping f->node arrived: duplicate keys are an error (YAML forbids them,
+ * and a silent last-wins hides typos). */
+static void check_duplicate(parser *s, const frame *f, const ynode *key)
+{
+    for (size_t i = 0; i < f->node->n; i++)
+        if (strcmp(f->node->items[2 * i]->text, key->text) == 0) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "duplicate key '%.200s' (first at line %d)", key->text,
+                     f->node->items[2 * i]->line);
+            fail(s, key->line, key->col, msg);
+            return;
+        }
+}
+
+/* Hang node under the open collection (or make it the root), and open it if it is one. */
+static void attach(parser *s, ynode *node)
+{
+    if (s->depth == 0) {
+        s->root = node;
+    } else {
+        frame *f = &s->stack[s->depth - 1];
+        if (f->node->type == YT_MAP && !f->have_key && node->type != YT_SCALAR) {
+            fail(s, node->line, node->col, "a mapping key must be a plain value");
+            ytree_free(node);
+            return;
+        }
+        if (node_push(f->node, node) != 0) {
+            ytree_free(node);
+            fail_nomem(s);
+            return;
+        }
+        if (f->node->type != YT_MAP) {
+            f->node->n++;
+        } else if (f->have_key) {
+            f->have_key = 0;
+            f->node->n++;
+        } else {
+            check_duplicate(s, f, node);
+            f->have_key = 1;
+        }
+    }
+    if (s->status != NYTTE_OK || node->type == YT_SCALAR)
+        return;
+    if (s->depth >= (int)(sizeof s->stack / sizeof s->stack[0])) {
+        fail(s, node->line, node->col, "nesting is too deep");
+        return;
+    }
+    s->stack[s->depth].node = node;
+    s->stack[s->depth].have_key = 0;
+    s->depth++;
+}
+
+/* A scalar, or the start of a mapping or sequence, at m. */
+static void on_node(parser *s, const struct fy_event *e, const struct fy_mark *m)
+{
+    if (refuse_anchor_or_tag(s, e, m))
+        return;
+    ynode *node = node_new(e->type == FYET_SCALAR ? YT_SCALAR : e->type == FYET_MAPPING_START ? YT_MAP : YT_SEQ, m);
+    if (!node || (e->type == FYET_SCALAR && read_scalar(s, node, e) != NYTTE_OK)) {
+        ytree_free(node);
+        fail_nomem(s);
+        return;
+    }
+    attach(s, node);
+}
+
+static void on_event(parser *s, const struct fy_event *e)
+{
+    const struct fy_mark *m = fy_event_start_mark((struct fy_event *)e);
+    switch (e->type) {
+    case FYET_DOCUMENT_START:
+        if (++s->docs > 1)
+            fail(s, m ? m->line + 1 : 0, m ? m->column + 1 : 0, "more than one YAML document; a project file holds one");
+        break;
+    case FYET_ALIAS:
+        /* at the '*': libfyaml's mark is at the name right after it */
+        fail(s, m ? m->line + 1 : 0, m ? m->column + (m->column > 0 ? 0 : 1) : 0,
+             "YAML aliases (*name) are not supported in project files");
+        break;
+    case FYET_SCALAR:
+    case FYET_MAPPING_START:
+    case FYET_SEQUENCE_START:
+        on_node(s, e, m);
+        break;
+    case FYET_MAPPING_END:
+    case FYET_SEQUENCE_END:
+        if (s->depth > 0)
+            s->depth--;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Reformat libfyaml's "file:L:C: error: msg" as "name:L:C: msg". */
+static void stream_error(parser *s, const diag_capture *cap)
+{
+    s->status = NYTTE_ECONFIG;
+    int line = 0, col = 0, off = 0;
+    const char *str = cap->msg;
+    const char *colon = cap->have ? strstr(str, ": error: ") : NULL;
+    if (!colon) {
+        snprintf(s->err, s->errlen, "%s: YAML syntax error", s->name);
+        return;
+    }
+    /* find ":L:C" right before colon */
+    const char *q = colon;
+    while (q > str && q[-1] != ':')
+        q--;
+    const char *c1 = q;
+    const char *q2 = q - 1;
+    while (q2 > str && q2[-1] != ':')
+        q2--;
+    if (sscanf(q2, "%d:%d%n", &line, &col, &off) == 2 && q2 + off == colon && c1 > q2)
+        set_err(s->err, s->errlen, s->name, line, col, colon + 9);
+    else
+        snprintf(s->err, s->errlen, "%s: %s", s->name, str);
+}
+
+static int parse(ynode **out, struct fy_parser *p, const diag_capture *cap, const char *name, char *err,
+                 size_t errlen)
+{
+    parser s = {.name = name, .err = err, .errlen = errlen, .status = NYTTE_OK};
     struct fy_event *e;
-    int failed = 0;
-    /* a NUL inside scalar text: reported unless libfyaml reports a syntax error later,
-     * which explains it better (a broken flow collection gives such text) */
-    char nul_err[512] = "";
-    while (!failed && (e = fy_parser_parse(p))) {
-        const struct fy_mark *m = fy_event_start_mark(e);
-        ynode *node = NULL;
-        switch (e->type) {
-        case FYET_DOCUMENT_START:
-            if (++docs > 1) {
-                set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + 1 : 0,
-                        "more than one YAML document; a project file holds one");
-                failed = 1;
-            }
-            break;
-        case FYET_ALIAS:
-            /* at the '*': libfyaml's mark is at the name right after it */
-            set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + (m->column > 0 ? 0 : 1) : 0,
-                    "YAML aliases (*name) are not supported in project files");
-            failed = 1;
-            break;
-        case FYET_SCALAR:
-        case FYET_MAPPING_START:
-        case FYET_SEQUENCE_START: {
-            struct fy_token *anchor = e->type == FYET_SCALAR ? e->scalar.anchor
-                                      : e->type == FYET_MAPPING_START ? e->mapping_start.anchor
-                                                                      : e->sequence_start.anchor;
-            if (anchor) {
-                /* at the &name itself: libfyaml's mark is at the name, right after the '&' */
-                const struct fy_mark *am = fy_token_start_mark(anchor);
-                if (am)
-                    m = am;
-                set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + (am && am->column > 0 ? 0 : 1) : 0,
-                        "YAML anchors (&name) are not supported in project files");
-                failed = 1;
-                break;
-            }
-            /* tags are refused: !include and friends would silently be read as plain text */
-            struct fy_token *tag = e->type == FYET_SCALAR ? e->scalar.tag
-                                   : e->type == FYET_MAPPING_START ? e->mapping_start.tag
-                                                                   : e->sequence_start.tag;
-            if (tag) {
-                /* shown as written (handle + suffix, "!include", "!!str") at the tag itself */
-                size_t hlen = 0, slen = 0;
-                const char *th = fy_tag_token_handle(tag, &hlen), *ts = fy_tag_token_suffix(tag, &slen);
-                const struct fy_mark *tm = fy_token_start_mark(tag);
-                if (tm)
-                    m = tm;
-                char msg[200];
-                snprintf(msg, sizeof msg, "YAML tags (%.*s%.*s) are not supported in project files (there is no !include)",
-                         (int)(th && hlen < 20 ? hlen : 0), th ? th : "", (int)(ts && slen < 60 ? slen : 0), ts ? ts : "");
-                set_err(err, errlen, name, m ? m->line + 1 : 0, m ? m->column + 1 : 0, msg);
-                failed = 1;
-                break;
-            }
-            node = node_new(e->type == FYET_SCALAR ? YT_SCALAR : e->type == FYET_MAPPING_START ? YT_MAP : YT_SEQ, m);
-            if (!node) {
-                failed = 1;
-                snprintf(err, errlen, "%s: out of memory", name);
-                break;
-            }
-            if (e->type == FYET_SCALAR) {
-                /* read through a token iterator into our own buffer: fy_token_get_text leaks its
-                 * formatting buffer in libfyaml 0.7 for scalars of many chunks (fuzz finding,
-                 * tests/fuzz/project/crashers/leak-9702864...) */
-                size_t len = 0, got = 0;
-                struct fy_token_iter *it = fy_token_iter_create(e->scalar.value);
-                if (it) {
-                    len = fy_token_get_text_length(e->scalar.value);
-                    node->text = malloc(len + 1);
-                }
-                while (it && node->text && got < len) {
-                    ssize_t r = fy_token_iter_read(it, node->text + got, len - got);
-                    if (r <= 0)
-                        break;
-                    got += (size_t)r;
-                }
-                if (it)
-                    fy_token_iter_destroy(it);
-                if (!it || !node->text || got != len) {
-                    ytree_free(node);
-                    failed = 1;
-                    snprintf(err, errlen, "%s: out of memory", name);
-                    break;
-                }
-                node->text[len] = '\0';
-                if (strlen(node->text) != len && !nul_err[0])
-                    set_err(nul_err, sizeof nul_err, name, node->line, node->col, "text contains a NUL character");
-                node->plain = fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN;
-            }
-            if (depth == 0) {
-                root = node;
-            } else {
-                frame *f = &stack[depth - 1];
-                if (f->node->type == YT_MAP && !f->have_key && node->type != YT_SCALAR) {
-                    set_err(err, errlen, name, node->line, node->col, "a mapping key must be a plain value");
-                    ytree_free(node);
-                    failed = 1;
-                    break;
-                }
-                if (node_push(f->node, node) != 0) {
-                    ytree_free(node);
-                    failed = 1;
-                    snprintf(err, errlen, "%s: out of memory", name);
-                    break;
-                }
-                if (f->node->type == YT_MAP) {
-                    if (f->have_key) {
-                        f->have_key = 0;
-                        f->node->n++;
-                    } else {
-                        /* duplicate keys are an error: YAML forbids them, and a silent last-wins hides typos */
-                        for (size_t i = 0; i < f->node->n; i++)
-                            if (strcmp(f->node->items[2 * i]->text, node->text) == 0) {
-                                char msg[300];
-                                snprintf(msg, sizeof msg, "duplicate key '%.200s' (first at line %d)", node->text,
-                                         f->node->items[2 * i]->line);
-                                set_err(err, errlen, name, node->line, node->col, msg);
-                                failed = 1;
-                                break;
-                            }
-                        f->have_key = 1;
-                    }
-                } else {
-                    f->node->n++;
-                }
-            }
-            if (!failed && node->type != YT_SCALAR) {
-                if (depth >= (int)(sizeof stack / sizeof stack[0])) {
-                    set_err(err, errlen, name, node->line, node->col, "nesting is too deep");
-                    failed = 1;
-                    break;
-                }
-                stack[depth].node = node;
-                stack[depth].have_key = 0;
-                depth++;
-            }
-            break;
-        }
-        case FYET_MAPPING_END:
-        case FYET_SEQUENCE_END:
-            if (depth > 0)
-                depth--;
-            break;
-        default:
-            break;
-        }
+    while (s.status == NYTTE_OK && (e = fy_parser_parse(p))) {
+        on_event(&s, e);
         fy_parser_event_free(p, e);
     }
-    if (!failed && fy_parser_get_stream_error(p)) {
-        failed = 1;
-        /* Reformat libfyaml's "file:L:C: error: msg" as "name:L:C: msg". */
-        int line = 0, col = 0, off = 0;
-        const char *s = cap->msg;
-        const char *colon = cap->have ? strstr(s, ": error: ") : NULL;
-        if (colon) {
-            /* find ":L:C" right before colon */
-            const char *q = colon;
-            while (q > s && q[-1] != ':')
-                q--;
-            const char *c1 = q;
-            const char *q2 = q - 1;
-            while (q2 > s && q2[-1] != ':')
-                q2--;
-            if (sscanf(q2, "%d:%d%n", &line, &col, &off) == 2 && q2 + off == colon && c1 > q2)
-                set_err(err, errlen, name, line, col, colon + 9);
-            else
-                snprintf(err, errlen, "%s: %s", name, s);
-        } else {
-            snprintf(err, errlen, "%s: YAML syntax error", name);
-        }
+    if (s.status == NYTTE_OK && fy_parser_get_stream_error(p))
+        stream_error(&s, cap);
+    if (s.status == NYTTE_OK && s.nul_err[0]) {
+        s.status = NYTTE_ECONFIG;
+        snprintf(err, errlen, "%s", s.nul_err);
     }
-    if (!failed && nul_err[0]) {
-        failed = 1;
-        snprintf(err, errlen, "%s", nul_err);
+    if (s.status != NYTTE_OK) {
+        ytree_free(s.root);
+        return s.status;
     }
-    if (failed) {
-        ytree_free(root);
-        return NULL;
-    }
-    if (!root) {
+    if (!s.root) {
         snprintf(err, errlen, "%s:1:1: the file is empty", name);
-        return NULL;
+        return NYTTE_ECONFIG;
     }
-    return root;
+    *out = s.root;
+    return NYTTE_OK;
 }
 
 /*
@@ -315,46 +362,49 @@ static int read_file(const char *name, const char *path, char **out, size_t *len
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot read the file", name);
-        return -1;
+        return NYTTE_ECONFIG;
     }
     size_t cap = 4096, n = 0, got;
     char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    int rc = buf ? NYTTE_OK : NYTTE_ENOMEM;
+    while (rc == NYTTE_OK && (got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
-        if (n == cap) {
-            char *nb = cap < ((size_t)16 << 20) ? realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
+        if (n < cap)
+            continue;
+        char *nb = cap < ((size_t)16 << 20) ? realloc(buf, cap * 2) : NULL;
+        if (!nb)
+            rc = cap < ((size_t)16 << 20) ? NYTTE_ENOMEM : NYTTE_ECONFIG;
+        else
             buf = nb;
-            cap *= 2;
-        }
+        cap *= 2;
     }
     int failed = ferror(f);
     fclose(f);
-    if (!buf || failed) {
+    if (failed || rc != NYTTE_OK) {
         free(buf);
-        snprintf(err, errlen, "%s: %s", name, failed ? "cannot read the file" : "too large for a project file (16 MiB)");
-        return -1;
+        if (failed || rc == NYTTE_ECONFIG)
+            snprintf(err, errlen, "%s: %s", name, failed ? "cannot read the file" : "too large for a project file (16 MiB)");
+        return failed ? NYTTE_ECONFIG : rc;
     }
     *out = buf;
     *len = n;
-    return 0;
+    return NYTTE_OK;
 }
 
-static ynode *load(const char *name, const char *path, const char *text, size_t len, char *err, size_t errlen)
+static int load(ynode **out, const char *name, const char *path, const char *text, size_t len, char *err,
+                size_t errlen)
 {
+    *out = NULL;
     char *owned = NULL;
+    int rc = NYTTE_OK;
     if (path) {
-        if (read_file(name, path, &owned, &len, err, errlen) != 0)
-            return NULL;
+        if ((rc = read_file(name, path, &owned, &len, err, errlen)) != NYTTE_OK)
+            return rc;
         text = owned;
     }
     if (check_utf8(name, text, len, err, errlen) != 0) {
         free(owned);
-        return NULL;
+        return NYTTE_ECONFIG;
     }
     diag_capture cap = {{0}, 0};
     struct fy_diag_cfg dc;
@@ -368,30 +418,31 @@ static ynode *load(const char *name, const char *path, const char *text, size_t 
     cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2;
     cfg.diag = diag;
     struct fy_parser *p = diag ? fy_parser_create(&cfg) : NULL;
-    ynode *root = NULL;
     if (!p) {
         snprintf(err, errlen, "%s: cannot start the YAML parser", name);
+        rc = NYTTE_ECONFIG;
     } else if (fy_parser_set_string(p, len ? text : "", len) != 0) {
         snprintf(err, errlen, "%s: cannot read the file", name);
+        rc = NYTTE_ECONFIG;
     } else {
-        root = parse(p, &cap, name, err, errlen);
+        rc = parse(out, p, &cap, name, err, errlen);
     }
     if (p)
         fy_parser_destroy(p);
     if (diag)
         fy_diag_destroy(diag);
     free(owned);
-    return root;
+    return rc;
 }
 
-ynode *ytree_load(const char *path, char *err, size_t errlen)
+int ytree_load(ynode **out, const char *path, char *err, size_t errlen)
 {
-    return load(path, path, NULL, 0, err, errlen);
+    return load(out, path, path, NULL, 0, err, errlen);
 }
 
-ynode *ytree_parse_string(const char *name, const char *text, size_t len, char *err, size_t errlen)
+int ytree_parse_string(ynode **out, const char *name, const char *text, size_t len, char *err, size_t errlen)
 {
-    return load(name, NULL, text, len, err, errlen);
+    return load(out, name, NULL, text, len, err, errlen);
 }
 
 ynode *ytree_get(const ynode *map, const char *key)

@@ -156,6 +156,35 @@ typedef struct nytte_diag {
 
 void nytte_diag_clear(nytte_diag *d);
 
+/** The bit of a hazard type in the masks of nytte_config_key. */
+#define NYTTE_HAZARD_BIT(t) (1u << (unsigned)(t))
+/** Every hazard type. */
+#define NYTTE_HAZARD_ANY 0x1fu
+
+/**
+ * One key of the project file, as the loader knows it: the loader takes the names it
+ * accepts in each mapping, which hazard types a key applies to and whether it is required
+ * from this table and from nowhere else (docs/project-file.md describes the same keys).
+ */
+typedef struct nytte_config_key {
+    const char *path;      /**< "name", "inputs.parcels.id", "hazards[].levels", "damage.curves.<use>.depth":
+                                "[]" stands for every item of a list, "<...>" for a name the file chooses
+                                (a use group, a land use, a measure id) */
+    unsigned hazard_types; /**< the hazard types it applies to, as NYTTE_HAZARD_BIT bits: a key of hazards[]
+                                the types of that hazard, a key of measures[] the types of the hazard that
+                                gives the depths; a key given where it does not apply is an error.
+                                NYTTE_HAZARD_ANY for every other key */
+    unsigned required;     /**< when its mapping is given, the key must be too: NYTTE_HAZARD_ANY always, 0 never,
+                                other bits (keys of hazards[]) for hazards of those types */
+} nytte_config_key;
+
+/**
+ * The whole schema of a project file, read-only: every key the loader accepts, each
+ * mapping's keys in the order "unknown key" messages list them. *n gets the count. The
+ * table is static: nothing to free, safe from any thread.
+ */
+const nytte_config_key *nytte_project_keys(size_t *n);
+
 /**
  * Load and validate a project file. On success *out is a new project (free with
  * nytte_project_free). On failure returns NYTTE_ECONFIG (or NYTTE_EIO when only

@@ -3,7 +3,8 @@
  * project checked by hand (money to the øre, lists, defaults, resolved paths), and the
  * exact file:line:col messages of bad files, including what ytree refuses before
  * libfyaml sees it (non-UTF-8 text, NUL bytes) and what it refuses after (anchors,
- * aliases, tags, duplicate keys, several documents).
+ * aliases, tags, duplicate keys, several documents), and the key table that is the schema:
+ * every key the loader accepts is in it, and every key in it is accepted.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,7 @@
 #include <unistd.h>
 
 #include "nytte/config.h"
-#include "config/ytree.h"
+#include "config/config_int.h"
 
 static char dir[64];
 
@@ -28,7 +29,8 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "/tmp/nytte-test-config-XXXXXX");
     if (!mkdtemp(dir))
         return -1;
-    const char *names[] = {"terrain.tif", "parcels.geojson", "owners.csv", "sea.geojson", "wall.geojson"};
+    const char *names[] = {"terrain.tif", "parcels.geojson", "owners.csv", "sea.geojson", "wall.geojson",
+                           "flood.tif", "dtg.tif"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[128];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -224,6 +226,9 @@ static void test_messages(void **state)
         {"    crest: 3.0\n", "    crest: 3.0\n    lowering: 0.4\n", NYTTE_ECONFIG,
          "project.yaml:22:15: measures[0]: 'lowering' applies to a drain against a groundwater hazard, not against "
          "the coastal hazard 'surge'"},
+        /* a key of another hazard type; the catchment's own keys are reported after the others */
+        {"    levels: [1.0, 1.5, 2.0]\n", "    levels: [1.0, 1.5, 2.0]\n    protected_area: sea.geojson\n    rain: [1]\n",
+         NYTTE_ECONFIG, "project.yaml:19:11: hazards[0]: 'rain' does not apply to a coastal hazard"},
         {"    crest: 3.0\n", "    crest: 3.0\n    burn: dig\n", NYTTE_ECONFIG,
          "project.yaml:22:11: measures[0].burn: expected raise, lower or set, got 'dig'"},
         {"  terrain: terrain.tif\n", "  terrain: dem.tif\n", NYTTE_EIO, NULL},
@@ -349,12 +354,199 @@ static void test_diag_lists_every_problem(void **state)
     nytte_diag_clear(&diag);
 }
 
+/* The key table: a few keys known by hand, with the hazard types they apply to and when
+ * they are required; no path twice. */
+static void test_key_table_known_keys(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const nytte_config_key *keys = nytte_project_keys(&n);
+    assert_non_null(keys);
+    assert_true(n > 100);
+    static const struct {
+        const char *path;
+        unsigned types, required;
+    } known[] = {
+        {"nytte", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
+        {"crs", NYTTE_HAZARD_ANY, 0},
+        {"inputs.parcels.id", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
+        {"inputs.owners.share", NYTTE_HAZARD_ANY, 0},
+        {"hazards[].levels", NYTTE_HAZARD_BIT(NYTTE_HAZARD_COASTAL), NYTTE_HAZARD_BIT(NYTTE_HAZARD_COASTAL)},
+        {"hazards[].threshold", NYTTE_HAZARD_BIT(NYTTE_HAZARD_GROUNDWATER), NYTTE_HAZARD_BIT(NYTTE_HAZARD_GROUNDWATER)},
+        {"hazards[].rain", NYTTE_HAZARD_BIT(NYTTE_HAZARD_BLUESPOT), 0},
+        {"hazards[].runoff.landuse.<land use>", NYTTE_HAZARD_ANY, 0},
+        {"measures[].lowering", NYTTE_HAZARD_BIT(NYTTE_HAZARD_GROUNDWATER), 0},
+        {"measures[].deductions[].percent", NYTTE_HAZARD_ANY, 0},
+        {"allocation.zones.upper", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
+        {"allocation.hybrid[].fraction", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
+        {"damage.curves.<use>.depth", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
+        {"outputs.shapefile", NYTTE_HAZARD_ANY, 0},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(keys[k].path, known[i].path) != 0)
+            k++;
+        if (k == n)
+            fail_msg("%s is not in the key table", known[i].path);
+        if (keys[k].hazard_types != known[i].types || keys[k].required != known[i].required)
+            fail_msg("%s: types %#x required %#x", known[i].path, keys[k].hazard_types, keys[k].required);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(keys[i].path, keys[j].path) == 0)
+                fail_msg("%s twice in the key table", keys[i].path);
+}
+
+/* Projects that between them give every key of the table; each loads without a problem. */
+static const char *const every_key[] = {
+    /* coastal and catchment; every section's optional keys */
+    "nytte: 1\n"
+    "name: every key\n"
+    "crs: EPSG:25832\n"
+    "inputs:\n"
+    "  terrain: terrain.tif\n"
+    "  vertical_datum: DVR90\n"
+    "  parcels: {path: parcels.geojson, layer: p, where: 'a > 0', id: pid, value: v, landuse: lu, paved_area: pa}\n"
+    "  buildings: {path: parcels.geojson, layer: b, where: 'a > 0', id: bid, parcel: pid, use: u, floor_area: fa,\n"
+    "              floor_height: fh, value: bv}\n"
+    "  owners: {path: owners.csv, layer: o, where: 'a > 0', parcel: pid, owner: oid, name: n, share: s}\n"
+    "hazards:\n"
+    "  - {id: surge, type: coastal, sea: {path: sea.geojson, layer: s, where: 'a > 0'}, return_periods: [20, 100],\n"
+    "     levels: [1.0, 1.5], offset: 0.1, wave_allowance: 0.2, sea_level_rise: 0.3}\n"
+    "  - id: upland\n"
+    "    type: catchment\n"
+    "    protected_area: {path: sea.geojson, layer: pa, where: 'a > 0'}\n"
+    "    runoff: {roof: 0.9, paved: 0.8, fallback: 0.3, landuse: {farmland: 0.2}}\n"
+    "measures:\n"
+    "  - id: wall\n"
+    "    name: Wall\n"
+    "    geometry: {path: wall.geojson, layer: w, where: 'a > 0'}\n"
+    "    crest: 3.0\n"
+    "    burn: raise\n"
+    "    capex: 1000\n"
+    "    om_per_year: 10\n"
+    "    lifetime: 50\n"
+    "    deductions: [{name: Fond, kind: grant, amount: 10}, {name: Kommune, kind: municipal, percent: 10}]\n"
+    "allocation:\n"
+    "  model: hybrid\n"
+    "  design_event: 100\n"
+    "  om: yearly\n"
+    "  exempt_unbuilt: true\n"
+    "  exempt_land_only: false\n"
+    "  min_benefit: 1\n"
+    "  min_payment: 10\n"
+    "  max_payment: 100\n"
+    "  zones: {upper: [1, 2], factor: [1, 0.5], use_factor: {residential: 1}, min_area: 10}\n"
+    "  parts: {base: 1, per_plot: 1, per_house: 1, plot_flooded: 1, building_flooded: 1, access_road: 1, kote: 2,\n"
+    "          below_plot: 1, below_house: 1}\n"
+    "  value_levy: {permille: [1, 2]}\n"
+    "  area: {building: 2, plot: 1}\n"
+    "  hybrid: [{model: area, fraction: 0.5}, {model: contributor, fraction: 0.5}]\n"
+    "  compare: [benefit, zones]\n"
+    "  contributor_fraction: 0.5\n"
+    "  contributor_hazard: upland\n"
+    "damage:\n"
+    "  depth: max\n"
+    "  ead: trapezoid/zero/constant\n"
+    "  discount_rate: 0.03\n"
+    "  horizon: 50\n"
+    "  unit_value: {residential: 1000}\n"
+    "  contents_factor: {business: 0.5}\n"
+    "  curves: {residential: {depth: [0, 1], structure: [0, 0.5], contents: [0, 0.4]}}\n"
+    "finance: {loan: annuity, years: 20, rate: 0.03, payments_per_year: 12}\n"
+    "outputs: {folder: out, csv_dialect: excel_da, shapefile: true}\n",
+    /* given depth rasters with the measure; deductions for the project's one element; a design level */
+    "nytte: 1\nname: flood\ninputs: {terrain: terrain.tif, parcels: {path: parcels.geojson, id: pid}}\n"
+    "hazards:\n"
+    "  - {id: river, type: flood_raster, return_periods: [100], rasters: [flood.tif],\n"
+    "     with_measure: {wall: [flood.tif]}}\n"
+    "measures: [{id: wall, geometry: wall.geojson, capex: 100}]\n"
+    "allocation: {model: area, deductions: [{name: a, kind: grant, amount: 1}, {name: b, percent: 5}]}\n",
+    "nytte: 1\nname: level\ninputs: {terrain: terrain.tif, parcels: {path: parcels.geojson, id: pid}}\n"
+    "hazards: [{id: surge, type: coastal, sea: sea.geojson, return_periods: [100], levels: [1]}]\n"
+    "measures: [{id: wall, geometry: wall.geojson, crest: 2, capex: 100}]\n"
+    "allocation: {model: area, design_level: 1.5}\n",
+    /* a drain against groundwater; a bluespot with rain */
+    "nytte: 1\nname: gw\ninputs: {terrain: terrain.tif, parcels: {path: parcels.geojson, id: pid}}\n"
+    "hazards: [{id: gw, type: groundwater, return_periods: [100], rasters: [dtg.tif], threshold: 1.5}]\n"
+    "measures: [{id: drain, geometry: wall.geojson, lowering: 0.5, reach: 20, capex: 100}]\n"
+    "allocation: {model: area}\n",
+    "nytte: 1\nname: bs\ninputs: {terrain: terrain.tif, parcels: {path: parcels.geojson, id: pid}}\n"
+    "hazards: [{id: rain, type: bluespot, return_periods: [100], rain: [60]}]\n"
+    "measures: [{id: kerb, geometry: wall.geojson, crest: 1, burn: lower, capex: 100}]\n"
+    "allocation: {model: area}\n",
+};
+
+/* The row of the key table for the key `name` of the mapping at `parent`: its own, else
+ * the mapping's <...> row (a name the file chooses); -1 if none. */
+static long key_row(const nytte_config_key *keys, size_t n, const char *parent, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s%s%s", parent, *parent ? "." : "", name);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(keys[i].path, path) == 0)
+            return (long)i;
+    snprintf(path, sizeof path, "%s%s<", parent, *parent ? "." : "");
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(keys[i].path, path, strlen(path)) == 0 && !strchr(keys[i].path + strlen(path), '.'))
+            return (long)i;
+    return -1;
+}
+
+/* Every key in the tree t (at key path `at`) is a row of the table; mark the rows seen. */
+static void walk_keys(const ynode *t, const char *at, const nytte_config_key *keys, size_t n, char *seen)
+{
+    char sub[256];
+    if (t->type == YT_SEQ) {
+        snprintf(sub, sizeof sub, "%s[]", at);
+        for (size_t i = 0; i < t->n; i++)
+            walk_keys(t->items[i], sub, keys, n, seen);
+    } else if (t->type == YT_MAP) {
+        for (size_t i = 0; i < t->n; i++) {
+            long row = key_row(keys, n, at, t->items[2 * i]->text);
+            if (row < 0)
+                fail_msg("%s%s%s: the loader accepts it, the key table does not have it", at, *at ? "." : "",
+                         t->items[2 * i]->text);
+            seen[row] = 1;
+            walk_keys(t->items[2 * i + 1], keys[row].path, keys, n, seen);
+        }
+    }
+}
+
+static void test_key_table_is_the_schema(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const nytte_config_key *keys = nytte_project_keys(&n);
+    char *seen = calloc(n, 1);
+    assert_non_null(seen);
+    for (size_t i = 0; i < sizeof every_key / sizeof every_key[0]; i++) {
+        char msg[1024], err[512];
+        nytte_project *p = NULL;
+        int rc = load_text(every_key[i], strlen(every_key[i]), &p, msg, sizeof msg, NULL);
+        nytte_project_free(p);
+        if (rc != NYTTE_OK)
+            fail_msg("project %zu: %s", i, msg);
+        ynode *t = NULL;
+        assert_int_equal(ytree_parse_string(&t, "t.yaml", every_key[i], strlen(every_key[i]), err, sizeof err),
+                         NYTTE_OK);
+        walk_keys(t, "", keys, n, seen);
+        ytree_free(t);
+    }
+    /* and the other way round: every key of the table was given above and accepted */
+    for (size_t i = 0; i < n; i++)
+        if (!seen[i])
+            fail_msg("%s: in the key table, but no project above gives it", keys[i].path);
+    free(seen);
+}
+
 static void test_ytree_positions_and_refusals(void **state)
 {
     (void)state;
     char err[512];
     const char doc[] = "a: 1\nb:\n  - x\n  - {c: d}\n";
-    ynode *t = ytree_parse_string("t.yaml", doc, sizeof doc - 1, err, sizeof err);
+    ynode *t = NULL;
+    assert_int_equal(ytree_parse_string(&t, "t.yaml", doc, sizeof doc - 1, err, sizeof err), NYTTE_OK);
     assert_non_null(t);
     const ynode *b = ytree_get(t, "b");
     assert_non_null(b);
@@ -384,8 +576,9 @@ static void test_ytree_positions_and_refusals(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
-        t = ytree_parse_string("t.yaml", bad[i].text, bad[i].len, err, sizeof err);
-        if (t || (bad[i].msg && strcmp(err, bad[i].msg) != 0) || strncmp(err, "t.yaml:", 7) != 0)
+        t = NULL;
+        int rc = ytree_parse_string(&t, "t.yaml", bad[i].text, bad[i].len, err, sizeof err);
+        if (rc != NYTTE_ECONFIG || t || (bad[i].msg && strcmp(err, bad[i].msg) != 0) || strncmp(err, "t.yaml:", 7) != 0)
             fail_msg("case %zu: got '%s', want '%s'", i, err, bad[i].msg ? bad[i].msg : "t.yaml:...");
         ytree_free(t);
     }
@@ -393,7 +586,8 @@ static void test_ytree_positions_and_refusals(void **state)
     char deep[600];
     memset(deep, '[', 300);
     memset(deep + 300, ']', 300);
-    t = ytree_parse_string("t.yaml", deep, sizeof deep, err, sizeof err);
+    t = NULL;
+    assert_int_equal(ytree_parse_string(&t, "t.yaml", deep, sizeof deep, err, sizeof err), NYTTE_ECONFIG);
     assert_null(t);
     assert_string_equal(err, "t.yaml:1:65: nesting is too deep");
 }
@@ -407,6 +601,8 @@ int main(void)
         cmocka_unit_test(test_damage_curves),
         cmocka_unit_test(test_diag_lists_every_problem),
         cmocka_unit_test(test_ytree_positions_and_refusals),
+        cmocka_unit_test(test_key_table_known_keys),
+        cmocka_unit_test(test_key_table_is_the_schema),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
