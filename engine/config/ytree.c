@@ -152,7 +152,9 @@ static int read_scalar(parser *s, ynode *node, const struct fy_event *e)
     struct fy_token_iter *it = fy_token_iter_create(e->scalar.value);
     if (it) {
         len = fy_token_get_text_length(e->scalar.value);
-        node->text = malloc(len + 1);
+        /* zeroed: for some escapes libfyaml 0.7 counts bytes it does not write, which then
+         * read as NUL (below) on every run instead of as whatever the heap held */
+        node->text = calloc(len + 1, 1);
     }
     while (it && node->text && got < len) {
         ssize_t r = fy_token_iter_read(it, node->text + got, len - got);
