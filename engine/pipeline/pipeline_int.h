@@ -103,6 +103,8 @@ typedef struct run_state {
     nytte_alloc_holding *holdings;
     nytte_alloc_input ain;
     nytte_alloc_result *alloc;
+    nytte_alloc_comparison *models; /* allocation.compare on the same facts, the chosen model first */
+    size_t nmodels;
     nytte_loan *loans;
 
     double timing[STAGE_COUNT];
@@ -143,6 +145,7 @@ int pipeline_overlay(run_state *s);   /* stage_overlay.c: zonal statistics of pa
 int pipeline_damage(run_state *s);    /* stage_damage.c: EAD per building and scenario, parcel metrics */
 int pipeline_catchment(run_state *s); /* stage_catchment.c: who sends the water (contributor facts) */
 int pipeline_allocate(run_state *s);  /* stage_allocate.c: the facts per element, the allocation */
+int pipeline_compare(run_state *s);   /* stage_allocate.c: every model of allocation.compare on the same facts */
 int pipeline_finance(run_state *s);   /* stage_allocate.c: each owner's loan */
 int pipeline_report(run_state *s);    /* stage_report.c: tables, layers, report, manifest */
 

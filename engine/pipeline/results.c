@@ -48,22 +48,29 @@ int nytte_results_explain(nytte_ctx *ctx, char **text, const nytte_results *r, c
 
 int nytte_results_compare(nytte_ctx *ctx, nytte_alloc_comparison **out, size_t *n, const nytte_results *r)
 {
-    const nytte_project *p = r->s.p;
     *out = NULL;
     *n = 0;
-    /* every model on the same facts, pools and holdings: only the weights differ */
-    nytte_alloc_comparison *c = NULL;
-    int rc = nytte_alloc_compare(ctx, &c, &r->s.ain, p->compare, p->ncompare);
-    if (rc)
-        return rc;
+    const run_state *s = &r->s;
     /* a model that cannot run on these facts fails the command, naming the model */
-    for (size_t m = 0; m < p->ncompare; m++)
-        if (c[m].rc != NYTTE_OK) {
-            rc = nytte_error(ctx, c[m].rc, "model %s: %s", nytte_alloc_model_name(c[m].model), c[m].error);
-            nytte_alloc_comparison_free(c, p->ncompare);
-            return rc;
+    for (size_t m = 0; m < s->nmodels; m++)
+        if (s->models[m].rc != NYTTE_OK)
+            return nytte_error(ctx, s->models[m].rc, "model %s: %s", nytte_alloc_model_name(s->models[m].model),
+                               s->models[m].error);
+    /* the caller's copy of the rows the run computed (comparison stage) */
+    nytte_alloc_comparison *c = calloc(s->nmodels ? s->nmodels : 1, sizeof *c);
+    if (!c)
+        return nytte_nomem(ctx, "comparing %zu models", s->nmodels);
+    for (size_t m = 0; m < s->nmodels; m++) {
+        c[m] = s->models[m];
+        c[m].owner_ore = malloc((c[m].nowners ? c[m].nowners : 1) * sizeof *c[m].owner_ore);
+        if (!c[m].owner_ore) {
+            nytte_alloc_comparison_free(c, m);
+            return nytte_nomem(ctx, "comparing %zu models", s->nmodels);
         }
+        for (size_t o = 0; o < c[m].nowners; o++)
+            c[m].owner_ore[o] = s->models[m].owner_ore[o];
+    }
     *out = c;
-    *n = p->ncompare;
+    *n = s->nmodels;
     return NYTTE_OK;
 }

@@ -5,7 +5,8 @@
  *   inputs -> hazard (depth rasters per scenario and event) -> overlay (exact zonal
  *   statistics of parcels and buildings) -> damage (EAD with and without each element)
  *   -> catchment (who sends the water) -> allocate (the chosen model, exact to the øre)
- *   -> finance (loans per owner) -> report (tables and layers)
+ *   -> comparison (the other models on the same facts) -> finance (loans per owner)
+ *   -> report (tables, layers, the report)
  *
  * Everything is written into the run's temporary folder (folder.c), which becomes the
  * output folder only when every stage succeeded.
@@ -43,6 +44,7 @@ void run_state_free(run_state *s)
     free(s->holdings);
     free(s->loans);
     nytte_alloc_result_free(s->alloc);
+    nytte_alloc_comparison_free(s->models, s->nmodels);
 }
 
 /* Who runs a stage under mpirun: every rank (the work is shared), or the writer alone. */
@@ -69,6 +71,7 @@ static const stage stages[] = {
     {"damage", pipeline_damage, STAGE_DAMAGE, ON_THE_WRITER},
     {"catchment", pipeline_catchment, STAGE_HAZARD, ON_THE_WRITER},
     {"allocation", pipeline_allocate, STAGE_ALLOCATE, ON_THE_WRITER},
+    {"comparison", pipeline_compare, STAGE_ALLOCATE, ON_THE_WRITER},
     {"finance", pipeline_finance, STAGE_ALLOCATE, ON_THE_WRITER},
 };
 

@@ -3,7 +3,8 @@
  * what the overlay, the damage stage and the catchment measured, decided by the
  * allocation module's rules (benefit area, dominant use, docs/models.md); the model run
  * to the øre (nytte_allocate_run, which ends with the accounting check); then each owner's
- * loan (finance).
+ * loan (finance); and every model of allocation.compare on the same facts, for the report
+ * and `nytte compare`.
  */
 #include "pipeline/pipeline_int.h"
 
@@ -97,6 +98,17 @@ int pipeline_allocate(run_state *s)
     rc = nytte_allocate_run(ctx, &s->alloc, &s->ain);
 cleanup:
     free(use);
+    return rc;
+}
+
+int pipeline_compare(run_state *s)
+{
+    const nytte_project *p = s->p;
+    if (!p->ncompare)
+        return NYTTE_OK;
+    int rc = nytte_alloc_compare(s->ctx, &s->models, &s->ain, p->compare, p->ncompare);
+    if (!rc)
+        s->nmodels = p->ncompare;
     return rc;
 }
 

@@ -407,15 +407,7 @@ static void owners_json(sbuf *b, const nytte_report_data *d)
 int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES])
 {
     const nytte_project *p = d->project;
-    nytte_alloc_comparison *models = NULL;
-    size_t nmodels = 0;
     int rc = NYTTE_OK;
-    /* allocation.compare: the chosen model first, then the others (docs/models.md, Comparing models) */
-    if (d->alloc_input && p->ncompare) {
-        if ((rc = nytte_alloc_compare(ctx, &models, d->alloc_input, p->compare, p->ncompare)))
-            return rc;
-        nmodels = p->ncompare;
-    }
     char words[2048];
     sbuf b = {0};
     sb_add(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -440,7 +432,7 @@ int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *di
     sb_add(&b, "<h2>Distribution of payments</h2>\n");
     histogram(&b, d->alloc);
     sb_add(&b, "<h2>Model comparison</h2>\n");
-    comparison(&b, d, models, nmodels);
+    comparison(&b, d, d->models, d->nmodels);
     sb_add(&b, "<h2>Look up an owner</h2>\n<p><label for=\"q\">Name, owner id or parcel id: </label>"
                "<input id=\"q\" type=\"search\" autocomplete=\"off\"></p>\n<p id=\"hitinfo\" class=\"note\"></p>\n"
                "<table>\n<thead><tr><th>Owner</th><th>Name</th><th>Parcels</th><th class=\"n\">Amount</th>"
@@ -452,6 +444,5 @@ int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *di
     sb_add(&b, "</script>\n</main>\n</body>\n</html>\n");
     rc = sb_write_file(ctx, &b, dir, "report.html");
     free(b.s);
-    nytte_alloc_comparison_free(models, nmodels);
     return rc;
 }

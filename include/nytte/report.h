@@ -57,7 +57,8 @@ typedef struct nytte_report_data {
     const double *building_ead_with;       /**< per building, kr/yr with every measure */
     const char *const *rasters;            /**< depth rasters written into the output folder (paths) */
     size_t nrasters;
-    const nytte_alloc_input *alloc_input;  /**< the facts `alloc` came from: the model comparison */
+    const nytte_alloc_comparison *models;  /**< allocation.compare on the same facts (nytte_alloc_compare), or NULL */
+    size_t nmodels;
     const double *timing;                  /**< seconds per stage, for the manifest */
     const char *const *timing_names;       /**< names of the stages */
     size_t ntiming;
