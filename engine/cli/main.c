@@ -12,6 +12,7 @@
 static int nytte_main(int argc, char **argv);
 #endif
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,37 @@ int nytte_cli_load(nytte_ctx *ctx, nytte_project **p, const char *path)
     return rc;
 }
 
+/*
+ * Ctrl-C, kill, a closed terminal: the run in progress is undone (its temporary folder
+ * and lock removed, the previous outputs in place) and the process ends by the same
+ * signal, so that the shell sees 128 + the signal and a batch loop stops too.
+ */
+static void on_signal(int sig)
+{
+    nytte_run_interrupted();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        /* a signal ignored when we start (nohup, a background job) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+    /* a file over the size limit (ulimit -f) is a write error that names the file, not a
+     * signal that kills the run before it can clean up */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 static int parse_int(const char *s, int *out)
 {
     char *end;
@@ -105,6 +137,7 @@ static int nytte_main(int argc, char **argv)
         fputs("nytte: out of memory\n", stderr);
         return 1;
     }
+    install_signal_handlers();
     int verbosity = NYTTE_LOG_WARN, i = 1, rc = 0;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
         const char *a = argv[i];

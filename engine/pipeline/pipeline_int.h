@@ -27,20 +27,25 @@ enum { STAGE_INPUTS, STAGE_HAZARD, STAGE_OVERLAY, STAGE_DAMAGE, STAGE_ALLOCATE, 
 
 /*
  * A run writes into a temporary folder beside its output folder, which becomes the output
- * folder only when everything succeeded (docs/reliability.md): begin makes it, commit
- * moves it into place (the previous outputs, with --force, aside first and removed
- * after), abort removes it. Under mpirun every rank shares rank 0's folder.
+ * folder only when everything succeeded: begin makes it (and takes the output folder's
+ * lock), commit moves it into place (the previous outputs, with --force, aside first and
+ * removed after), end removes it unless committed and releases the lock. Under mpirun
+ * every rank shares rank 0's folder. A signal handler undoes a run in progress with
+ * nytte_run_interrupted (pipeline.h).
  */
 typedef struct run_folder {
-    char out[4096];           /* the output folder as given */
+    char out[4096];           /* the output folder (a link resolved to the folder it leads to) */
     char tmp[4200];           /* the run's folder ("" before begin); under mpirun rank 0's */
+    char lock[4300];          /* <out>.lock */
+    int lock_fd;              /* held lock (rank 0), or -1 */
     bool own;                 /* this process made tmp and removes it unless committed */
 } run_folder;
 
 /*
- * Start a run into `out_dir`: refuse an existing folder unless force, check the parent,
- * remove the temporary folders of runs whose process is gone, make the temporary folder
- * with its marker (rank 0), and give its name to every rank (shared).
+ * Start a run into `out_dir`: resolve a link, refuse an existing folder unless force,
+ * check the parent, take the lock (another run into the same folder is refused, naming
+ * its process), remove the temporary folders of runs whose process is gone, make the
+ * temporary folder with its marker (rank 0), and give its name to every rank (shared).
  */
 int run_folder_begin(nytte_ctx *ctx, run_folder *f, const char *out_dir, bool force, bool shared);
 /* A folder of its own under $TMPDIR for a run that writes no outputs (nytte_compute). */
@@ -49,8 +54,8 @@ int run_folder_scratch(nytte_ctx *ctx, run_folder *f);
 int run_folder_commit(nytte_ctx *ctx, run_folder *f);
 /* A failed run's message names the output folder, not the temporary one. */
 void run_folder_name_error(nytte_ctx *ctx, const run_folder *f, int rc);
-/* Remove the temporary folder unless it was committed (or is another rank's). */
-void run_folder_abort(run_folder *f);
+/* Remove the temporary folder unless it was committed (or is another rank's); release the lock. */
+void run_folder_end(run_folder *f);
 /* Remove a folder we created, with the files in it. */
 void pipeline_remove_tree(const char *dir);
 

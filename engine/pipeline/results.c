@@ -23,7 +23,7 @@ int nytte_compute(nytte_ctx *ctx, nytte_results **out, const nytte_project *p)
     if (!rc) {
         rc = pipeline_compute(&r->s);
         /* the hazard rasters were only needed for the overlay */
-        run_folder_abort(&r->s.folder);
+        run_folder_end(&r->s.folder);
     }
     if (rc) {
         nytte_results_free(r);

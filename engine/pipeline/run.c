@@ -151,7 +151,7 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     /* every rank of a shared run comes here once: an error common to the ranks is printed once */
     if (s.shared)
         nytte_dist_report_once(ctx, rc);
-    run_folder_abort(&s.folder);
+    run_folder_end(&s.folder);
     run_state_free(&s);
     return rc;
 }

@@ -53,6 +53,15 @@ typedef struct nytte_run_summary {
  */
 int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts, nytte_run_summary *out);
 
+/**
+ * For a front end's handler of SIGINT, SIGTERM and SIGHUP: undo the run in progress in
+ * this process so that the output folder is as it was before it: remove its temporary
+ * folder and its lock, and put the previous outputs back if they were being replaced.
+ * Async-signal-safe; call it from the handler, then end the process (re-raise the signal).
+ * Does nothing when no run is in progress.
+ */
+void nytte_run_interrupted(void);
+
 /* ---- in-memory runs: for `nytte explain` and `nytte compare` ---------------- */
 
 /** The results of a run kept in memory (no outputs written). */
