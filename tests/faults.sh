@@ -9,7 +9,8 @@
 #  - the file-size limit is hit (ulimit -f): exit 1 naming the file, the previous outputs
 #    intact, no temporary folder or lock left;
 #  - SIGTERM, SIGINT and SIGHUP during a run: exit 128 + the signal, the previous outputs
-#    intact, no temporary folder or lock left.
+#    intact, no temporary folder or lock left;
+#  - an input outside the project folder: allowed, and listed in manifest.json.
 #
 #   bash tests/faults.sh NYTTE REPO_ROOT BUILD_DIR
 set -uo pipefail
@@ -64,6 +65,16 @@ check "a link to a file with --force: exit 1, the file untouched" test $? -eq 1 
 (cd "$small" && "$nytte" -q run --force --out afile project.yaml 2>"$work/file.err")
 check "a file as the output folder with --force: exit 1, untouched" test $? -eq 1 -a "$(cat "$small/afile")" = "a file"
 check "... says it is not a folder" grep -q "afile: exists and is not a folder" "$work/file.err"
+
+# ---- inputs outside the project folder are allowed, and the manifest lists them -----------
+mkdir -p "$work/shared"
+cp "$small/terrain.tif" "$work/shared/terrain.tif"
+sed 's|^  terrain: terrain.tif$|  terrain: ../shared/terrain.tif|' "$small/project.yaml" >"$small/shared.yaml"
+(cd "$small" && "$nytte" -q run --out shared-out shared.yaml 2>"$work/shared.err")
+check "a terrain in ../shared: the run goes on" test $? -eq 0
+check "... the manifest marks it outside the project" grep -q '"path": "./../shared/terrain.tif", "bytes": [0-9]*, "sha256": "[0-9a-f]*", "outside_project": true}' "$small/shared-out/manifest.json"
+check "... and lists it" grep -q '"inputs_outside_project": \["./../shared/terrain.tif"\]' "$small/shared-out/manifest.json"
+check "... the inputs inside are not marked" test "$(grep -c '"outside_project": true' "$small/shared-out/manifest.json")" -eq 1
 
 # ---- the lock ------------------------------------------------------------------------------
 out=$work/locked/out

@@ -82,10 +82,11 @@ int nytte_cli_run(nytte_ctx *ctx, int argc, char **argv)
             if (rc != NYTTE_OK) {
                 nytte_cli_error(ctx);
             } else if (nytte_ctx_verbosity(ctx) >= NYTTE_LOG_WARN) {
-                printf("%s: %zu parcels, %zu owners, %zu paying; %lld.%02lld kr allocated in %.1f s\n"
+                char kr[48];
+                printf("%s: %zu parcels, %zu owners, %zu paying; %s kr allocated in %.1f s\n"
                        "  outputs: %s\n",
-                       argv[i], s.nparcels, s.nowners, s.npayers, (long long)(s.charged_ore / 100),
-                       (long long)(s.charged_ore % 100), s.seconds, s.out_dir);
+                       argv[i], s.nparcels, s.nowners, s.npayers, nytte_money_format(kr, sizeof kr, NULL, s.charged_ore),
+                       s.seconds, s.out_dir);
                 for (size_t e = 0; e < s.nelements; e++)
                     printf("  %s: EAD %.0f -> %.0f kr/yr; PV benefits %.0f kr / PV costs %.0f kr = "
                            "benefit-cost ratio %.2f\n",

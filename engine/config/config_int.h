@@ -168,4 +168,7 @@ void cfg_load_allocation(loader *L, const ynode *a, nytte_project *p);
 void cfg_load_damage(loader *L, const ynode *d, nytte_project *p);
 void cfg_load_finance(loader *L, const ynode *f, nytte_project *p);
 
+/* Whether out_dir may not be the project's output folder, and why ("is the root folder"; outdir.c). */
+bool cfg_out_dir_problem(const nytte_project *p, const char *out_dir, char *why, size_t n);
+
 #endif

@@ -214,6 +214,11 @@ static void load_outputs(const cfg_map *rm, nytte_project *p)
     }
     if (!(p->out_dir = cfg_resolve(L, folder ? folder : "out")))
         cfg_nomem(L, v, "outputs.folder");
+    char why[4200];
+    if (p->out_dir && cfg_out_dir_problem(p, p->out_dir, why, sizeof why))
+        cfg_problem(L, folder ? ytree_get(v, "folder") : NULL, NYTTE_ECONFIG, "outputs.folder",
+                    "%s%s %s: a run replaces its output folder whole; give the outputs a folder of their own",
+                    folder ? folder : "out", folder ? "" : " (the default)", why);
     free(folder);
 }
 
@@ -239,9 +244,11 @@ static void check_deductions(loader *L, const ynode *root, const nytte_project *
         snprintf(kp, sizeof kp, "measures[%zu].deductions", m);
         if (!at && (at = ytree_get(al, "deductions")))
             snprintf(kp, sizeof kp, "allocation.deductions");
-        cfg_problem(L, at, NYTTE_ECONFIG, kp, "measure %s: deductions of %lld.%02lld kr exceed its capex of %lld.%02lld kr",
-                    ms->id ? ms->id : "?", (long long)(fixed / 100), (long long)(fixed % 100),
-                    (long long)(ms->capex / 100), (long long)(ms->capex % 100));
+        const nytte_money_style kr = NYTTE_MONEY_KR;
+        char a[48], c[48];
+        cfg_problem(L, at, NYTTE_ECONFIG, kp, "measure %s: deductions of %s exceed its capex of %s",
+                    ms->id ? ms->id : "?", nytte_money_format(a, sizeof a, &kr, fixed),
+                    nytte_money_format(c, sizeof c, &kr, ms->capex));
     }
 }
 

@@ -139,7 +139,10 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     s.writer = nytte_dist_rank() == 0;
     s.shared = nranks > 1;
     s.tile = opts->tile > 0 ? opts->tile : nranks > 1 ? NYTTE_RUN_DEFAULT_TILE : 0;
-    int rc = run_folder_begin(ctx, &s.folder, out_dir, opts->force, s.shared);
+    /* outputs.folder was checked when the project was loaded; an --out given instead is checked here */
+    int rc = opts->out_dir ? nytte_project_check_out_dir(ctx, p, out_dir, "--out") : NYTTE_OK;
+    if (!rc)
+        rc = run_folder_begin(ctx, &s.folder, out_dir, opts->force, s.shared);
     if (!rc)
         rc = pipeline_compute(&s);
     /* the writer computed the tables from every rank's overlay and writes them */

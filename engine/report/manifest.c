@@ -87,36 +87,46 @@ static int project_entry(nytte_ctx *ctx, sbuf *b, const nytte_project *p)
     return NYTTE_OK;
 }
 
-/* "inputs": every input file once, with its roles, size and SHA-256. */
+/*
+ * "inputs": every input file once, with its roles, size and SHA-256; a file outside the
+ * project's folder (shared data, an absolute path, ../) says so, and "inputs_outside_project"
+ * lists them: a run is reproduced with those files too.
+ */
 static int inputs_entry(nytte_ctx *ctx, sbuf *b, const nytte_project *p)
 {
-    input_file in[64];
-    size_t nin = 0;
-    add_input(in, &nin, 64, p->terrain, "terrain");
-    add_input(in, &nin, 64, p->parcels.src.path, "parcels");
-    if (p->buildings.given)
-        add_input(in, &nin, 64, p->buildings.src.path, "buildings");
-    if (p->owners.given)
-        add_input(in, &nin, 64, p->owners.src.path, "owners");
-    for (size_t h = 0; h < p->nhazards; h++) {
-        add_input(in, &nin, 64, p->hazards[h].sea.path, "sea");
-        for (size_t k = 0; p->hazards[h].rasters && k < p->hazards[h].nevents; k++)
-            add_input(in, &nin, 64, p->hazards[h].rasters[k], "hazard raster");
-    }
-    for (size_t m = 0; m < p->nmeasures; m++)
-        add_input(in, &nin, 64, p->measures[m].geometry.path, "measure");
+    nytte_project_input *all = NULL;
+    size_t nall = 0;
+    int rc = nytte_project_inputs(ctx, &all, &nall, p);
+    input_file *in = calloc(nall ? nall : 1, sizeof *in);
+    size_t nin = 0, nout = 0;
+    if (!rc && !in)
+        rc = nytte_nomem(ctx, "manifest.json: %zu inputs", nall);
+    for (size_t i = 0; !rc && i < nall; i++)
+        add_input(in, &nin, nall, all[i].path, all[i].role);
     sb_add(b, ",\n  \"inputs\": [");
-    for (size_t i = 0; i < nin; i++) {
+    for (size_t i = 0; !rc && i < nin; i++) {
         sb_add(b, i ? ",\n    {\"roles\": " : "\n    {\"roles\": ");
         sb_json(b, in[i].roles);
         sb_add(b, ", ");
-        int rc = file_entry(ctx, b, in[i].path, in[i].path);
-        if (rc)
-            return rc;
-        sb_add(b, "}");
+        if ((rc = file_entry(ctx, b, in[i].path, in[i].path)))
+            break;
+        bool outside = nytte_project_path_outside(p, in[i].path);
+        nout += outside;
+        sb_add(b, outside ? ", \"outside_project\": true}" : "}");
     }
     sb_add(b, "\n  ]");
-    return NYTTE_OK;
+    if (!rc && nout) {
+        sb_add(b, ",\n  \"inputs_outside_project\": [");
+        for (size_t i = 0, k = 0; i < nin; i++)
+            if (nytte_project_path_outside(p, in[i].path)) {
+                sb_add(b, k++ ? ", " : "");
+                sb_json(b, in[i].path);
+            }
+        sb_add(b, "]");
+    }
+    free(in);
+    free(all);
+    return rc;
 }
 
 /* The CRS, the rules, the loan, the thread count and the CSV dialect. */

@@ -192,6 +192,32 @@ const nytte_config_key *nytte_project_keys(size_t *n);
  * when diag is not NULL, lists every problem found.
  */
 int nytte_project_load(nytte_ctx *ctx, nytte_project **out, const char *path, nytte_diag *diag);
+
+/** An input file of a project and what it is for ("terrain", "parcels", "sea", ...). */
+typedef struct nytte_project_input {
+    const char *path;   /**< as resolved against the project folder (borrowed from the project) */
+    const char *role;   /**< what it is for here (static); a file named twice is listed twice */
+} nytte_project_input;
+
+/**
+ * Every input file the project names, each time it is named, in a fixed order: terrain, parcels,
+ * buildings, owners, then per hazard its sea, rasters (with each measure, with all) and
+ * protected area, then the measures' geometries. *out is malloc'ed (the caller frees it);
+ * the paths are borrowed from p. NYTTE_OK or NYTTE_ENOMEM (ctx may be NULL).
+ */
+int nytte_project_inputs(nytte_ctx *ctx, nytte_project_input **out, size_t *n, const nytte_project *p);
+
+/** Whether path (an input of p) lies outside the project's folder (links and ".." resolved). */
+bool nytte_project_path_outside(const nytte_project *p, const char *path);
+
+/**
+ * Whether out_dir may be the output folder of p. A run replaces its output folder whole,
+ * so it may not be the root, a system folder, the home folder, the project's folder or one
+ * holding it, or a folder holding one of the project's inputs (links and ".." resolved).
+ * NYTTE_OK, or NYTTE_EUSAGE: "<what>: <out_dir> is the root folder: ...". The loader checks
+ * outputs.folder itself; nytte_run checks an --out given instead.
+ */
+int nytte_project_check_out_dir(nytte_ctx *ctx, const nytte_project *p, const char *out_dir, const char *what);
 void nytte_project_free(nytte_project *p);
 
 #ifdef __cplusplus
