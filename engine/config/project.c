@@ -55,6 +55,42 @@ static void load_head(const cfg_map *rm, nytte_project *p)
     free(wkt);
 }
 
+/* A working CRS that distorts areas by more than this at the terrain is refused. */
+#define CRS_AREAL_TOLERANCE 0.01
+
+/*
+ * The working CRS must measure areas as they are on the ground where the study is:
+ * Web Mercator, or a UTM zone far from its own, would weigh every plot wrongly. The place
+ * is the terrain's centre (as its own CRS says); a CRS made for it is suggested. Problems
+ * with the CRS or the terrain themselves are reported elsewhere; here they skip the check.
+ */
+static void check_crs_place(const cfg_map *rm, const nytte_project *p)
+{
+    loader *L = rm->L;
+    char *wkt = NULL, *twkt = NULL;
+    nytte_grid g;
+    nytte_crs_place at;
+    struct stat st;
+    nytte_ctx_clear_error(L->scratch);
+    if (!p->crs || !p->terrain || stat(p->terrain, &st) != 0 || nytte_crs_wkt(L->scratch, &wkt, p->crs) != NYTTE_OK ||
+        nytte_raster_info(L->scratch, p->terrain, &g, &twkt) != NYTTE_OK || !twkt ||
+        nytte_crs_at(L->scratch, &at, wkt, twkt, g.x0 + 0.5 * g.nx * g.dx, g.y0 - 0.5 * g.ny * g.dy) != NYTTE_OK ||
+        fabs(at.areal - 1.0) <= CRS_AREAL_TOLERANCE) {
+        nytte_ctx_clear_error(L->scratch);
+        free(wkt);
+        free(twkt);
+        return;
+    }
+    const ynode *given = ytree_get(rm->node, "crs");
+    cfg_problem(L, given, NYTTE_ECONFIG, "crs",
+                "%s%s measures areas %.2f times as large as they are at the terrain (%.2f°%c, %.2f°%c): areas and "
+                "amounts by area would be wrong; use a CRS made for the place, such as EPSG:%d",
+                p->crs, given ? "" : " (the default)", at.areal, fabs(at.lat), at.lat >= 0 ? 'N' : 'S', fabs(at.lon),
+                at.lon >= 0 ? 'E' : 'W', at.utm_epsg);
+    free(wkt);
+    free(twkt);
+}
+
 static void load_measures(const cfg_map *rm, nytte_project *p)
 {
     loader *L = rm->L;
@@ -262,6 +298,7 @@ static void load_root(loader *L, const ynode *root, nytte_project *p)
     const ynode *v = cfg_get(&rm, "inputs");
     if (v && cfg_need_map(L, v, "inputs"))
         cfg_load_inputs(L, v, p);
+    check_crs_place(&rm, p);
     load_measures(&rm, p);
     load_hazards(&rm, p);
     check_hazards(&rm, p);

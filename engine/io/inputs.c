@@ -14,36 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int nytte_crs_wkt(nytte_ctx *ctx, char **wkt, const char *crs)
-{
-    *wkt = NULL;
-    nytte_io_init();
-    nytte_io_gdal_msg_clear();
-    OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
-    if (!s)
-        return nytte_nomem(ctx, "crs");
-    int rc = NYTTE_OK;
-    if (OSRSetFromUserInput(s, crs) != OGRERR_NONE) {
-        rc = nytte_io_gdal_error(ctx, NYTTE_ECONFIG, "crs: '%s' is not a CRS PROJ knows", crs);
-    } else if (OSRIsGeographic(s)) {
-        rc = nytte_error(ctx, NYTTE_ECONFIG,
-                         "crs: '%s' is geographic (degrees); areas need a projected CRS in metres such as EPSG:25832",
-                         crs);
-    } else {
-        char *w = NULL;
-        if (OSRExportToWkt(s, &w) != OGRERR_NONE || !w) {
-            rc = nytte_io_gdal_error(ctx, NYTTE_ECONFIG, "crs: '%s' cannot be written as WKT", crs);
-        } else {
-            *wkt = strdup(w);
-            if (!*wkt)
-                rc = nytte_nomem(ctx, "crs");
-        }
-        CPLFree(w);
-    }
-    OSRDestroySpatialReference(s);
-    return rc;
-}
-
 static int parse_num(const char *s, double *out)
 {
     if (!s || !*s)
@@ -487,41 +457,4 @@ int nytte_inputs_read(nytte_ctx *ctx, nytte_inputs *out, const nytte_project *p,
     if (rc)
         nytte_inputs_free(out);
     return rc;
-}
-
-int nytte_crs_same(nytte_ctx *ctx, bool *same, const char *wkt_a, const char *wkt_b)
-{
-    *same = false;
-    nytte_io_init();
-    OGRSpatialReferenceH a = OSRNewSpatialReference(wkt_a), b = OSRNewSpatialReference(wkt_b);
-    int rc = NYTTE_OK;
-    if (!a || !b) {
-        rc = nytte_error(ctx, NYTTE_EINPUT, "a CRS cannot be read");
-    } else {
-        const char *opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS",
-                              NULL};
-        *same = OSRIsSameEx(a, b, opts) != 0;
-    }
-    if (a)
-        OSRDestroySpatialReference(a);
-    if (b)
-        OSRDestroySpatialReference(b);
-    return rc;
-}
-
-char *nytte_crs_name(char *buf, size_t size, const char *wkt)
-{
-    snprintf(buf, size, "unknown");
-    nytte_io_init();
-    OGRSpatialReferenceH s = wkt ? OSRNewSpatialReference(wkt) : NULL;
-    if (s) {
-        const char *n = OSRGetName(s);
-        const char *auth = OSRGetAuthorityName(s, NULL), *code = OSRGetAuthorityCode(s, NULL);
-        if (auth && code)
-            snprintf(buf, size, "%s (%s:%s)", n ? n : "?", auth, code);
-        else if (n)
-            snprintf(buf, size, "%s", n);
-        OSRDestroySpatialReference(s);
-    }
-    return buf;
 }

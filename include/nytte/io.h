@@ -233,6 +233,20 @@ char *nytte_crs_name(char *buf, size_t size, const char *wkt);
 /** The WKT of a CRS given as "EPSG:25832", WKT, or PROJ string. Caller frees. */
 int nytte_crs_wkt(nytte_ctx *ctx, char **wkt, const char *crs);
 
+/** A place on the earth and how a CRS measures there. */
+typedef struct nytte_crs_place {
+    double lon, lat;  /**< degrees */
+    double areal;     /**< the map area of 1 m² on the ground there: 1 for a CRS made for the place */
+    int utm_epsg;     /**< a CRS made for the place: ETRS89 / UTM (258zz) in Europe, else WGS 84 / UTM */
+} nytte_crs_place;
+
+/**
+ * How the projected CRS crs_wkt measures areas at the point (x, y) given in the CRS at_wkt:
+ * EPSG:3857 (Web Mercator) at 55.4°N gives areal 3.10, EPSG:25832 there 0.9995.
+ * NYTTE_OK, or NYTTE_EGDAL when PROJ cannot place the point or scale the CRS.
+ */
+int nytte_crs_at(nytte_ctx *ctx, nytte_crs_place *out, const char *crs_wkt, const char *at_wkt, double x, double y);
+
 #ifdef __cplusplus
 }
 #endif
