@@ -127,8 +127,8 @@ char *cfg_resolve(const loader *L, const char *p);
 /* The mapping m as a vector layer: its keys checked, path (required, must exist), layer
  * and where read; the section's other keys are the caller's to read. */
 void cfg_get_layer(const cfg_map *m, nytte_layer_cfg *out);
-/* A layer given either as a plain path or as a mapping of the key table's section sec. */
-void cfg_get_layer_any(loader *L, const ynode *v, const char *kp, const char *sec, nytte_layer_cfg *out);
+/* The layer under key of parent, given either as a plain path or as a mapping (path, layer, where). */
+void cfg_get_layer_any(const cfg_map *parent, const char *key, nytte_layer_cfg *out);
 /* Numbers per use group, {residential: 1, business: 1.5, ...}, into out[use]; unnamed
  * groups keep their value. */
 void cfg_get_use_map(loader *L, const ynode *v, const char *kp, const char *sec, double *out, double lo, double hi);

@@ -140,10 +140,7 @@ static void load_runoff(loader *L, const ynode *r, const char *sub, nytte_hazard
 static void load_catchment(const cfg_map *hm, nytte_hazard_cfg *hz)
 {
     char sub[96];
-    const ynode *pa = cfg_get(hm, "protected_area");
-    snprintf(sub, sizeof sub, "%s.protected_area", hm->kp);
-    if (pa)
-        cfg_get_layer_any(hm->L, pa, sub, "hazards[].protected_area", &hz->protected_area);
+    cfg_get_layer_any(hm, "protected_area", &hz->protected_area);
     nytte_runoff_table_default(&hz->runoff);
     const ynode *r = ytree_get(hm->node, "runoff");
     snprintf(sub, sizeof sub, "%s.runoff", hm->kp);
@@ -216,10 +213,7 @@ static void load_bluespot(const cfg_map *hm, nytte_hazard_cfg *hz)
 static void load_coastal(const cfg_map *hm, nytte_hazard_cfg *hz)
 {
     char sub[96];
-    const ynode *sea = cfg_get(hm, "sea");
-    snprintf(sub, sizeof sub, "%s.sea", hm->kp);
-    if (sea)
-        cfg_get_layer_any(hm->L, sea, sub, "hazards[].sea", &hz->sea);
+    cfg_get_layer_any(hm, "sea", &hz->sea);
     size_t nl = 0;
     cfg_get_num_list(hm, "levels", -1000, &hz->levels, &nl);
     snprintf(sub, sizeof sub, "%s.levels", hm->kp);

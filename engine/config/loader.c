@@ -104,18 +104,22 @@ static bool required(const cfg_map *m, const char *key)
     return k && (k->required & m->types);
 }
 
-/* *v = the value of key: NYTTE_OK, CFG_ABSENT, or NYTTE_ECONFIG when a required key is
- * missing (reported at the mapping that lacks it). */
-static int lookup(const cfg_map *m, const char *key, const ynode **v)
+/* The longest key path a message names ("hazards[12].with_measure.sluice"). */
+#define KP_MAX 256
+
+/*
+ * *v = the value of key, kp = its path as messages name it: NYTTE_OK, CFG_ABSENT, or
+ * NYTTE_ECONFIG when a required key is missing (reported at the mapping that lacks it).
+ */
+static int lookup(const cfg_map *m, const char *key, const ynode **v, char kp[KP_MAX])
 {
+    keypath(kp, KP_MAX, m->kp, key);
     bool req = required(m, key);
     *v = ytree_get(m->node, key);
     if (*v)
         return NYTTE_OK;
     if (!req)
         return CFG_ABSENT;
-    char kp[256];
-    keypath(kp, sizeof kp, m->kp, key);
     cfg_problem(m->L, m->node, NYTTE_ECONFIG, kp, "missing (required)");
     return NYTTE_ECONFIG;
 }
@@ -123,16 +127,16 @@ static int lookup(const cfg_map *m, const char *key, const ynode **v)
 const ynode *cfg_get(const cfg_map *m, const char *key)
 {
     const ynode *v;
-    lookup(m, key, &v);
+    char kp[KP_MAX];
+    lookup(m, key, &v, kp);
     return v;
 }
 
 int cfg_get_str(const cfg_map *m, const char *key, char **out)
 {
-    char kp[256];
-    keypath(kp, sizeof kp, m->kp, key);
+    char kp[KP_MAX];
     const ynode *v;
-    int rc = lookup(m, key, &v);
+    int rc = lookup(m, key, &v, kp);
     if (rc != NYTTE_OK)
         return rc;
     if (v->type != YT_SCALAR) {
@@ -172,10 +176,9 @@ static int parse_double(const ynode *v, double *out)
 
 int cfg_get_num(const cfg_map *m, const char *key, double lo, double hi, double *out)
 {
-    char kp[256];
-    keypath(kp, sizeof kp, m->kp, key);
+    char kp[KP_MAX];
     const ynode *v;
-    int rc = lookup(m, key, &v);
+    int rc = lookup(m, key, &v, kp);
     if (rc != NYTTE_OK)
         return rc;
     double d;
@@ -198,7 +201,7 @@ int cfg_get_num(const cfg_map *m, const char *key, double lo, double hi, double 
 int cfg_get_int(const cfg_map *m, const char *key, int lo, int hi, int *out)
 {
     double d;
-    char kp[256];
+    char kp[KP_MAX];
     keypath(kp, sizeof kp, m->kp, key);
     int rc = cfg_get_num(m, key, lo, hi, &d);
     if (rc != NYTTE_OK)
@@ -254,10 +257,9 @@ static int parse_money(const char *s, int64_t *ore, int *negative)
 
 int cfg_get_money(const cfg_map *m, const char *key, int64_t *out)
 {
-    char kp[256];
-    keypath(kp, sizeof kp, m->kp, key);
+    char kp[KP_MAX];
     const ynode *v;
-    int rc = lookup(m, key, &v);
+    int rc = lookup(m, key, &v, kp);
     if (rc != NYTTE_OK)
         return rc;
     int neg = 0, parsed = v->type == YT_SCALAR && v->plain ? parse_money(v->text, out, &neg) : -1;
@@ -281,12 +283,11 @@ int cfg_get_money(const cfg_map *m, const char *key, int64_t *out)
 int cfg_get_bool(const cfg_map *m, const char *key, bool *out)
 {
     const ynode *v;
-    int rc = lookup(m, key, &v);
+    char kp[KP_MAX];
+    int rc = lookup(m, key, &v, kp);
     if (rc != NYTTE_OK)
         return rc;
     if (v->type != YT_SCALAR || (strcmp(v->text, "true") != 0 && strcmp(v->text, "false") != 0)) {
-        char kp[256];
-        keypath(kp, sizeof kp, m->kp, key);
         cfg_problem(m->L, v, NYTTE_ECONFIG, kp, "expected true or false");
         return NYTTE_ECONFIG;
     }
@@ -308,7 +309,7 @@ char *cfg_resolve(const loader *L, const char *p)
 int cfg_get_path(const cfg_map *m, const char *key, int must_exist, char **out)
 {
     char *raw = NULL;
-    char kp[256];
+    char kp[KP_MAX];
     keypath(kp, sizeof kp, m->kp, key);
     int rc = cfg_get_str(m, key, &raw);
     if (rc != NYTTE_OK)
@@ -340,12 +341,11 @@ int cfg_get_path(const cfg_map *m, const char *key, int must_exist, char **out)
 
 int cfg_get_num_list(const cfg_map *m, const char *key, double lo, double **out, size_t *n)
 {
-    char kp[256];
-    keypath(kp, sizeof kp, m->kp, key);
+    char kp[KP_MAX];
     *out = NULL;
     *n = 0;
     const ynode *v;
-    int rc = lookup(m, key, &v);
+    int rc = lookup(m, key, &v, kp);
     if (rc != NYTTE_OK)
         return rc;
     if (v->type != YT_SEQ) {
@@ -393,8 +393,15 @@ void cfg_get_layer(const cfg_map *m, nytte_layer_cfg *out)
     cfg_get_str(m, "where", &out->where);
 }
 
-void cfg_get_layer_any(loader *L, const ynode *v, const char *kp, const char *sec, nytte_layer_cfg *out)
+void cfg_get_layer_any(const cfg_map *parent, const char *key, nytte_layer_cfg *out)
 {
+    const ynode *v = cfg_get(parent, key);
+    if (!v)
+        return;
+    loader *L = parent->L;
+    char kp[KP_MAX], sec[KP_MAX];
+    keypath(kp, sizeof kp, parent->kp, key);
+    keypath(sec, sizeof sec, parent->section, key);
     if (v->type == YT_SCALAR) {
         out->line = v->line;
         out->col = v->col;

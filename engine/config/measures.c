@@ -126,10 +126,7 @@ void cfg_load_measure(loader *L, const ynode *m, size_t idx, nytte_project *p)
     cfg_get_str(&mm, "id", &ms->id);
     cfg_check_id(&mm, ms->id);
     cfg_get_str(&mm, "name", &ms->name);
-    const ynode *g = cfg_get(&mm, "geometry");
-    snprintf(sub, sizeof sub, "%s.geometry", kp);
-    if (g)
-        cfg_get_layer_any(L, g, sub, "measures[].geometry", &ms->geometry);
+    cfg_get_layer_any(&mm, "geometry", &ms->geometry);
     ms->crest = NAN; /* required for barriers against a coastal hazard: checked with the hazards */
     cfg_get_num(&mm, "crest", -100, 1000, &ms->crest);
     /* which of these apply depends on the hazard: checked with the hazards (cfg_check_measure_keys) */

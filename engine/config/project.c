@@ -91,18 +91,27 @@ static void check_crs_place(const cfg_map *rm, const nytte_project *p)
     free(twkt);
 }
 
+/* A section that is a list of one thing or more (measures, hazards): its node, or NULL. */
+static const ynode *list_section(const cfg_map *rm, const char *key, const char *one)
+{
+    const ynode *v = cfg_get(rm, key);
+    if (!v)
+        return NULL;
+    if (v->type != YT_SEQ) {
+        cfg_problem(rm->L, v, NYTTE_ECONFIG, key, "expected a list of %s (lines starting with '-')", key);
+        return NULL;
+    }
+    if (v->n == 0)
+        cfg_problem(rm->L, v, NYTTE_ECONFIG, key, "at least one %s is needed", one);
+    return v;
+}
+
 static void load_measures(const cfg_map *rm, nytte_project *p)
 {
     loader *L = rm->L;
-    const ynode *v = cfg_get(rm, "measures");
+    const ynode *v = list_section(rm, "measures", "measure");
     if (!v)
         return;
-    if (v->type != YT_SEQ) {
-        cfg_problem(L, v, NYTTE_ECONFIG, "measures", "expected a list of measures (lines starting with '-')");
-        return;
-    }
-    if (v->n == 0)
-        cfg_problem(L, v, NYTTE_ECONFIG, "measures", "at least one measure is needed");
     if (!(p->measures = calloc(v->n ? v->n : 1, sizeof *p->measures))) {
         cfg_nomem(L, v, "measures");
         return;
@@ -124,15 +133,9 @@ static void load_measures(const cfg_map *rm, nytte_project *p)
 static void load_hazards(const cfg_map *rm, nytte_project *p)
 {
     loader *L = rm->L;
-    const ynode *v = cfg_get(rm, "hazards");
+    const ynode *v = list_section(rm, "hazards", "hazard");
     if (!v)
         return;
-    if (v->type != YT_SEQ) {
-        cfg_problem(L, v, NYTTE_ECONFIG, "hazards", "expected a list of hazards (lines starting with '-')");
-        return;
-    }
-    if (v->n == 0)
-        cfg_problem(L, v, NYTTE_ECONFIG, "hazards", "at least one hazard is needed");
     if (!(p->hazards = calloc(v->n ? v->n : 1, sizeof *p->hazards))) {
         cfg_nomem(L, v, "hazards");
         return;

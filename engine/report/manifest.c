@@ -17,6 +17,7 @@
 typedef struct input_file {
     const char *path;
     char roles[256];
+    bool outside; /* outside the project's folder */
 } input_file;
 
 static void add_input(input_file *f, size_t *n, size_t cap, const char *path, const char *role)
@@ -110,15 +111,15 @@ static int inputs_entry(nytte_ctx *ctx, sbuf *b, const nytte_project *p)
         sb_add(b, ", ");
         if ((rc = file_entry(ctx, b, in[i].path, in[i].path)))
             break;
-        bool outside = nytte_project_path_outside(p, in[i].path);
-        nout += outside;
-        sb_add(b, outside ? ", \"outside_project\": true}" : "}");
+        in[i].outside = nytte_project_path_outside(p, in[i].path);
+        nout += in[i].outside;
+        sb_add(b, in[i].outside ? ", \"outside_project\": true}" : "}");
     }
     sb_add(b, "\n  ]");
     if (!rc && nout) {
         sb_add(b, ",\n  \"inputs_outside_project\": [");
         for (size_t i = 0, k = 0; i < nin; i++)
-            if (nytte_project_path_outside(p, in[i].path)) {
+            if (in[i].outside) {
                 sb_add(b, k++ ? ", " : "");
                 sb_json(b, in[i].path);
             }
