@@ -78,7 +78,9 @@ typedef struct ovl_thread {
     GDALDatasetH *ds;
     const float **vals;
     size_t *stride;
+    size_t cur_tile;          /* the tile being worked on (0 before the first) */
     size_t err_geom;          /* SIZE_MAX: none */
+    size_t err_tile;          /* the tile of that failure */
     int err_code;
     char err_msg[OVL_ERRMSG];
 } ovl_thread;
@@ -86,15 +88,21 @@ typedef struct ovl_thread {
 static void thread_fail(ovl_thread *t, size_t geom, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/*
+ * Keep the failure of the lowest (geometry, tile): a geometry over several tiles can fail
+ * on more than one, and which thread meets which first depends on the schedule; the
+ * lowest pair is the one a single thread reports too.
+ */
 static void thread_fail(ovl_thread *t, size_t geom, int code, const char *fmt, ...)
 {
-    if (t->err_code != NYTTE_OK && t->err_geom <= geom)
+    if (t->err_code != NYTTE_OK && (t->err_geom < geom || (t->err_geom == geom && t->err_tile <= t->cur_tile)))
         return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(t->err_msg, sizeof t->err_msg, fmt, ap);
     va_end(ap);
     t->err_geom = geom;
+    t->err_tile = t->cur_tile;
     t->err_code = code;
 }
 
@@ -388,6 +396,7 @@ static void do_tile(ovl_thread *t, const ovl_job *job, const ovl_group *grp, con
     int tc0 = tx * grp->tw, tr0 = ty * grp->th;
     int tc1 = tc0 + grp->tw < grp->grid.nx ? tc0 + grp->tw : grp->grid.nx;
     int tr1 = tr0 + grp->th < grp->grid.ny ? tr0 + grp->th : grp->grid.ny;
+    t->cur_tile = (size_t)tile;
     for (size_t k = 0; k < grp->nr; k++)
         if (load_tile(t, job, grp, k, tx, ty, plan->pairs[b].geom) != NYTTE_OK)
             return;
@@ -465,7 +474,8 @@ static int run_group(nytte_ctx *ctx, const ovl_job *job, const ovl_group *grp)
     size_t best = SIZE_MAX;
     int bi = -1;
     for (int i = 0; i < nt; i++)
-        if (th[i].err_code != NYTTE_OK && (bi < 0 || th[i].err_geom < best)) {
+        if (th[i].err_code != NYTTE_OK &&
+            (bi < 0 || th[i].err_geom < best || (th[i].err_geom == best && th[i].err_tile < th[bi].err_tile))) {
             best = th[i].err_geom;
             bi = i;
         }
