@@ -45,6 +45,9 @@ void run_state_free(run_state *s)
     free(s->loans);
     nytte_alloc_result_free(s->alloc);
     nytte_alloc_comparison_free(s->models, s->nmodels);
+    for (size_t i = 0; i < s->nfindings; i++)
+        free(s->findings[i]);
+    free(s->findings);
 }
 
 /* Who runs a stage under mpirun: every rank (the work is shared), or the writer alone. */
@@ -71,6 +74,7 @@ static const stage stages[] = {
     {"damage", pipeline_damage, STAGE_DAMAGE, ON_THE_WRITER},
     {"catchment", pipeline_catchment, STAGE_HAZARD, ON_THE_WRITER},
     {"allocation", pipeline_allocate, STAGE_ALLOCATE, ON_THE_WRITER},
+    {"safeguards", pipeline_safeguards, STAGE_ALLOCATE, ON_THE_WRITER},
     {"comparison", pipeline_compare, STAGE_ALLOCATE, ON_THE_WRITER},
     {"finance", pipeline_finance, STAGE_ALLOCATE, ON_THE_WRITER},
 };
@@ -106,6 +110,8 @@ static void summarise(const run_state *s, nytte_run_summary *out)
         out->charged_ore += s->alloc->owners[i].total_ore;
     }
     out->pool_ore = s->alloc->total_ore;
+    out->residual_ore = s->alloc->residual_ore;
+    out->nfindings = s->nfindings;
     out->nelements = p->nmeasures < 16 ? p->nmeasures : 16;
     for (size_t e = 0; e < out->nelements; e++) {
         snprintf(out->elements[e].id, sizeof out->elements[e].id, "%s", p->measures[e].id);

@@ -45,8 +45,10 @@ static void element_facts(run_state *s, size_t e, const nytte_use *use)
             .contributor = s->contributor ? s->contributor[i] : 0.0,
         };
     }
-    for (size_t b = 0; b < nb; b++)
+    for (size_t b = 0; b < nb; b++) {
         f[s->in.buildings[b].parcel].benefit += pipeline_benefit_pv(s, b, with);
+        f[s->in.buildings[b].parcel].avoided_ead += pipeline_avoided_ead(s, b, with);
+    }
 }
 
 /* Element e's pool as the project gives it. */

@@ -55,6 +55,15 @@ extern const char *const report_class_colors[REPORT_NCLASSES + 1]; /* "#rrggbb";
 extern const char *const report_depth_colors[REPORT_NDEPTH];
 extern const double report_depth_values[REPORT_NDEPTH];
 
+/* Amounts in report.html: "1 234 567,80 kr", Danish grouping and decimal comma, non-breaking
+ * spaces, a true minus sign (html.c). */
+extern const nytte_money_style report_html_kr;
+
+/* report.html's findings box (the first screen) and its section on benefit and harm per
+ * element, with the parcels above their benefit and the harmed parcels (safeguards.c). */
+void report_html_findings(sbuf *b, const nytte_report_data *d);
+void report_html_safeguards(sbuf *b, const nytte_report_data *d);
+
 /* The outputs besides the tables (styles.c, html.c). */
 int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES]);
 int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES]);

@@ -13,6 +13,7 @@
 
 #include "nytte/allocate.h"
 #include "nytte/config.h"
+#include "nytte/damage.h"
 #include "nytte/finance.h"
 #include "nytte/overlay.h"
 #include "nytte/types.h"
@@ -59,6 +60,9 @@ typedef struct nytte_report_data {
     size_t nrasters;
     const nytte_alloc_comparison *models;  /**< allocation.compare on the same facts (nytte_alloc_compare), or NULL */
     size_t nmodels;
+    const nytte_project_pv *element_pv;    /**< per element: PV of benefits and costs, benefit-cost ratio */
+    const char *const *findings;           /**< the safeguards' findings, one line each (report's first screen, manifest) */
+    size_t nfindings;
     const double *timing;                  /**< seconds per stage, for the manifest */
     const char *const *timing_names;       /**< names of the stages */
     size_t ntiming;

@@ -435,6 +435,8 @@ static const char *const every_key[] = {
     "  exempt_land_only: false\n"
     "  min_benefit: 1\n"
     "  min_payment: 10\n"
+    "  benefit_cap: {mode: cap, multiple: 1.5, residual_payer: Kommunen}\n"
+    "  compensate_harmed: true\n"
     "  max_payment: 100\n"
     "  zones: {upper: [1, 2], factor: [1, 0.5], use_factor: {residential: 1}, min_area: 10}\n"
     "  parts: {base: 1, per_plot: 1, per_house: 1, plot_flooded: 1, building_flooded: 1, access_road: 1, kote: 2,\n"
