@@ -82,7 +82,7 @@ static int owner_row_of(owner_row *row, const nytte_report_data *d, size_t o)
         .parcels = parcels.s,
         .amount = ow->total_ore,
         .yearly = ow->yearly_ore,
-        .loan = nytte_loan_kind_name(d->project->loan.kind),
+        .loan = ln->principal < 0 ? "paid back" : nytte_loan_kind_name(d->project->loan.kind),
         .payments = ln->npayments,
         .first_payment = ln->first_payment,
         .last_payment = ln->last_payment,
