@@ -1,7 +1,8 @@
 /*
  * run.c — nytte_allocate_run: element pools → weights → exemptions → compensation of the
- * harmed → bounds and caps (the benefit safeguard) → rounding → co-owners → owners. Every sum runs in parcel-id order (then owner-id order), so the
- * result depends on the ids only, never on the order of the input arrays.
+ * harmed → bounds and caps (the benefit safeguard) → rounding → co-owners → owners. Every
+ * sum runs in parcel-id order (then owner-id order), so the result depends on the ids
+ * only, never on the order of the input arrays.
  */
 #include "allocate/allocate_int.h"
 
