@@ -149,7 +149,8 @@ sed 's/^  folder: out$/  folder: out\n  csv_dialect: excel_da\n  shapefile: true
 check "variant project has the new keys" grep -q 'csv_dialect: excel_da' "$P/project.yaml"
 B=$W/b
 "$NYTTE" -q run --out "$B" "$P/project.yaml" >"$W/run2.log" 2>&1 || { cat "$W/run2.log"; bad "excel_da run"; }
-check "excel_da: ; separator" grep -q '^owner_id;owner_name;n_parcels;' "$B/owners.csv"
+check "excel_da: UTF-8 byte-order mark, then the header" test "$(head -c 28 "$B/owners.csv" | od -An -tx1 | tr -d ' \n')" = "efbbbf$(printf 'owner_id;owner_name;n_par' | od -An -tx1 | tr -d ' \n')"
+check "excel_da: ; separator" grep -q '^owner_id;owner_name;n_parcels;' <(sed '1s/^\xEF\xBB\xBF//' "$B/owners.csv")
 check "excel_da: decimal comma" grep -q '^E00001;Kerteminde Kommune;13;"[^"]*";2399939,36;' "$B/owners.csv"
 check "excel_da: '=' owner neutralised" grep -q "^E00421;'=Jensen Holding ApS;" "$B/owners.csv"
 check "shapefile written" test -s "$B/parcels.shp" -a -s "$B/parcels.dbf" -a -s "$B/parcels.prj"

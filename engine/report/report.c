@@ -470,6 +470,7 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
         if (d->project->csv_excel_da) {
             def.sep = ';';
             def.decimal = ',';
+            def.bom = true;
         }
     }
     char gpkg[4400];

@@ -72,9 +72,10 @@ typedef struct nytte_report_data {
 typedef struct nytte_csv_opts {
     char sep;                 /**< ',' (default) or ';' (Danish Excel) */
     char decimal;             /**< '.' (default) or ',' */
+    bool bom;                 /**< start with a UTF-8 byte-order mark (Danish Excel reads æøå right only then) */
 } nytte_csv_opts;
 
-#define NYTTE_CSV_OPTS_INIT {',', '.'}
+#define NYTTE_CSV_OPTS_INIT {',', '.', false}
 
 /**
  * Neutralise a text cell for spreadsheets: text starting with '=', '+', '-', '@', tab
