@@ -44,8 +44,8 @@ static void load_zones(loader *L, const ynode *z, nytte_alloc_zones_rule *r)
     cfg_get_num_list(&zm, "factor", 0, &factor, &nf);
     if (upper && factor) {
         if (nu != nf)
-            cfg_problem(L, ytree_get(z, "factor"), NYTTE_ECONFIG, kp, "%zu factors for %zu bands (one factor per band)",
-                        nf, nu);
+            cfg_problem(L, ytree_get(z, "factor"), NYTTE_ECONFIG, kp, "%zu factors for %zu bands (one factor per band)%s",
+                        nf, nu, CFG_SPLIT_HINT(ytree_get(z, nf > nu ? "factor" : "upper")));
         else if (nu > NYTTE_ALLOC_MAX_BANDS)
             cfg_problem(L, ytree_get(z, "upper"), NYTTE_ECONFIG, kp, "at most %d bands", NYTTE_ALLOC_MAX_BANDS);
         else {

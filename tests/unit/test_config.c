@@ -180,7 +180,13 @@ static void test_money(void **state)
          "project.yaml:22:12: measures[0].capex: expected an amount in kroner (e.g. 45000000 or 1800.50), got "
          "'92233720368547758'"},
         {"    capex: 1,5\n", 0, 0,
-         "project.yaml:22:12: measures[0].capex: expected an amount in kroner (e.g. 45000000 or 1800.50), got '1,5'"},
+         "project.yaml:22:12: measures[0].capex: expected an amount in kroner, got 1,5 (a decimal comma: write 1.5, with a decimal point and no thousands separators)"},
+        {"    capex: 2.000.000\n", 0, 0,
+         "project.yaml:22:12: measures[0].capex: expected an amount in kroner, got 2.000.000 (Danish thousands separators: write 2000000, with a decimal point and no thousands separators)"},
+        {"    capex: 1.234,50\n", 0, 0,
+         "project.yaml:22:12: measures[0].capex: expected an amount in kroner, got 1.234,50 (Danish thousands separators: write 1234.50, with a decimal point and no thousands separators)"},
+        {"    capex: 1.5.0\n", 0, 0,
+         "project.yaml:22:12: measures[0].capex: expected an amount in kroner (e.g. 45000000 or 1800.50), got '1.5.0'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[4096], msg[1024];
