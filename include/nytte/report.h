@@ -6,7 +6,7 @@
  * manifest.json to reproduce the run. Column names are stable and documented
  * (docs/outputs.md). Text cells that a spreadsheet would run as a formula are
  * neutralised. Owner names appear in the tables and the report (hearing documents),
- * never in logs or the manifest.
+ * never in logs or the manifest. And back: a finished run's folder read (nytte_outdir_read).
  */
 #ifndef NYTTE_REPORT_H
 #define NYTTE_REPORT_H
@@ -97,6 +97,100 @@ int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, cons
 
 /** A short description of a model with its parameters, in words, into buf. Returns buf. */
 char *nytte_report_model_words(char *buf, size_t size, const nytte_alloc_config *c);
+
+/* ---- a finished run read back ------------------------------------------------ */
+
+/*
+ * A finished run's output folder (what nytte_report_write and nytte_report_write_manifest
+ * wrote, docs/outputs.md) read back: manifest.json, and owners.csv and parcels.csv when
+ * asked for, in either CSV dialect, amounts as exact integer øre. For the commands that
+ * work on finished runs (nytte diff) rather than on a project.
+ */
+
+/** A file the manifest lists: an input (`inputs[]`) or an output (`outputs[]`). */
+typedef struct nytte_outdir_file {
+    char *path;            /**< as the manifest gives it */
+    char *name;            /**< inputs: the path relative to the project's folder ("terrain.tif") when the
+                                file lies inside it, else the path; outputs: the path */
+    char *roles;           /**< inputs: "parcels, buildings"; outputs: NULL */
+    char *sha256;          /**< 64 lowercase hex digits */
+    int64_t bytes;         /**< -1 if not given */
+    bool outside_project;
+} nytte_outdir_file;
+
+/** A scalar of manifest.json by its path: "loan.rate", "totals.elements[basin].pool_ore". */
+typedef struct nytte_outdir_entry {
+    char *key;
+    char *value;           /**< the JSON value's text: a string unquoted, a number as written, a list of
+                                scalars joined by ", " */
+} nytte_outdir_entry;
+
+/** One row of owners.csv. Text as the run meant it (a neutralising apostrophe taken off). */
+typedef struct nytte_outdir_owner {
+    char *id;
+    char *name;            /**< personal data: never log it */
+    char *parcels;         /**< the ids joined by "; " */
+    int64_t amount_ore;    /**< amount_kr, exact */
+    int64_t yearly_om_ore; /**< yearly_om_kr, exact */
+    size_t line;           /**< its line in owners.csv (the header is line 1) */
+} nytte_outdir_owner;
+
+/** One row of parcels.csv. */
+typedef struct nytte_outdir_parcel {
+    char *id;
+    char *owners;          /**< owner ids joined by "; " */
+    int64_t amount_ore;    /**< amount_ore */
+    int64_t in_area;       /**< 1 inside the benefit area of at least one element */
+    size_t line;
+} nytte_outdir_parcel;
+
+typedef struct nytte_outdir {
+    char *dir;
+    char *version;            /**< nytte_version */
+    char *created_utc;        /**< "" if not given */
+    char *project_path, *project_name, *project_sha256;
+    char *project_text;       /**< the project file verbatim */
+    char *model;              /**< allocation_model ("" if not given) */
+    nytte_csv_opts csv;       /**< the dialect its tables were written in (csv_dialect) */
+    nytte_outdir_file *inputs;
+    size_t ninputs;
+    nytte_outdir_file *outputs;
+    size_t noutputs;
+    nytte_outdir_entry *entries; /**< every other scalar of the manifest, in the manifest's order: the
+                                      settings, rules, timings and totals */
+    size_t nentries;
+    nytte_outdir_owner *owners;  /**< NYTTE_OUTDIR_OWNERS: sorted by id (strcmp) */
+    size_t nowners;
+    nytte_outdir_parcel *parcels; /**< NYTTE_OUTDIR_PARCELS: sorted by id (strcmp) */
+    size_t nparcels;
+    const char *modified[2];  /**< tables read whose SHA-256 is not the manifest's (edited after the run):
+                                   "owners.csv", "parcels.csv" */
+    size_t nmodified;
+} nytte_outdir;
+
+/** What nytte_outdir_read reads besides the manifest. */
+enum { NYTTE_OUTDIR_OWNERS = 1, NYTTE_OUTDIR_PARCELS = 2 };
+
+/**
+ * Read the finished run in folder `dir`: manifest.json, and with NYTTE_OUTDIR_OWNERS
+ * owners.csv, with NYTTE_OUTDIR_PARCELS parcels.csv, in the dialect the manifest names.
+ * A folder that is not a finished nytte run is NYTTE_EINPUT (NYTTE_EIO: unreadable) with
+ * a one-line message naming the file and, for a table, the line and column: "out/owners.csv:
+ * line 7: amount_kr: not an amount in kroner with two decimals: '12.3.4'"; a duplicate id,
+ * a row with more or fewer fields than the header, a missing column, another dialect are
+ * refused the same way. A table that reads well but whose SHA-256 is not the manifest's
+ * is read and named in `modified`. *out is the caller's (nytte_outdir_free). Thread-safe
+ * for distinct contexts.
+ */
+int nytte_outdir_read(nytte_ctx *ctx, nytte_outdir **out, const char *dir, unsigned what);
+void nytte_outdir_free(nytte_outdir *d);
+
+/** The value of manifest entry `key` ("loan.rate"), or NULL. Borrowed. */
+const char *nytte_outdir_value(const nytte_outdir *d, const char *key);
+/** The owner with this id, or NULL (binary search). Borrowed. */
+const nytte_outdir_owner *nytte_outdir_owner_find(const nytte_outdir *d, const char *id);
+/** The parcel with this id, or NULL. Borrowed. */
+const nytte_outdir_parcel *nytte_outdir_parcel_find(const nytte_outdir *d, const char *id);
 
 /* ---- SHA-256 (FIPS 180-4) ------------------------------------------------------ */
 
