@@ -1,5 +1,6 @@
 /*
- * test_report_outdir.c — a finished run read back (nytte_outdir_read), on folders written here by hand: a manifest of a few keys, an
+ * test_report_outdir.c — a finished run read back (nytte_outdir_read) and two compared
+ * (nytte_outdir_diff_*), on folders written here by hand: a manifest of a few keys, an
  * owners.csv and a parcels.csv in each dialect, and the CSV reader on the quoting cases
  * of docs/outputs.md. Amounts are checked to the øre against the text they were written as.
  */
@@ -257,11 +258,117 @@ static void test_refusals(void **state)
     nytte_ctx_free(ctx);
 }
 
+/*
+ * A (area, standard) against B (equal, excel_da): O2 100.29 -> 100.30 (+0.01), O3 199.70 ->
+ * 199.69 (-0.01), =O1 in A only (0.01, yearly 1.50), O4 in B only (0.01, yearly 1.50); the
+ * terrain's SHA-256 differs, the owners input is the same, the sea input the same.
+ */
+static void test_diff(void **state)
+{
+    (void)state;
+    nytte_ctx *ctx = NULL;
+    assert_int_equal(nytte_ctx_new(&ctx), NYTTE_OK);
+    char a[300], b[300], path[400];
+    make_runs(a, b);
+    nytte_outdir *ra = NULL, *rb = NULL;
+    nytte_outdir_diff *d = NULL;
+    const unsigned what = NYTTE_OUTDIR_OWNERS | NYTTE_OUTDIR_PARCELS;
+    assert_int_equal(nytte_outdir_read(ctx, &ra, a, what), NYTTE_OK);
+    assert_int_equal(nytte_outdir_read(ctx, &rb, b, what), NYTTE_OK);
+    assert_int_equal(nytte_outdir_diff_new(ctx, &d, ra, rb), NYTTE_OK);
+    assert_int_equal(d->nowners, 4);
+    assert_int_equal(d->nchanged, 2);
+    assert_int_equal(d->nonly_a, 1);
+    assert_int_equal(d->nonly_b, 1);
+    assert_int_equal(d->nsame, 0);
+    assert_int_equal(d->owners[0].kind, NYTTE_DIFF_ONLY_A);
+    assert_string_equal(d->owners[0].a->id, "=O1");
+    assert_int_equal(d->owners[0].diff_ore, -1);
+    assert_int_equal(d->owners[0].yearly_diff_ore, -150);
+    assert_int_equal(d->owners[1].diff_ore, 1);
+    assert_int_equal(d->owners[2].diff_ore, -1);
+    assert_int_equal(d->owners[3].kind, NYTTE_DIFF_ONLY_B);
+    assert_int_equal(d->total_a_ore, 30000);
+    assert_int_equal(d->total_b_ore, 30000);
+    assert_false(d->version_changed);
+    assert_true(d->project_changed);
+    /* settings: the model, its words absent, compare and the dialect; threads and timings never */
+    assert_int_equal(d->nsettings, 3);
+    assert_string_equal(d->settings[0].key, "allocation_model");
+    assert_true(d->settings[0].rule);
+    assert_string_equal(d->settings[1].key, "compare");
+    assert_false(d->settings[1].rule);
+    assert_string_equal(d->settings[2].key, "csv_dialect");
+    assert_int_equal(d->nrules, 1);
+    assert_int_equal(d->ninputs, 1);
+    assert_string_equal(d->inputs[0].key, "terrain.tif");
+    assert_string_equal(d->inputs[0].b, sha_t2);
+    assert_int_equal(d->ntotals, 0);
+    assert_int_equal(d->nparcels_changed, 2); /* P2 and P3; P1 pays 1 øre in both */
+
+    char *text = NULL;
+    assert_int_equal(nytte_outdir_diff_text(ctx, &text, d, 0), NYTTE_OK);
+    assert_non_null(strstr(text, "\nOwners' amounts:  CHANGED for 4 of 4 owners (2 pay another amount, 1 only in A, "
+                                 "1 only in B)\n"));
+    assert_non_null(strstr(text, "\nModel and rules:  CHANGED: allocation_model; how the outputs are written: "
+                                 "compare, csv_dialect\n"));
+    assert_non_null(strstr(text, "\nInputs:           CHANGED (by SHA-256): terrain.tif\n"));
+    assert_non_null(strstr(text, "\n  terrain.tif (terrain): SHA-256 333333333333 -> 444444444444, 10 -> 10 bytes\n"));
+    assert_non_null(strstr(text, "\n  - A line 3:   model: area\n  + B line 3:   model: equal\n"));
+    assert_non_null(strstr(text, "\nO2               100.29         100.30          +0.01\n"));
+    assert_non_null(strstr(text, "\nO3               199.70         199.69          -0.01\n"));
+    assert_non_null(strstr(text, "\nOwners only in A: 1 (kr)\nowner_id       amount A     yearly O&M\n"
+                                 "=O1                0.01           1.50\n"));
+    assert_null(strstr(text, "Jens")); /* no names */
+    free(text);
+    assert_int_equal(nytte_outdir_diff_text(ctx, &text, d, NYTTE_DIFF_BRIEF), NYTTE_OK);
+    assert_null(strstr(text, "Owners whose"));
+    free(text);
+
+    snprintf(path, sizeof path, "%s/diff.csv", root);
+    const nytte_csv_opts std = NYTTE_CSV_OPTS_INIT;
+    assert_int_equal(nytte_outdir_diff_csv(ctx, d, path, &std), NYTTE_OK);
+    char *csv = NULL;
+    size_t len = 0;
+    assert_int_equal(report_read_file(ctx, &csv, &len, path), NYTTE_OK);
+    assert_string_equal(csv, "owner_id,change,amount_a_kr,amount_b_kr,difference_kr,yearly_om_a_kr,yearly_om_b_kr,"
+                             "yearly_om_difference_kr,parcels_a,parcels_b\r\n"
+                             "'=O1,only_a,0.01,,-0.01,1.50,,-1.50,P1; P3,\r\n"
+                             "O2,changed,100.29,100.30,0.01,0.00,0.00,0.00,P2,P2\r\n"
+                             "O3,changed,199.70,199.69,-0.01,0.00,0.00,0.00,P3,P3; P4\r\n"
+                             "O4,only_b,,0.01,0.01,,1.50,1.50,,P1\r\n");
+    free(csv);
+    /* B's dialect by default */
+    assert_int_equal(nytte_outdir_diff_csv(ctx, d, path, NULL), NYTTE_OK);
+    assert_int_equal(report_read_file(ctx, &csv, &len, path), NYTTE_OK);
+    assert_non_null(strstr(csv, "\r\nO2;changed;100,29;100,30;0,01;0,00;0,00;0,00;P2;P2\r\n"));
+    free(csv);
+    /* a folder that cannot take the file: an error naming the path, no file */
+    snprintf(path, sizeof path, "%s/no/such/folder/diff.csv", root);
+    assert_int_equal(nytte_outdir_diff_csv(ctx, d, path, NULL), NYTTE_EIO);
+    assert_memory_equal(nytte_ctx_errmsg(ctx), path, strlen(path));
+    nytte_outdir_diff_free(d);
+
+    /* a run against itself: nothing differs */
+    assert_int_equal(nytte_outdir_diff_new(ctx, &d, ra, ra), NYTTE_OK);
+    assert_int_equal(d->nowners + d->nsettings + d->ninputs + d->ntotals + d->nparcels_changed, 0);
+    assert_int_equal(d->nsame, 3);
+    assert_int_equal(nytte_outdir_diff_text(ctx, &text, d, 0), NYTTE_OK);
+    assert_non_null(strstr(text, "\nOwners' amounts:  unchanged: each of the 3 owners pays the same\n"));
+    assert_null(strstr(text, "CHANGED"));
+    free(text);
+    nytte_outdir_diff_free(d);
+    nytte_outdir_free(ra);
+    nytte_outdir_free(rb);
+    nytte_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_diff),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
