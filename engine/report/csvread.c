@@ -262,8 +262,9 @@ static int read_table(nytte_ctx *ctx, report_csv *c, char **data, char path[4400
     const char *eol = memchr(*data, '\n', len);
     size_t n = eol ? (size_t)(eol - *data) : len;
     if (!memchr(*data, d->csv.sep, n) && memchr(*data, other, n))
-        return nytte_error(ctx, NYTTE_EINPUT, "%s: line 1: separated by '%c', but manifest.json says csv_dialect %s ('%c')",
-                           path, other, d->csv.sep == ';' ? "excel_da" : "standard", d->csv.sep);
+        return nytte_error(ctx, NYTTE_EINPUT,
+                           "%s: line 1: separated by '%c', but manifest.json says csv_dialect %s ('%c')", path, other,
+                           d->csv.sep == ';' ? "excel_da" : "standard", d->csv.sep);
     return report_csv_parse(ctx, c, path, *data, len, d->csv.sep);
 }
 
@@ -293,7 +294,9 @@ int report_read_owners(nytte_ctx *ctx, nytte_outdir *d, char hex[65])
         o->line = c.line[r];
         if ((rc = id_cell(ctx, &o->id, &c, r, col[0], path)))
             break;
-        if (!(o->name = cell_dup(report_csv_at(&c, r, col[1]))) || !(o->parcels = cell_dup(report_csv_at(&c, r, col[2]))))
+        o->name = cell_dup(report_csv_at(&c, r, col[1]));
+        o->parcels = cell_dup(report_csv_at(&c, r, col[2]));
+        if (!o->name || !o->parcels)
             rc = nytte_nomem(ctx, "%s: line %zu", path, c.line[r]);
         if (!rc && !(rc = money_cell(ctx, &o->amount_ore, &c, r, col[3], path, d->csv.decimal)))
             rc = money_cell(ctx, &o->yearly_om_ore, &c, r, col[4], path, d->csv.decimal);

@@ -98,7 +98,8 @@ static const char owners_da[] = "owner_id;owner_name;n_parcels;parcels;amount_kr
                                 "O2;Hansen, Jens;1;P2;100,30;0,00\r\n"
                                 "O3;Ole;1;\"P3; P4\";199,69;0,00\r\n"
                                 "O4;Ny;1;P1;0,01;1,50\r\n";
-static const char parcels_da[] = "parcel_id;owners;amount_ore;in_area\r\nP1;O4;1;1\r\nP2;O2;10030;1\r\nP3;O3;19969;0\r\n";
+static const char parcels_da[] = "parcel_id;owners;amount_ore;in_area\r\n"
+                                 "P1;O4;1;1\r\nP2;O2;10030;1\r\nP3;O3;19969;0\r\n";
 
 static const char sha_t[] = "3333333333333333333333333333333333333333333333333333333333333333";
 static const char sha_t2[] = "4444444444444444444444444444444444444444444444444444444444444444";
@@ -201,17 +202,20 @@ static void test_refusals(void **state)
         {"owner_id,owner_name,parcels,amount_kr,yearly_om_kr\r\nO1,a,P1,1,0\r\nO2,b,P2,,0\r\n",
          "line 3: amount_kr: empty where an amount belongs"},
         {"owner_id,owner_name,parcels,amount_kr,yearly_om_kr\r\nO1,a,P1,1 000,0\r\n",
-         "line 2: amount_kr: not an amount in kroner with a decimal point (csv_dialect standard, e.g. 1234.50): '1 000'"},
+         "line 2: amount_kr: not an amount in kroner with a decimal point (csv_dialect standard, e.g. 1234.50): "
+         "'1 000'"},
         {"owner_id,owner_name,parcels,amount_kr,yearly_om_kr\r\nO1,\"a\"b,P1,1,0\r\n",
          "line 2: field 2 (owner_name): text after the closing quote"},
         {"owner_id,owner_name,parcels,amount_kr,yearly_om_kr\r\nO1,a\"b,P1,1,0\r\n",
          "line 2: field 2 (owner_name): a '\"' in a field without quotes"},
         {"owner_id,owner_name,parcels,amount_kr,yearly_om_kr\r\nO1,a,P1,1,0\rO2\r\n",
          "line 2: a carriage return without a line feed"},
-        {"owner_id,owner_name,parcels,amount_kr,yearly_om_kr\r\nO1,a,P1,1\r\n", "line 2: 4 fields where the header has 5"},
+        {"owner_id,owner_name,parcels,amount_kr,yearly_om_kr\r\nO1,a,P1,1\r\n",
+         "line 2: 4 fields where the header has 5"},
         {"owner_id,owner_name,parcels,amount_kr\r\nO1,a,P1,1\r\n",
          "line 1: no column yearly_om_kr: not a table written by nytte run"},
-        {"owner_id,owner_name,parcels,amount_kr,yearly_om_kr\r\nO1,a,P1,1,0\r\n,b,P2,1,0\r\n", "line 3: owner_id: empty"},
+        {"owner_id,owner_name,parcels,amount_kr,yearly_om_kr\r\nO1,a,P1,1,0\r\n,b,P2,1,0\r\n",
+         "line 3: owner_id: empty"},
         {"owner_id,owner_name,parcels,amount_kr,yearly_om_kr\r\nO1,a,P1,1,0\r\nO2,b,P2,1,0\r\nO1,c,P3,1,0\r\n",
          "line 4: owner O1 again (first on line 2)"},
         {"owner_id;owner_name;parcels;amount_kr;yearly_om_kr\r\n",
