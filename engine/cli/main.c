@@ -27,6 +27,8 @@ static const char usage[] =
     "  validate PROJECT...   check project files and their inputs without running\n"
     "  explain PROJECT OWNER why an owner pays what they pay\n"
     "  compare PROJECT       the allocation models of allocation.compare side by side\n"
+    "  diff OUT_A OUT_B      what changed between two finished runs: owners' amounts,\n"
+    "                        model, rules, inputs (for a new hearing or not)\n"
     "\n"
     "options:\n"
     "  -q, --quiet           print errors only\n"
@@ -35,7 +37,8 @@ static const char usage[] =
     "  -h, --help            show this help (nytte COMMAND --help for a command's)\n"
     "  -V, --version         show the version\n"
     "\n"
-    "exit status: 0 ok, 1 data or runtime error, 2 usage or project-file error.\n"
+    "exit status: 0 ok, 1 data or runtime error, 2 usage or project-file error\n"
+    "(nytte diff --exit-code: 3 when an owner's amount differs).\n"
     "See nytte(1) and docs/getting-started.md.\n";
 
 int nytte_cli_exit_code(int status)
@@ -191,6 +194,8 @@ static int nytte_main(int argc, char **argv)
         rc = nytte_cli_explain(ctx, argc - i, argv + i);
     else if (!strcmp(cmd, "compare"))
         rc = nytte_cli_compare(ctx, argc - i, argv + i);
+    else if (!strcmp(cmd, "diff"))
+        rc = nytte_cli_diff(ctx, argc - i, argv + i);
     else if (!strcmp(cmd, "help")) {
         fputs(usage, stdout);
         rc = 0;
