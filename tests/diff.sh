@@ -68,7 +68,7 @@ function ore(s,    neg, p, k, v) {
 owners() { # owners OUTDIR SEP
     awk -v sep="$2" "$csv_awk"'
         { sub(/\r$/, "") }
-        NR == 1 { n = csvsplit($0, h, sep); for (i = 1; i <= n; i++) col[h[i]] = i; next }
+        NR == 1 { sub(/^\xEF\xBB\xBF/, ""); n = csvsplit($0, h, sep); for (i = 1; i <= n; i++) col[h[i]] = i; next }
         { csvsplit($0, f, sep); print f[col["owner_id"]] "," ore(f[col["amount_kr"]]) "," ore(f[col["yearly_om_kr"]]) }' \
         "$work/$1/owners.csv" | LC_ALL=C sort
 }
@@ -125,6 +125,8 @@ check "model: exit 0" $? "$(cat "$work/model.err")"
 has "model: the verdict names every changed owner" "$work/model.out" \
     "Owners' amounts:  CHANGED for $n of 220 owners ($n pay another amount, 0 only in A, 0 only in B)"
 has "model: the model changed" "$work/model.out" "Model and rules:  CHANGED: allocation_model, allocation_words; how the outputs are written: compare"
+! grep -q "^Model and rules: .*findings" "$work/model.out"
+check "model: the findings are results, not rules" $? "$(grep '^Model and rules' "$work/model.out")"
 has "model: the inputs did not" "$work/model.out" "Inputs:           unchanged (7 files, the same SHA-256)"
 has "model: allocation_model A -> B" "$work/model.out" "  allocation_model: benefit_and_contributor -> benefit"
 k=$(grep -n '^  model: benefit$' "$work/model/project.yaml" | cut -d: -f1)
@@ -144,8 +146,8 @@ expected a , c ';' >"$work/da.want"
 samefile "excel_da: the same owners differ as with the model alone" "$work/da.want" "$work/model.want"
 "$nytte" diff --csv "$work/da.csv" "$work/a" "$work/c" >"$work/da.out" 2>"$work/da.err"
 check "excel_da: exit 0" $? "$(cat "$work/da.err")"
-head -1 "$work/da.csv" | grep -q '^owner_id;change;amount_a_kr;'
-check "excel_da: --csv in B's dialect" $? "$(head -1 "$work/da.csv")"
+head -1 "$work/da.csv" | grep -q $'^\xEF\xBB\xBFowner_id;change;amount_a_kr;'
+check "excel_da: --csv in B's dialect (byte-order mark, ';')" $? "$(head -1 "$work/da.csv")"
 diffcsv "$work/da.csv" ';' >"$work/da.got"
 samefile "excel_da: --csv lists every changed owner with the exact difference" "$work/da.got" "$work/da.want"
 "$nytte" diff "$work/c" "$work/b" >"$work/dialect.out" 2>&1

@@ -23,7 +23,12 @@ static bool not_a_setting(const char *key)
     return false;
 }
 
-static bool is_total(const char *key) { return !strncmp(key, "totals.", 7); }
+/* What a run computed, not what it was told: its totals, and the safeguards' findings. */
+static bool is_total(const char *key)
+{
+    return !strncmp(key, "totals.", 7) || !strcmp(key, "findings") || !strncmp(key, "findings[", 9) ||
+           !strncmp(key, "findings.", 9);
+}
 
 /* Settings of how the outputs are written, which change no amount. */
 static bool is_rule(const char *key) { return strcmp(key, "csv_dialect") != 0 && strcmp(key, "compare") != 0; }

@@ -316,7 +316,7 @@ static int settle(mread *m)
     if (!(d->model = strdup(model ? model : "")))
         return nytte_nomem(m->ctx, "%s", m->path);
     const char *dialect = nytte_outdir_value(d, "csv_dialect");
-    nytte_csv_opts standard = NYTTE_CSV_OPTS_INIT, excel_da = {';', ','};
+    nytte_csv_opts standard = NYTTE_CSV_OPTS_INIT, excel_da = {';', ',', true};
     if (!dialect || !strcmp(dialect, "standard"))
         d->csv = standard;
     else if (!strcmp(dialect, "excel_da"))
