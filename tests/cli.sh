@@ -57,4 +57,26 @@ check "an unknown global option before the command: exit 2" $? "$(cat "$work/e11
 check "options but no command: exit 2" $? "$(cat "$work/e12")"
 "$nytte" explain project.yaml O1 -q >"$work/o13" 2>"$work/e13"
 check "explain PROJECT OWNER -q: exit 0" $? "$(cat "$work/e13")"
+# progress on a terminal only (script(1) gives the run one), and never with -q
+if command -v script >/dev/null; then
+    script -qc "'$nytte' run --force project.yaml" /dev/null >"$work/tty.out" 2>&1
+    grep -q '\[2/10\] hazard depth rasters: 6 of 6  100.0 %' "$work/tty.out" && grep -q '\[10/10\] report' "$work/tty.out"
+    check "on a terminal: the progress line shows the stage k of n, the rasters and the percent" $? "$(cat -v "$work/tty.out" | head -3)"
+    script -qc "'$nytte' -q run --force project.yaml" /dev/null >"$work/ttyq.out" 2>&1
+    [ ! -s "$work/ttyq.out" ]
+    check "on a terminal with -q: nothing" $? "$(cat -v "$work/ttyq.out" | head -3)"
+fi
+"$nytte" run --force project.yaml >/dev/null 2>"$work/notty.err"
+! grep -q '\[1/10\]' "$work/notty.err"
+check "not a terminal: no progress line" $? "$(cat -v "$work/notty.err" | head -3)"
+# -v: where the time went; -v -v: each stage and each raster written
+"$nytte" run --force project.yaml -v 2>"$work/v.err" >/dev/null
+grep -Eq '^nytte: info: time: inputs [0-9.]+ s, hazard [0-9.]+ s, overlay [0-9.]+ s, damage [0-9.]+ s, allocation [0-9.]+ s, report [0-9.]+ s; total [0-9.]+ s$' "$work/v.err"
+check "-v: one line of stage times" $? "$(grep time: "$work/v.err")"
+! grep -q "debug" "$work/v.err"
+check "-v: no debug lines" $? "$(grep debug "$work/v.err" | head -2)"
+"$nytte" run --force project.yaml -v -v 2>"$work/vv.err" >/dev/null
+grep -q "^nytte: debug: stage overlay: " "$work/vv.err" && grep -q "^nytte: debug: hazard: wrote .*depth_surge_with_wall_T1000.tif (40 × 20 cells) in " "$work/vv.err" &&
+    grep -q "^nytte: debug: allocation: element wall: model area, pool 1234556.18 kr, " "$work/vv.err"
+check "-v -v: debug lines of stages, rasters and the allocation" $? "$(grep debug "$work/vv.err" | head -3)"
 exit $fail

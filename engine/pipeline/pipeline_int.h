@@ -70,6 +70,7 @@ typedef struct run_state {
     nytte_raster dem;             /* the terrain; with `tile`, only its grid, CRS and nodata (v is NULL) */
     bool writer;                  /* this process writes the run's files (rank 0 of a shared folder) and
                                      computes the stages after the overlay */
+    bool report_follows;          /* nytte_run: the report stage follows the computation (progress counts it) */
     bool shared;                  /* the ranks share one run (nytte_run under mpirun with several): the
                                      overlay's statistics go to the writer alone */
     int tile;                     /* > 0: the hazard over tiles of this many cells */

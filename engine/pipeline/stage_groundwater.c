@@ -160,7 +160,7 @@ int hazard_groundwater(run_state *s, const nytte_hazard_cfg *h)
     int rc;
     if ((rc = hazard_events(s, h)) || (rc = hazard_read_measures(s, &ml)) || (rc = read_drains(s, &ml, &d)))
         goto cleanup;
-    nytte_progress_begin(s->ctx, "hazard", s->nscen * s->nlev);
+    nytte_progress_begin(s->ctx, "depth rasters", s->nscen * s->nlev);
     for (size_t k = 0; k < s->nev; k++) {
         if (s->tile > 0) {
             /* over tiles: the raster read by windows, every scenario at once */

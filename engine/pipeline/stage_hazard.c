@@ -17,7 +17,13 @@
 int pipeline_write_raster(const run_state *s, const nytte_raster *r, const char *path)
 {
     /* under mpirun every rank computes the same whole-raster hazards; one writes them */
-    return s->writer ? nytte_raster_write(s->ctx, r, path) : NYTTE_OK;
+    if (!s->writer)
+        return NYTTE_OK;
+    double t = nytte_now();
+    int rc = nytte_raster_write(s->ctx, r, path);
+    nytte_log(s->ctx, NYTTE_LOG_DEBUG, "hazard: wrote %s (%zu × %zu cells) in %.3f s", path, (size_t)r->grid.nx,
+              (size_t)r->grid.ny, nytte_now() - t);
+    return rc;
 }
 
 int pipeline_hazard(run_state *s)
