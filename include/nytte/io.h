@@ -79,8 +79,8 @@ int nytte_raster_read_ex(nytte_ctx *ctx, nytte_raster *out, const char *path, in
 
 /**
  * The census of band 1 of a raster that is not read whole (a tiled run, given depth
- * rasters): read by strips of its blocks, in row order, so memory is one strip
- * (at most 4096 × 512 cells as read by GDAL). Errors name the path.
+ * rasters): read in row order by windows of whole blocks (at least 64 rows by 4096
+ * columns), so memory is one window, not the raster. Errors name the path.
  */
 int nytte_raster_scan(nytte_ctx *ctx, nytte_raster_census *census, const char *path);
 
