@@ -173,7 +173,8 @@ static int candidates(nytte_ctx *ctx, io_overlap **pairs, size_t *npairs, const 
             rc = nytte_nomem(ctx, "overlapping parcels: candidates of parcel %s", p[i].id);
             goto cleanup;
         }
-        qsort(c.js, c.n, sizeof *c.js, cmp_size);
+        if (c.n > 1) /* c.js is NULL until a candidate comes */
+            qsort(c.js, c.n, sizeof *c.js, cmp_size);
         if (*npairs + c.n > cap) {
             size_t ncap = cap ? 2 * cap : 64;
             while (ncap < *npairs + c.n)
