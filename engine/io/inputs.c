@@ -190,6 +190,10 @@ static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p
         goto cleanup;
     }
     io_overlaps_warn(ctx, &ov, in->parcels, path, ln);
+    for (size_t k = 0; k < ov.npairs; k++) {
+        in->parcels[ov.pairs[k].a].shared_area += ov.pairs[k].area;
+        in->parcels[ov.pairs[k].b].shared_area += ov.pairs[k].area;
+    }
     free(ov.pairs);
 cleanup:
     nytte_vlayer_clear(&l);

@@ -363,8 +363,8 @@ static void warn_pairs(nytte_ctx *ctx, const io_overlaps *o, const nytte_parcel 
     bool all = nytte_ctx_verbosity(ctx) >= NYTTE_LOG_INFO;
     size_t shown = all || o->npairs <= WARN_PAIRS ? o->npairs : WARN_PAIRS - 1;
     nytte_log(ctx, NYTTE_LOG_WARN,
-              "%s: layer %s: %zu %s; each parcel keeps its own polygon, so the overlap counts in the plot of "
-              "both (docs/project-file.md, Overlapping parcels)",
+              "%s: layer %s: %zu %s; each parcel keeps its own polygon: the overlap floods both, and counts "
+              "half to each in the plot area (docs/project-file.md, Overlapping parcels)",
               path, layer, o->npairs, o->npairs == 1 ? "pair of parcels overlaps" : "pairs of parcels overlap");
     for (size_t k = 0; k < shown; k++) {
         const nytte_parcel *a = &p[list[k].a], *b = &p[list[k].b];

@@ -29,7 +29,8 @@ static void element_facts(run_state *s, size_t e, const nytte_use *use)
             .in_area = nytte_alloc_in_benefit_area(m->wet_design, dw->above[0], dn->mean, dw->mean, by_exposure),
             .built = m->nbuildings > 0,
             .nbuildings = m->nbuildings,
-            .plot_area = pc->area,
+            /* an overlap with another parcel counts half in each: the pair's plot areas sum to their union */
+            .plot_area = pc->area - 0.5 * pc->shared_area,
             .building_area = m->building_area,
             .floor_area = m->floor_area,
             .property_value = pc->property_value,

@@ -131,8 +131,9 @@ static void test_hand_computed(void **state)
     logged[0] = '\0';
     io_overlaps_warn(ctx, &o, ps.p, "p.gpkg", "parcels");
     assert_string_equal(logged,
-                        "W: p.gpkg: layer parcels: 5 pairs of parcels overlap; each parcel keeps its own polygon, so "
-                        "the overlap counts in the plot of both (docs/project-file.md, Overlapping parcels)\n"
+                        "W: p.gpkg: layer parcels: 5 pairs of parcels overlap; each parcel keeps its own polygon: the "
+                        "overlap floods both, and counts half to each in the plot area (docs/project-file.md, "
+                        "Overlapping parcels)\n"
                         "W: parcel E and parcel G overlap by 150.0 m² (75 % of G)\n"
                         "W: parcel A and parcel B overlap by 100.0 m² (100 % of B)\n"
                         "W: parcel A and parcel C overlap by 50.0 m² (50 % of C)\n"
