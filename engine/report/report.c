@@ -424,29 +424,32 @@ static void measure_row_of(measure_row *row, const nytte_report_data *d, size_t 
     };
 }
 
-static int write_measures(nytte_ctx *ctx, const nytte_report_data *d, const char *gpkg)
+/* The measures' geometries in the working CRS: ls[m] for measure m (the layer and the map draw them). */
+static int read_measures(nytte_ctx *ctx, const nytte_report_data *d, nytte_vlayer *ls)
+{
+    const nytte_project *p = d->project;
+    for (size_t m = 0; m < p->nmeasures; m++) {
+        const nytte_layer_cfg *g = &p->measures[m].geometry;
+        if (nytte_vlayer_read(ctx, &ls[m], g->path, g->layer, g->where, NULL, 0, d->inputs->crs_wkt)) {
+            nytte_error_prefix(ctx, "measure %s", p->measures[m].id);
+            return nytte_ctx_errcode(ctx);
+        }
+    }
+    return NYTTE_OK;
+}
+
+static int write_measures(nytte_ctx *ctx, const nytte_report_data *d, const char *gpkg, const nytte_vlayer *ls)
 {
     const nytte_project *p = d->project;
     size_t nm = p->nmeasures, total = 0;
-    nytte_vlayer *ls = calloc(nm ? nm : 1, sizeof *ls);
     measure_row *rows = NULL;
     int rc = NYTTE_OK;
-    if (!ls)
-        return nytte_nomem(ctx, "%s: measures", gpkg);
-    for (size_t m = 0; m < nm; m++) {
-        const nytte_layer_cfg *g = &p->measures[m].geometry;
-        if ((rc = nytte_vlayer_read(ctx, &ls[m], g->path, g->layer, g->where, NULL, 0, d->inputs->crs_wkt))) {
-            nytte_error_prefix(ctx, "measure %s", p->measures[m].id);
-            goto cleanup;
-        }
+    for (size_t m = 0; m < nm; m++)
         total += ls[m].nfeatures;
-    }
     if (total == 0)
-        goto cleanup;
-    if (!(rows = calloc(total, sizeof *rows))) {
-        rc = nytte_nomem(ctx, "%s: measures", gpkg);
-        goto cleanup;
-    }
+        return NYTTE_OK;
+    if (!(rows = calloc(total, sizeof *rows)))
+        return nytte_nomem(ctx, "%s: measures", gpkg);
     size_t i = 0;
     for (size_t m = 0; m < nm; m++)
         for (size_t f = 0; f < ls[m].nfeatures; f++)
@@ -454,10 +457,6 @@ static int write_measures(nytte_ctx *ctx, const nytte_report_data *d, const char
     const report_table t = {"measures", measure_cols, NCOLS(measure_cols), rows, sizeof *rows, total, true,
                             offsetof(measure_row, geom)};
     rc = report_table_layer(ctx, &t, REPORT_GPKG, gpkg, d->inputs->crs_wkt, true);
-cleanup:
-    for (size_t m = 0; m < nm; m++)
-        nytte_vlayer_clear(&ls[m]);
-    free(ls);
     free(rows);
     return rc;
 }
@@ -477,10 +476,17 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
     snprintf(gpkg, sizeof gpkg, "%s/parcels.gpkg", dir);
     double breaks[REPORT_NCLASSES];
     report_amount_breaks(d->alloc, breaks);
+    size_t nm = d->project->nmeasures;
+    nytte_vlayer *ls = calloc(nm ? nm : 1, sizeof *ls);
+    if (!ls)
+        return nytte_nomem(ctx, "%s: measures", gpkg);
     int rc;
-    if ((rc = write_owners(ctx, d, dir, o)) || (rc = write_parcels(ctx, d, dir, o)) ||
-        (rc = write_buildings(ctx, d, gpkg)) || (rc = write_measures(ctx, d, gpkg)) ||
-        (rc = report_write_styles(ctx, d, dir, breaks)))
-        return rc;
-    return report_write_html(ctx, d, dir, breaks);
+    if (!(rc = write_owners(ctx, d, dir, o)) && !(rc = write_parcels(ctx, d, dir, o)) &&
+        !(rc = write_buildings(ctx, d, gpkg)) && !(rc = read_measures(ctx, d, ls)) &&
+        !(rc = write_measures(ctx, d, gpkg, ls)) && !(rc = report_write_styles(ctx, d, dir, breaks)))
+        rc = report_write_html(ctx, d, dir, breaks, ls);
+    for (size_t m = 0; m < nm; m++)
+        nytte_vlayer_clear(&ls[m]);
+    free(ls);
+    return rc;
 }

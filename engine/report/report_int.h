@@ -43,10 +43,13 @@ size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels,
 /* An owner's name from the inputs (the allocation knows ids only); NULL if none. */
 const char *report_owner_name(const nytte_inputs *in, const char *id);
 
-/* Amount classes of the parcels' total amounts: class 0 pays nothing, classes 1..5 by
- * quantiles of the paying parcels' amounts. breaks[k] is the upper bound (kr) of class k+1. */
+/* Amount classes of the parcels' total amounts: class 0 pays nothing (or is paid back),
+ * classes 1..5 by quantiles of the distinct paying amounts; breaks[k] is the upper bound
+ * (kr) of class k+1. With at most 5 distinct amounts each is a class of its own: breaks[k]
+ * is that amount exactly, the classes after the last NaN, and the count is returned (a
+ * legend then names amounts, not ranges); 0 for quantile classes. */
 #define REPORT_NCLASSES 5
-void report_amount_breaks(const nytte_alloc_result *r, double breaks[REPORT_NCLASSES]);
+int report_amount_breaks(const nytte_alloc_result *r, double breaks[REPORT_NCLASSES]);
 int report_amount_class(const double breaks[REPORT_NCLASSES], int64_t ore);
 extern const char *const report_class_colors[REPORT_NCLASSES + 1]; /* "#rrggbb"; [0] non-payers */
 
@@ -66,7 +69,9 @@ void report_html_safeguards(sbuf *b, const nytte_report_data *d);
 
 /* The outputs besides the tables (styles.c, html.c). */
 int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES]);
-int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES]);
+/* report.html; measures[m] holds measure m's geometries (drawn on the map). */
+int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],
+                      const nytte_vlayer *measures);
 
 /* ---- column tables ------------------------------------------------------------- */
 

@@ -90,11 +90,18 @@ static void parcels_renderer(sbuf *b, const double breaks[REPORT_NCLASSES])
 {
     sb_add(b, "<renderer-v2 type=\"graduatedSymbol\" attr=\"amount_kr\" graduatedMethod=\"GraduatedColor\" "
               "symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n<ranges>\n"
-              "<range lower=\"0\" upper=\"0\" symbol=\"0\" label=\"pays nothing\" render=\"true\"/>\n");
-    for (int k = 0; k < REPORT_NCLASSES; k++)
-        sb_printf(b, "<range lower=\"%.2f\" upper=\"%.2f\" symbol=\"%d\" label=\"%.0f to %.0f kr\" render=\"true\"/>\n",
-                  k ? breaks[k - 1] : 0.0, k == REPORT_NCLASSES - 1 ? 1e15 : breaks[k], k + 1,
-                  k ? breaks[k - 1] : 0.0, breaks[k]);
+              "<range lower=\"-1000000000000000\" upper=\"0\" symbol=\"0\" label=\"pays nothing (or is paid back)\" "
+              "render=\"true\"/>\n");
+    int n = 0;
+    while (n < REPORT_NCLASSES && breaks[n] == breaks[n])
+        n++;
+    for (int k = 0; k < n; k++) {
+        double lo = k ? breaks[k - 1] : 0.0, hi = breaks[k];
+        /* whole kr for quantile classes; the exact amount when a class is one amount */
+        int dec = lo == floor(lo) && hi == floor(hi) ? 0 : 2;
+        sb_printf(b, "<range lower=\"%.2f\" upper=\"%.2f\" symbol=\"%d\" label=\"%.*f to %.*f kr\" render=\"true\"/>\n",
+                  lo, k == n - 1 ? 1e15 : hi, k + 1, dec, lo, dec, hi);
+    }
     sb_add(b, "</ranges>\n<symbols>\n");
     for (int k = 0; k <= REPORT_NCLASSES; k++)
         symbol(b, k, "fill", report_class_colors[k], "#7f7f7f", 0.1);

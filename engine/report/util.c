@@ -187,7 +187,7 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void report_amount_breaks(const nytte_alloc_result *r, double breaks[REPORT_NCLASSES])
+int report_amount_breaks(const nytte_alloc_result *r, double breaks[REPORT_NCLASSES])
 {
     size_t n = 0;
     int64_t *v = malloc((r->nparcels ? r->nparcels : 1) * sizeof *v);
@@ -196,22 +196,34 @@ void report_amount_breaks(const nytte_alloc_result *r, double breaks[REPORT_NCLA
             v[n++] = r->parcel_ore[i];
     if (!v || n == 0) {
         for (int k = 0; k < REPORT_NCLASSES; k++)
-            breaks[k] = (double)(k + 1);
+            breaks[k] = k ? NAN : 1.0;
         free(v);
-        return;
+        return 1;
     }
     qsort(v, n, sizeof *v, cmp_i64);
-    /* upper bounds at the quintiles, rounded up to whole kr; strictly increasing */
+    /* few different amounts (1, 2 … payers, or one amount for all): a class each, exactly */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || v[i] != v[i - 1])
+            v[m++] = v[i];
+    if (m <= REPORT_NCLASSES) {
+        for (int k = 0; k < REPORT_NCLASSES; k++)
+            breaks[k] = (size_t)k < m ? (double)v[k] / 100.0 : NAN;
+        free(v);
+        return (int)m;
+    }
+    /* upper bounds at the quintiles of the distinct amounts, rounded up to whole kr; strictly increasing */
     for (int k = 0; k < REPORT_NCLASSES; k++) {
-        size_t idx = k == REPORT_NCLASSES - 1 ? n - 1 : (n * (size_t)(k + 1)) / REPORT_NCLASSES;
-        if (idx >= n)
-            idx = n - 1;
+        size_t idx = k == REPORT_NCLASSES - 1 ? m - 1 : (m * (size_t)(k + 1)) / REPORT_NCLASSES;
+        if (idx >= m)
+            idx = m - 1;
         double b = (double)((v[idx] + 99) / 100);
         if (k > 0 && b <= breaks[k - 1])
             b = breaks[k - 1] + 1;
         breaks[k] = b;
     }
     free(v);
+    return 0;
 }
 
 int report_amount_class(const double breaks[REPORT_NCLASSES], int64_t ore)
@@ -219,8 +231,11 @@ int report_amount_class(const double breaks[REPORT_NCLASSES], int64_t ore)
     if (ore <= 0)
         return 0;
     double kr = (double)ore / 100.0;
-    for (int k = 0; k < REPORT_NCLASSES; k++)
+    int last = 1;
+    for (int k = 0; k < REPORT_NCLASSES && breaks[k] == breaks[k]; k++) {
+        last = k + 1;
         if (kr <= breaks[k])
             return k + 1;
-    return REPORT_NCLASSES;
+    }
+    return last;
 }
