@@ -57,6 +57,14 @@ for run in plain paid; do
     fi
 done
 
+# the map's legend with two payers: a class per amount, named exactly (not 1-kr ranges), and the channel
+legend=$(grep -o 'class="legend">.*</div>' "$work/out-plain/report.html")
+echo "$legend" | grep -q '</i>42&#160;424,24&#160;kr</span><span><i class="sw" style="background:#fecc5c"></i>57&#160;575,76&#160;kr</span>'
+check "plain: the legend names the two amounts" $? "$legend"
+! echo "$legend" | grep -q ' – '
+check "plain: ... and no ranges" $? "$legend"
+grep -q '<title>Afledningskanal</title></path>' "$work/out-plain/report.html" && echo "$legend" | grep -q '</i>Afledningskanal</span>'
+check "plain: the map draws the channel and its legend names it" $? "missing"
 # without compensation P4's owners pay nothing and get nothing
 want "plain: P4 amount" "$(col "$work/out-plain/parcels.csv" P4 amount_ore)" 0
 grep -q "allocation.compensate_harmed: true pays them back" "$work/plain.err"
