@@ -56,7 +56,7 @@ for l in parcels buildings measures; do
 done
 schema() { ogrinfo -ro -so "$G" "$1" | sed -n 's/^\([a-z_A-Z0-9]*\): \([A-Za-z0-9]*\) ([0-9.]*)$/\1:\2/p' | tr '\n' ' '; }
 check "parcels schema" test "$(schema parcels)" = "parcel_id:String owners:String area_m2:Real outside_terrain_m2:Real ground_min_m:Real ground_mean_m:Real wet_design_m2:Real depth_design_m:Real risk_zone:Integer64 n_buildings:Integer64 floor_area_m2:Real building_flooded:Integer64 building_value_kr:Real ead_without_kr:Real ead_with_kr:Real avoided_ead_kr:Real benefit_pv_kr:Real property_value_kr:Real in_area:Integer64 exempt:String weight:Real share:Real amount_kr:Real amount_ore:Integer64 yearly_om_kr:Real explanation:String benefit_ratio:Real harmed:Integer64 "
-check "buildings schema" test "$(schema buildings)" = "building_id:String parcel_id:String use:String floor_area_m2:Real floor_height_m:Real value_kr:Real depth_design_m:Real depth_design_mean_m:Real ead_without_kr:Real ead_with_kr:Real avoided_ead_kr:Real "
+check "buildings schema" test "$(schema buildings)" = "building_id:String parcel_id:String use:String floor_area_m2:Real floor_height_m:Real value_kr:Real depth_design_m:Real depth_design_mean_m:Real ead_without_kr:Real ead_with_kr:Real avoided_ead_kr:Real parcel_from:String parcel_tie:Integer64 use_from:String floor_area_from:String "
 check "measures schema" test "$(schema measures)" = "measure_id:String name:String crest_m:Real capex_kr:Real om_per_year_kr:Real lifetime_years:Integer64 deductions_kr:Real pool_kr:Real yearly_pool_kr:Real payers:Integer64 length_m:Real residual_kr:Real residual_payer:String benefit_cost_ratio:Real "
 check "layer_styles has QGIS's columns" grep -q "styleQML: String" <(ogrinfo -ro -so "$G" layer_styles)
 

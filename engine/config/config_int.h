@@ -130,7 +130,12 @@ bool cfg_list_split_decimals(const ynode *seq);
                                     "[1.52, 1.64]"                                                              \
                                   : "")
 
-/* A relative path joined to the project folder (malloc'd; NULL when memory ran out). */
+/* One field name, or a list of them (a key made of several fields): into *out (freed first
+ * when read; cfg_key_fields_clear frees it). Empty names and a name given twice are refused. */
+int cfg_get_key_fields(const cfg_map *m, const char *key, nytte_key_fields *out);
+void cfg_key_fields_clear(nytte_key_fields *f);
+/* A relative path joined to the project folder (malloc'd; NULL when memory ran out); in a
+ * GDAL virtual path ("/vsizip/data.zip/x.gml") the archive's path is joined to it. */
 char *cfg_resolve(const loader *L, const char *p);
 /* The mapping m as a vector layer: its keys checked, path (required, must exist), layer
  * and where read; the section's other keys are the caller's to read. */
@@ -162,6 +167,8 @@ void cfg_check_keys(const cfg_map *m);
 extern const char *const cfg_hazard_types[];  /* by nytte_hazard_type, NULL-terminated */
 
 void cfg_load_inputs(loader *L, const ynode *in, nytte_project *p);
+/* Free what cfg_load_inputs read (the parcels', buildings' and owners' settings). */
+void cfg_inputs_clear(nytte_project *p);
 /* hazards[idx]; the measures are loaded first (with_measure names them). */
 void cfg_load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p);
 void cfg_hazard_clear(nytte_hazard_cfg *h, size_t nmeasures);

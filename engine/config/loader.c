@@ -361,15 +361,75 @@ int cfg_get_bool(const cfg_map *m, const char *key, bool *out)
     return NYTTE_OK;
 }
 
+/* The length of a GDAL virtual prefix ("/vsizip/", "/vsitar/" ...) at the start of p, or 0. */
+static size_t vsi_prefix(const char *p)
+{
+    if (strncmp(p, "/vsi", 4) != 0)
+        return 0;
+    const char *slash = strchr(p + 1, '/');
+    return slash ? (size_t)(slash - p) + 1 : 0;
+}
+
 char *cfg_resolve(const loader *L, const char *p)
 {
-    if (p[0] == '/' || strncmp(p, "/vsi", 4) == 0)
+    size_t pre = vsi_prefix(p);
+    /* "/vsizip/data.zip/x.gml": the archive is named relative to the project folder, as any file */
+    const char *rest = p + pre;
+    if (rest[0] == '/' || strncmp(rest, "/vsi", 4) == 0 || (pre && !*rest))
         return strdup(p);
     size_t n = strlen(L->dir) + strlen(p) + 2;
     char *r = malloc(n);
     if (r)
-        snprintf(r, n, "%s/%s", L->dir, p);
+        snprintf(r, n, "%.*s%s/%s", (int)pre, p, L->dir, rest);
     return r;
+}
+
+bool nytte_path_on_disk(char *buf, size_t size, const char *path)
+{
+    size_t pre = vsi_prefix(path);
+    if (!pre) {
+        snprintf(buf, size, "%s", path);
+        return true;
+    }
+    /* the longest leading part of what follows the prefix that is a file: the archive */
+    const char *rest = path + pre;
+    if (vsi_prefix(rest))
+        return false; /* chained (/vsizip//vsicurl/...): no file here */
+    bool found = false;
+    struct stat st;
+    for (const char *c = rest + 1;; c++) {
+        if (*c != '/' && *c != '\0')
+            continue;
+        if ((size_t)(c - rest) < size) {
+            char part[PATH_MAX];
+            snprintf(part, sizeof part, "%.*s", (int)(c - rest), rest);
+            if (stat(part, &st) == 0 && S_ISREG(st.st_mode)) {
+                snprintf(buf, size, "%s", part);
+                found = true;
+            }
+        }
+        if (!*c)
+            break;
+    }
+    return found;
+}
+
+/* Whether a path a project names exists; else the problem, at `at`, is recorded. */
+static int path_exists(loader *L, const ynode *at, const char *kp, const char *path, struct stat *st)
+{
+    char file[PATH_MAX];
+    if (vsi_prefix(path)) {
+        if (!nytte_path_on_disk(file, sizeof file, path) || stat(file, st) != 0) {
+            cfg_problem(L, at, NYTTE_EIO, kp, "file not found: %s (no archive on disk in this path)", path);
+            return NYTTE_EIO;
+        }
+        return NYTTE_OK;
+    }
+    if (stat(path, st) != 0) {
+        cfg_problem(L, at, NYTTE_EIO, kp, "file not found: %s", path);
+        return NYTTE_EIO;
+    }
+    return NYTTE_OK;
 }
 
 int cfg_get_path(const cfg_map *m, const char *key, int must_exist, char **out)
@@ -390,10 +450,10 @@ int cfg_get_path(const cfg_map *m, const char *key, int must_exist, char **out)
         return NYTTE_OK;
     struct stat st;
     const ynode *at = ytree_get(m->node, key);
-    if (stat(path, &st) != 0) {
-        cfg_problem(m->L, at, NYTTE_EIO, kp, "file not found: %s", path);
-        return NYTTE_EIO;
-    }
+    if ((rc = path_exists(m->L, at, kp, path, &st)))
+        return rc;
+    if (vsi_prefix(path))
+        return NYTTE_OK; /* the archive is there; what is inside, GDAL says when it opens it */
     if (S_ISDIR(st.st_mode) && !strstr(path, ".gdb")) {
         cfg_problem(m->L, at, NYTTE_EIO, kp, "is a folder, expected a file: %s", path);
         return NYTTE_EIO;
@@ -403,6 +463,73 @@ int cfg_get_path(const cfg_map *m, const char *key, int must_exist, char **out)
         return NYTTE_EIO;
     }
     return NYTTE_OK;
+}
+
+/* Whether a key-fields list may hold name as its item k (not empty, not given twice). */
+static bool key_field_ok(loader *L, const ynode *item, const char *kp, const nytte_key_fields *f, size_t k)
+{
+    if (item->type != YT_SCALAR || !item->text[0]) {
+        cfg_problem(L, item, NYTTE_ECONFIG, kp, "expected field names, got %s", item->type == YT_SCALAR ? "empty text" : cfg_type_name(item));
+        return false;
+    }
+    for (size_t j = 0; j < k; j++)
+        if (!strcmp(f->names[j], item->text)) {
+            cfg_problem(L, item, NYTTE_ECONFIG, kp, "field '%s' is named twice", item->text);
+            return false;
+        }
+    return true;
+}
+
+int cfg_get_key_fields(const cfg_map *m, const char *key, nytte_key_fields *out)
+{
+    char kp[KP_MAX];
+    const ynode *v;
+    int rc = lookup(m, key, &v, kp);
+    if (rc != NYTTE_OK)
+        return rc;
+    if (v->type == YT_SCALAR) {
+        char *one = NULL;
+        if ((rc = cfg_get_str(m, key, &one)) != NYTTE_OK)
+            return rc;
+        if (!(out->names = malloc(sizeof *out->names))) {
+            free(one);
+            return cfg_nomem(m->L, v, kp);
+        }
+        out->names[0] = one;
+        out->n = 1;
+        return NYTTE_OK;
+    }
+    if (v->type != YT_SEQ || v->n == 0 || v->n > NYTTE_KEY_FIELDS_MAX) {
+        cfg_problem(m->L, v, NYTTE_ECONFIG, kp, "expected a field name or a list of 1 to %d field names, got %s",
+                    NYTTE_KEY_FIELDS_MAX, v->type == YT_SEQ ? (v->n ? "a longer list" : "an empty list") : cfg_type_name(v));
+        return NYTTE_ECONFIG;
+    }
+    nytte_key_fields f = {calloc(v->n, sizeof *f.names), 0};
+    if (!f.names)
+        return cfg_nomem(m->L, v, kp);
+    for (size_t k = 0; k < v->n; k++) {
+        if (!key_field_ok(m->L, v->items[k], kp, &f, k)) {
+            cfg_key_fields_clear(&f);
+            return NYTTE_ECONFIG;
+        }
+        if (!(f.names[k] = strdup(v->items[k]->text))) {
+            cfg_key_fields_clear(&f);
+            return cfg_nomem(m->L, v, kp);
+        }
+        f.n = k + 1;
+    }
+    cfg_key_fields_clear(out);
+    *out = f;
+    return NYTTE_OK;
+}
+
+void cfg_key_fields_clear(nytte_key_fields *f)
+{
+    for (size_t k = 0; k < f->n; k++)
+        free(f->names[k]);
+    free(f->names);
+    f->names = NULL;
+    f->n = 0;
 }
 
 int cfg_get_num_list(const cfg_map *m, const char *key, double lo, double **out, size_t *n)
@@ -475,8 +602,8 @@ void cfg_get_layer_any(const cfg_map *parent, const char *key, nytte_layer_cfg *
         struct stat st;
         if (!out->path)
             cfg_nomem(L, v, kp);
-        else if (stat(out->path, &st) != 0)
-            cfg_problem(L, v, NYTTE_EIO, kp, "file not found: %s", out->path);
+        else
+            path_exists(L, v, kp, out->path, &st);
         return;
     }
     if (cfg_need_map(L, v, kp)) {

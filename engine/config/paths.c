@@ -107,8 +107,13 @@ int nytte_project_inputs(nytte_ctx *ctx, nytte_project_input **out, size_t *n, c
     input_list l = {0};
     add(&l, p->terrain, "terrain");
     add(&l, p->parcels.src.path, "parcels");
-    if (p->buildings.given)
+    if (p->buildings.given) {
         add(&l, p->buildings.src.path, "buildings");
+        if (p->buildings.use_codes && strcmp(p->buildings.use_codes, "bbr") != 0)
+            add(&l, p->buildings.use_codes, "use codes");
+        if (p->buildings.bbr.given)
+            add(&l, p->buildings.bbr.src.path, "BBR");
+    }
     if (p->owners.given)
         add(&l, p->owners.src.path, "owners");
     for (size_t i = 0; i < p->nhazards; i++) {
@@ -135,10 +140,10 @@ int nytte_project_inputs(nytte_ctx *ctx, nytte_project_input **out, size_t *n, c
 
 bool nytte_project_path_outside(const nytte_project *p, const char *path)
 {
-    char dir[PATH_MAX], in[PATH_MAX];
-    if (strncmp(path, "/vsi", 4) == 0)
+    char dir[PATH_MAX], in[PATH_MAX], file[PATH_MAX];
+    if (!nytte_path_on_disk(file, sizeof file, path))
         return false;
-    return p->dir && canon(p->dir, dir, 0) && canon(path, in, 0) && !within(in, dir);
+    return p->dir && canon(p->dir, dir, 0) && canon(file, in, 0) && !within(in, dir);
 }
 
 bool cfg_out_dir_problem(const nytte_project *p, const char *out_dir, char *why, size_t n)
@@ -184,8 +189,9 @@ bool cfg_out_dir_problem(const nytte_project *p, const char *out_dir, char *why,
         snprintf(why, n, "cannot be checked: out of memory");
         return true;
     }
+    char file[PATH_MAX];
     for (size_t i = 0; i < ni && !found; i++)
-        if (strncmp(inputs[i].path, "/vsi", 4) != 0 && canon(inputs[i].path, in, 0) && within(in, out)) {
+        if (nytte_path_on_disk(file, sizeof file, inputs[i].path) && canon(file, in, 0) && within(in, out)) {
             snprintf(why, n, "holds the input %s", inputs[i].path);
             found = true;
         }

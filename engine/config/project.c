@@ -316,14 +316,8 @@ void nytte_project_free(nytte_project *p)
 {
     if (!p)
         return;
-    cfg_layer_clear(&p->parcels.src);
-    cfg_layer_clear(&p->buildings.src);
-    cfg_layer_clear(&p->owners.src);
-    char *strs[] = {p->path, p->dir, p->name, p->crs, p->terrain, p->vertical_datum, p->parcels.id,
-                    p->parcels.value, p->parcels.landuse, p->parcels.paved_area, p->buildings.id, p->buildings.parcel,
-                    p->buildings.use, p->buildings.floor_area, p->buildings.floor_height, p->buildings.value,
-                    p->owners.parcel, p->owners.owner, p->owners.name, p->owners.share, p->out_dir,
-                    p->residual_payer};
+    cfg_inputs_clear(p);
+    char *strs[] = {p->path, p->dir, p->name, p->crs, p->terrain, p->vertical_datum, p->out_dir, p->residual_payer};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(strs[i]);
     for (size_t i = 0; i < p->nhazards; i++)

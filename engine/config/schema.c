@@ -49,19 +49,31 @@ static const nytte_config_key keys[] = {
     {"inputs.parcels.value", ANY, 0},
     {"inputs.parcels.landuse", ANY, 0},
     {"inputs.parcels.paved_area", ANY, 0},
+    {"inputs.parcels.property", ANY, 0},
 
     /* inputs.buildings */
     LAYER_KEYS("inputs.buildings"),
     {"inputs.buildings.id", ANY, ANY},
-    {"inputs.buildings.parcel", ANY, ANY},
-    {"inputs.buildings.use", ANY, ANY},
-    {"inputs.buildings.floor_area", ANY, ANY},
+    {"inputs.buildings.parcel", ANY, 0},
+    {"inputs.buildings.use", ANY, 0},
+    {"inputs.buildings.floor_area", ANY, 0},
     {"inputs.buildings.floor_height", ANY, 0},
     {"inputs.buildings.value", ANY, 0},
+    {"inputs.buildings.default_use", ANY, 0},
+    {"inputs.buildings.use_codes", ANY, 0},
+    {"inputs.buildings.bbr", ANY, 0},
+
+    /* inputs.buildings.bbr: a BBR table joined to the buildings */
+    LAYER_KEYS("inputs.buildings.bbr"),
+    {"inputs.buildings.bbr.key", ANY, ANY},
+    {"inputs.buildings.bbr.link", ANY, 0},
+    {"inputs.buildings.bbr.use", ANY, 0},
+    {"inputs.buildings.bbr.floor_area", ANY, 0},
 
     /* inputs.owners */
     LAYER_KEYS("inputs.owners"),
-    {"inputs.owners.parcel", ANY, ANY},
+    {"inputs.owners.parcel", ANY, 0},
+    {"inputs.owners.property", ANY, 0},
     {"inputs.owners.owner", ANY, ANY},
     {"inputs.owners.name", ANY, 0},
     {"inputs.owners.share", ANY, 0},

@@ -153,12 +153,20 @@ int nytte_use_parse(const char *s)
     return -1;
 }
 
+static const char *const from_names[NYTTE_FROM_COUNT] = {"field", "footprint", "point", "bbr", "default"};
+
+const char *nytte_from_name(nytte_from f)
+{
+    return (unsigned)f < NYTTE_FROM_COUNT ? from_names[f] : "field";
+}
+
 void nytte_inputs_free(nytte_inputs *in)
 {
     if (!in)
         return;
     for (size_t i = 0; i < in->nparcels; i++) {
         free(in->parcels[i].id);
+        free(in->parcels[i].property);
         free(in->parcels[i].landuse);
         nytte_geom_clear(&in->parcels[i].geom);
     }
@@ -175,5 +183,8 @@ void nytte_inputs_free(nytte_inputs *in)
     free(in->owners);
     free(in->holdings);
     free(in->crs_wkt);
+    for (size_t i = 0; i < in->bnotes.nunassigned; i++)
+        free(in->bnotes.unassigned[i].id);
+    free(in->bnotes.unassigned);
     memset(in, 0, sizeof *in);
 }

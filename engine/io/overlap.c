@@ -21,74 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- nytte_geom -> GEOS --------------------------------------------------------------- */
-
-static double ring_area2(const double *xy, size_t n)
-{
-    double a = 0.0;
-    for (size_t i = 1; i + 1 < n; i++)
-        a += (xy[2 * i] - xy[0]) * (xy[2 * i + 3] - xy[1]) - (xy[2 * i + 2] - xy[0]) * (xy[2 * i + 1] - xy[1]);
-    return a;
-}
-
-/* Ring p of g, moved by (-ox, -oy), as a GEOS linear ring; NULL when GEOS refuses it. */
-static GEOSGeometry *geos_ring(GEOSContextHandle_t h, const nytte_geom *g, size_t p, double ox, double oy,
-                               double *buf)
-{
-    size_t n = g->off[p + 1] - g->off[p];
-    const double *xy = g->xy + 2 * g->off[p];
-    for (size_t i = 0; i < n; i++) {
-        buf[2 * i] = xy[2 * i] - ox;
-        buf[2 * i + 1] = xy[2 * i + 1] - oy;
-    }
-    GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(h, buf, (unsigned)n, 0, 0);
-    return cs ? GEOSGeom_createLinearRing_r(h, cs) : NULL;
-}
-
-static void destroy_all(GEOSContextHandle_t h, GEOSGeometry **g, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (g[i])
-            GEOSGeom_destroy_r(h, g[i]);
-}
-
-/*
- * A normalised polygon (exteriors counter-clockwise, each followed by its clockwise
- * holes: io's own order) as a GEOS (multi)polygon moved by (-ox, -oy). buf holds the
- * largest ring's coordinates; rings and polys g->nparts pointers each. NULL on failure.
- */
-static GEOSGeometry *geos_polygon(GEOSContextHandle_t h, const nytte_geom *g, double ox, double oy, double *buf,
-                                  GEOSGeometry **rings, GEOSGeometry **polys)
-{
-    size_t np = 0, p = 0;
-    while (p < g->nparts) {
-        size_t first = p++;
-        while (p < g->nparts && ring_area2(g->xy + 2 * g->off[p], g->off[p + 1] - g->off[p]) < 0)
-            p++;
-        size_t nr = p - first;
-        memset(rings, 0, nr * sizeof *rings);
-        for (size_t k = 0; k < nr; k++)
-            if (!(rings[k] = geos_ring(h, g, first + k, ox, oy, buf))) {
-                destroy_all(h, rings, nr);
-                destroy_all(h, polys, np);
-                return NULL;
-            }
-        /* the polygon takes the rings */
-        polys[np] = GEOSGeom_createPolygon_r(h, rings[0], rings + 1, (unsigned)(nr - 1));
-        if (!polys[np]) {
-            destroy_all(h, polys, np);
-            return NULL;
-        }
-        np++;
-    }
-    if (np == 1)
-        return polys[0];
-    GEOSGeometry *m = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, (unsigned)np);
-    if (!m)
-        destroy_all(h, polys, np);
-    return m;
-}
-
 /* ---- candidate pairs ------------------------------------------------------------------ */
 
 typedef struct cand {
@@ -130,11 +62,6 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void geos_quiet(const char *fmt, ...) { (void)fmt; }
-
-/* GEOS's last error on one thread's handle. */
-static void keep_message(const char *msg, void *user) { snprintf(user, 256, "%s", msg ? msg : ""); }
-
 /*
  * The candidate pairs (a, b), a < b, envelopes sharing an area, in order of (a, b): one
  * STRtree of the envelopes, queried with each parcel's envelope. *pairs is the caller's.
@@ -146,8 +73,8 @@ static int candidates(nytte_ctx *ctx, io_overlap **pairs, size_t *npairs, const 
     int rc = NYTTE_OK;
     size_t cap = 0;
     GEOSContextHandle_t h = GEOS_init_r();
-    GEOSContext_setNoticeHandler_r(h, geos_quiet);
-    GEOSContext_setErrorHandler_r(h, geos_quiet);
+    GEOSContext_setNoticeHandler_r(h, io_geos_quiet);
+    GEOSContext_setErrorHandler_r(h, io_geos_quiet);
     GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
     GEOSGeometry **box = calloc(n ? n : 1, sizeof *box);
     size_t *idx = malloc((n ? n : 1) * sizeof *idx);
@@ -194,7 +121,7 @@ cleanup:
     if (tree)
         GEOSSTRtree_destroy_r(h, tree);
     if (box)
-        destroy_all(h, box, n);
+        io_geos_destroy_all(h, box, n);
     free(box);
     free(idx);
     free(c.js);
@@ -226,8 +153,8 @@ static double pair_area(worker *w, const nytte_parcel *p, const io_overlap *c)
     const nytte_geom *a = &p[c->a].geom, *b = &p[c->b].geom;
     double ox = a->xmin, oy = a->ymin, area = -1.0;
     w->msg[0] = '\0';
-    GEOSGeometry *ga = geos_polygon(w->h, a, ox, oy, w->buf, w->rings, w->polys);
-    GEOSGeometry *gb = ga ? geos_polygon(w->h, b, ox, oy, w->buf, w->rings, w->polys) : NULL;
+    GEOSGeometry *ga = io_geos_polygon(w->h, a, ox, oy, w->buf, w->rings, w->polys);
+    GEOSGeometry *gb = ga ? io_geos_polygon(w->h, b, ox, oy, w->buf, w->rings, w->polys) : NULL;
     GEOSGeometry *gi = gb ? GEOSIntersection_r(w->h, ga, gb) : NULL;
     if (gi && GEOSArea_r(w->h, gi, &area) != 1)
         area = -1.0;
@@ -276,8 +203,8 @@ int io_parcel_overlaps(nytte_ctx *ctx, io_overlaps *out, const nytte_parcel *p, 
             rc = nytte_nomem(ctx, "overlapping parcels: a thread's buffers");
             goto cleanup;
         }
-        GEOSContext_setNoticeHandler_r(w->h, geos_quiet);
-        GEOSContext_setErrorMessageHandler_r(w->h, keep_message, w->msg);
+        GEOSContext_setNoticeHandler_r(w->h, io_geos_quiet);
+        GEOSContext_setErrorMessageHandler_r(w->h, io_geos_keep_message, w->msg);
     }
     /* each pair writes its own area; the lowest failing pair is reported */
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 64)

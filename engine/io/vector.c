@@ -379,6 +379,9 @@ int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const
         goto cleanup;
     }
     r.lname = OGR_L_GetName(lyr);
+    GDALDriverH drv = GDALGetDatasetDriver(ds);
+    const char *dname = drv ? GDALGetDriverShortName(drv) : "";
+    out->row_base = !strcmp(dname, "CSV") ? 1 : !strcmp(dname, "XLSX") || !strcmp(dname, "ODS") ? 0 : -1;
     if ((rc = find_fields(&r, lyr, fields, nfields)) || (rc = make_transform(&r, lyr, target_wkt)))
         goto cleanup;
     if (where && OGR_L_SetAttributeFilter(lyr, where) != OGRERR_NONE) {

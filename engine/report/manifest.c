@@ -42,10 +42,14 @@ static void ore_field(sbuf *b, const char *name, int64_t ore, int comma)
     sb_printf(b, "%s\"%s\": %lld", comma ? ", " : "", name, (long long)ore);
 }
 
+/* path's size and SHA-256, shown as `shown`; a GDAL virtual path's are its archive's. */
 static int file_entry(nytte_ctx *ctx, sbuf *b, const char *path, const char *shown)
 {
-    char hex[65];
+    char hex[65], file[4400];
     struct stat st;
+    if (!nytte_path_on_disk(file, sizeof file, path))
+        return nytte_error(ctx, NYTTE_EIO, "%s: no file on disk to hash for the manifest", path);
+    path = file;
     int rc = nytte_sha256_file(ctx, hex, path);
     if (rc)
         return rc;
@@ -175,6 +179,45 @@ static void settings_entries(nytte_ctx *ctx, sbuf *b, const nytte_report_data *d
     sb_printf(b, ",\n  \"threads\": %d", nytte_ctx_threads(ctx));
     sb_add(b, ",\n  \"csv_dialect\": ");
     sb_json(b, p->csv_excel_da ? "excel_da" : "standard");
+}
+
+/* Counts of where the buildings' parcels, uses and floor areas came from, as {"field": 3, ...}. */
+static void from_counts(sbuf *b, const char *name, const size_t *count, unsigned which)
+{
+    sb_printf(b, ", \"%s\": {", name);
+    int k = 0;
+    for (unsigned f = 0; f < NYTTE_FROM_COUNT; f++)
+        if (which & (1u << f))
+            sb_printf(b, "%s\"%s\": %zu", k++ ? ", " : "", nytte_from_name((nytte_from)f), count[f]);
+    sb_add(b, "}");
+}
+
+/*
+ * "buildings": how they were read (docs/outputs.md): by a parcel field or by their
+ * footprint, how many were kept, left out and tied, and where the parcel, the use and the
+ * floor area of each came from. Only with buildings.
+ */
+static void buildings_entry(sbuf *b, const nytte_report_data *d)
+{
+    const nytte_project *p = d->project;
+    const nytte_building_notes *n = &d->inputs->bnotes;
+    if (!p->buildings.given)
+        return;
+    sb_printf(b, ",\n  \"buildings\": {\"parcel_by\": \"%s\", \"features\": %zu, \"kept\": %zu, "
+                 "\"unassigned\": %zu, \"ties\": %zu",
+              n->by_footprint ? "largest part of the footprint" : "field", n->nread, d->inputs->nbuildings,
+              n->nunassigned, n->ties);
+    from_counts(b, "parcel_from", n->parcel_from,
+                1u << NYTTE_FROM_FIELD | 1u << NYTTE_FROM_FOOTPRINT | 1u << NYTTE_FROM_POINT);
+    from_counts(b, "use_from", n->use_from, 1u << NYTTE_FROM_FIELD | 1u << NYTTE_FROM_BBR | 1u << NYTTE_FROM_DEFAULT);
+    from_counts(b, "floor_area_from", n->floor_area_from,
+                1u << NYTTE_FROM_FIELD | 1u << NYTTE_FROM_BBR | 1u << NYTTE_FROM_FOOTPRINT);
+    sb_add(b, ", \"use_codes\": ");
+    if (p->buildings.use_codes)
+        sb_json(b, p->buildings.use_codes);
+    else
+        sb_add(b, "null");
+    sb_add(b, "}");
 }
 
 /* "timings_s": seconds per stage and their total. */
@@ -314,6 +357,7 @@ int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, cons
     sb_json(&b, when);
     if ((rc = project_entry(ctx, &b, d->project)) || (rc = inputs_entry(ctx, &b, d->project)))
         goto cleanup;
+    buildings_entry(&b, d);
     settings_entries(ctx, &b, d);
     timings_entry(&b, d);
     totals_entry(&b, d);

@@ -304,6 +304,8 @@ cleanup:
 typedef struct building_row {
     const char *id, *parcel_id, *use;
     double floor_area, floor_height, value, depth_max, depth_mean, ead_without, ead_with, avoided;
+    const char *parcel_from, *use_from, *floor_area_from;
+    int64_t parcel_tie;
     const nytte_geom *geom;
 } building_row;
 
@@ -320,6 +322,10 @@ static const report_col building_cols[] = {
     {"ead_without_kr", NULL, REPORT_COL_REAL, 2, B(ead_without)},
     {"ead_with_kr", NULL, REPORT_COL_REAL, 2, B(ead_with)},
     {"avoided_ead_kr", NULL, REPORT_COL_REAL, 2, B(avoided)},
+    {"parcel_from", NULL, REPORT_COL_TEXT, 0, B(parcel_from)},
+    {"parcel_tie", NULL, REPORT_COL_INT, 0, B(parcel_tie)},
+    {"use_from", NULL, REPORT_COL_TEXT, 0, B(use_from)},
+    {"floor_area_from", NULL, REPORT_COL_TEXT, 0, B(floor_area_from)},
 };
 #undef B
 
@@ -343,6 +349,10 @@ static void building_row_of(building_row *row, const nytte_report_data *d, size_
         .ead_without = wo,
         .ead_with = w,
         .avoided = wo - w,
+        .parcel_from = nytte_from_name((nytte_from)bd->parcel_from),
+        .parcel_tie = bd->parcel_tie,
+        .use_from = nytte_from_name((nytte_from)bd->use_from),
+        .floor_area_from = nytte_from_name((nytte_from)bd->floor_area_from),
         .geom = &bd->geom,
     };
 }
@@ -360,6 +370,46 @@ static int write_buildings(nytte_ctx *ctx, const nytte_report_data *d, const cha
     const report_table t = {"buildings", building_cols, NCOLS(building_cols), rows, sizeof *rows, nb, true,
                             offsetof(building_row, geom)};
     int rc = report_table_layer(ctx, &t, REPORT_GPKG, gpkg, d->inputs->crs_wkt, true);
+    free(rows);
+    return rc;
+}
+
+/* ---- buildings_unassigned.csv: the buildings on no parcel, left out -------------- */
+
+typedef struct unassigned_row {
+    const char *id, *reason;
+    int64_t feature;
+    double x, y;
+} unassigned_row;
+
+#define U(member) offsetof(unassigned_row, member)
+static const report_col unassigned_cols[] = {
+    {"building_id", NULL, REPORT_COL_TEXT, 0, U(id)},
+    {"feature", NULL, REPORT_COL_INT, 0, U(feature)},
+    {"reason", NULL, REPORT_COL_TEXT, 0, U(reason)},
+    {"x", NULL, REPORT_COL_REAL, 2, U(x)},
+    {"y", NULL, REPORT_COL_REAL, 2, U(y)},
+};
+#undef U
+
+/* Written whenever the buildings were put onto parcels by their footprint, even with no row. */
+static int write_unassigned(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const nytte_csv_opts *o)
+{
+    const nytte_building_notes *n = &d->inputs->bnotes;
+    if (!d->project->buildings.given || !n->by_footprint)
+        return NYTTE_OK;
+    unassigned_row *rows = calloc(n->nunassigned ? n->nunassigned : 1, sizeof *rows);
+    if (!rows)
+        return nytte_nomem(ctx, "buildings_unassigned.csv");
+    for (size_t i = 0; i < n->nunassigned; i++) {
+        const nytte_unassigned *u = &n->unassigned[i];
+        rows[i] = (unassigned_row){u->id, u->point ? "point on no parcel" : "footprint on no parcel", u->fid, u->x,
+                                   u->y};
+    }
+    const report_table t = {"buildings_unassigned", unassigned_cols, NCOLS(unassigned_cols), rows, sizeof *rows,
+                            n->nunassigned, false, 0};
+    char path[4400];
+    int rc = report_table_csv(ctx, &t, report_join(path, sizeof path, dir, "buildings_unassigned.csv"), o);
     free(rows);
     return rc;
 }
@@ -482,7 +532,8 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
         return nytte_nomem(ctx, "%s: measures", gpkg);
     int rc;
     if (!(rc = write_owners(ctx, d, dir, o)) && !(rc = write_parcels(ctx, d, dir, o)) &&
-        !(rc = write_buildings(ctx, d, gpkg)) && !(rc = read_measures(ctx, d, ls)) &&
+        !(rc = write_unassigned(ctx, d, dir, o)) && !(rc = write_buildings(ctx, d, gpkg)) &&
+        !(rc = read_measures(ctx, d, ls)) &&
         !(rc = write_measures(ctx, d, gpkg, ls)) && !(rc = report_write_styles(ctx, d, dir, breaks)))
         rc = report_write_html(ctx, d, dir, breaks, ls);
     for (size_t m = 0; m < nm; m++)

@@ -28,25 +28,62 @@ typedef struct nytte_layer_cfg {
     int line, col;   /**< where it was given, for messages */
 } nytte_layer_cfg;
 
+/**
+ * The field or fields that make a key: one field, or several whose values are joined by
+ * NYTTE_KEY_JOIN in the order given (landsejerlavskode, matrikelnummer -> "60851-4a").
+ */
+typedef struct nytte_key_fields {
+    char **names;    /**< n field names, or NULL when not given */
+    size_t n;
+} nytte_key_fields;
+
+/** Between the values of a key made of several fields. */
+#define NYTTE_KEY_JOIN "-"
+/** At most this many fields make one key. */
+#define NYTTE_KEY_FIELDS_MAX 8
+
 typedef struct nytte_parcels_cfg {
     nytte_layer_cfg src;
-    char *id;        /**< id field (required) */
+    nytte_key_fields id; /**< id field(s) (required) */
     char *value;     /**< public property value field or NULL */
     char *landuse;   /**< land-use field or NULL */
     char *paved_area; /**< paved-area field (m²) or NULL */
+    char *property;  /**< the field of each parcel's property number (SFE) or NULL */
 } nytte_parcels_cfg;
+
+/**
+ * A BBR table joined to the buildings: its `key` field holds a building's BBR id, the
+ * buildings layer's `link` field the same id (compared without letter case); `use` BBR
+ * use codes, `floor_area` m².
+ */
+typedef struct nytte_bbr_cfg {
+    bool given;
+    nytte_layer_cfg src;
+    char *key, *link;       /**< required key; link defaults to key */
+    char *use, *floor_area; /**< optional fields (NULL) */
+} nytte_bbr_cfg;
 
 typedef struct nytte_buildings_cfg {
     bool given;
     nytte_layer_cfg src;
-    char *id, *parcel, *use, *floor_area;  /**< required fields */
-    char *floor_height, *value;            /**< optional fields (NULL) */
+    char *id;                      /**< required field */
+    nytte_key_fields parcel;       /**< NULL: each building goes to the parcel holding the largest part of it */
+    char *use;                     /**< use groups (BBR codes with use_codes); NULL: bbr.use or default_use */
+    char *floor_area;              /**< NULL: bbr.floor_area, else the footprint's area */
+    char *floor_height, *value;    /**< optional fields (NULL) */
+    int default_use;               /**< the nytte_use of a building without one, or -1 */
+    char *use_codes;               /**< NULL: use holds use groups; "bbr": BBR use codes mapped by nytte's table;
+                                        else a CSV (code,use) whose rows extend or replace that table */
+    nytte_bbr_cfg bbr;
+    int line, col;                 /**< the inputs.buildings mapping */
 } nytte_buildings_cfg;
 
 typedef struct nytte_owners_cfg {
     bool given;      /**< false: every parcel is its own owner (owner id = parcel id) */
     nytte_layer_cfg src;
-    char *parcel, *owner;  /**< required fields */
+    nytte_key_fields parcel; /**< the parcel id field(s), or NULL with property */
+    char *property;  /**< instead of parcel: the property number; the row owns its share of every parcel of it */
+    char *owner;     /**< required field */
     char *name, *share;    /**< optional fields */
 } nytte_owners_cfg;
 
@@ -208,7 +245,16 @@ typedef struct nytte_project_input {
  */
 int nytte_project_inputs(nytte_ctx *ctx, nytte_project_input **out, size_t *n, const nytte_project *p);
 
-/** Whether path (an input of p) lies outside the project's folder (links and ".." resolved). */
+/**
+ * The file on disk behind a path a project names, into buf: the path itself, or for a GDAL
+ * virtual path the archive ("/vsizip/d/data.zip/x/p.gml" -> "d/data.zip": the longest leading
+ * part that is a regular file). false when a virtual path has no such file (a chained or a
+ * network path). Thread-safe.
+ */
+bool nytte_path_on_disk(char *buf, size_t size, const char *path);
+
+/** Whether path (an input of p; for a virtual path its archive) lies outside the project's folder
+ * (links and ".." resolved). */
 bool nytte_project_path_outside(const nytte_project *p, const char *path);
 
 /**

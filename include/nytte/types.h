@@ -150,7 +150,21 @@ typedef struct nytte_parcel {
     double paved_area;      /**< m² of paved ground on the plot; 0 if not given */
     double shared_area;     /**< m² of the plot that other parcels overlap (a register error, warned);
                                  the allocation counts each overlap half to each parcel */
+    char *property;         /**< the property (SFE number) the parcel belongs to; NULL if not given */
 } nytte_parcel;
+
+/** Where a building's parcel, use or floor area came from (docs/project-file.md, Buildings as published). */
+typedef enum {
+    NYTTE_FROM_FIELD = 0,     /**< a field of the buildings layer */
+    NYTTE_FROM_FOOTPRINT = 1, /**< the footprint: the parcel holding its largest part; its area as floor area */
+    NYTTE_FROM_POINT = 2,     /**< a point building's parcel: the one containing it */
+    NYTTE_FROM_BBR = 3,       /**< the BBR table joined to the building */
+    NYTTE_FROM_DEFAULT = 4,   /**< inputs.buildings.default_use */
+    NYTTE_FROM_COUNT = 5
+} nytte_from;
+
+/** "field", "footprint", "point", "bbr", "default". */
+const char *nytte_from_name(nytte_from f);
 
 typedef struct nytte_building {
     char *id;
@@ -161,7 +175,30 @@ typedef struct nytte_building {
     double floor_area;      /**< m² */
     double value;           /**< kr; NaN = unit value × floor area */
     double floor_height;    /**< floor/threshold height above terrain, m; 0 if unknown */
+    unsigned char parcel_from, use_from, floor_area_from; /**< nytte_from: where each came from */
+    bool parcel_tie;        /**< its footprint lies equally on two parcels or more: the lower id was taken */
 } nytte_building;
+
+/** A building of the layer that stands on no parcel and was left out (no parcel field given). */
+typedef struct nytte_unassigned {
+    char *id;
+    long long fid;          /**< feature id in the buildings layer */
+    double x, y;            /**< the centre of its envelope, working CRS */
+    bool point;             /**< a point building (else a footprint) */
+} nytte_unassigned;
+
+/**
+ * How the buildings were read, for the log, manifest.json and buildings_unassigned.csv:
+ * how many got their parcel, use and floor area from where, the ties and the left out.
+ */
+typedef struct nytte_building_notes {
+    bool by_footprint;         /**< no parcel field: each building went to the parcel holding most of it */
+    size_t ties;               /**< of them, on two parcels or more equally (the lower id taken) */
+    nytte_unassigned *unassigned; /**< on no parcel, left out: sorted by id */
+    size_t nunassigned;
+    size_t nread;              /**< features read (kept + left out) */
+    size_t parcel_from[NYTTE_FROM_COUNT], use_from[NYTTE_FROM_COUNT], floor_area_from[NYTTE_FROM_COUNT];
+} nytte_building_notes;
 
 typedef struct nytte_owner {
     char *id;               /**< stable owner id */
@@ -185,6 +222,7 @@ typedef struct nytte_inputs {
     nytte_holding *holdings;   /**< sorted by parcel, then owner */
     size_t nholdings;
     char *crs_wkt;             /**< working CRS */
+    nytte_building_notes bnotes; /**< how the buildings were read */
 } nytte_inputs;
 
 void nytte_inputs_free(nytte_inputs *in);

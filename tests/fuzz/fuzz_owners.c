@@ -17,6 +17,7 @@
 static char dir[64], parcels[128], owners[128];
 static char *wkt;
 static nytte_project proj;
+static char *parcel_id_field[] = {"parcel_id"};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -49,10 +50,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     nytte_ctx_free(ctx);
     proj.parcels.src.path = parcels;
-    proj.parcels.id = "parcel_id";
+    proj.parcels.id = (nytte_key_fields){parcel_id_field, 1};
     proj.owners.given = true;
     proj.owners.src.path = owners;
-    proj.owners.parcel = "parcel_id";
+    proj.owners.parcel = (nytte_key_fields){parcel_id_field, 1};
     proj.owners.owner = "owner_id";
     proj.owners.name = "owner_name";
     proj.owners.share = "share";
