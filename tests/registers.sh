@@ -222,4 +222,13 @@ cut -d, -f1,3- out2/parcels.csv | sed 's/,dige:.*//' >b.csv
 cmp -s a.csv b.csv
 check "... and the parcels pay the same" $? "$(diff a.csv b.csv | head -4)"
 want "... owners by property number: 45" "$(tail -n +2 out2/owners.csv | wc -l)" 45
+
+# ---- the BBR table as the JSON array the Datafordeler's REST service returns: the same run
+awk -F, 'NR > 1 { printf "%s{\"id_lokalId\": \"%s\", \"byg021BygningensAnvendelse\": \"%s\", \"byg038SamletBygningsareal\": %s}",
+                 (NR > 2 ? ",\n " : "["), $1, $2, ($3 == "" ? "null" : $3) } END { print "]" }' bbr.csv >bbr.json
+sed 's|      path: bbr.csv|      path: bbr.json|' project.yaml >json.yaml
+"$nytte" -q run --out out3 json.yaml 2>run3.err
+check "a BBR table as a JSON array runs" $? "$(cat run3.err)"
+cmp -s out/parcels.csv out3/parcels.csv
+check "... and gives the same parcels.csv" $? "differs"
 exit $fail

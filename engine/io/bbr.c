@@ -1,6 +1,6 @@
 /*
- * bbr.c — a table of BBR's buildings (a CSV or any table OGR reads: an export from the
- * Datafordeler, a GeoJSON), joined to the buildings layer on the building's BBR id:
+ * bbr.c — a table of BBR's buildings (a CSV or any table OGR reads, or the JSON array the
+ * Datafordeler's REST service returns: jsontable.c), joined to the buildings layer on the building's BBR id:
  * GeoDanmark's BBRUUID against BBR's id_lokalId. The ids are compared without letter case
  * (GeoDanmark writes the UUIDs in capitals, BBR in small letters). Each row may give a
  * BBR use code and a floor area.
@@ -68,7 +68,14 @@ int io_bbr_read(nytte_ctx *ctx, io_bbr *b, const nytte_bbr_cfg *c)
     int iuse = io_opt_field(fields, &nf, c->use);
     int iarea = io_opt_field(fields, &nf, c->floor_area);
     nytte_vlayer l;
-    int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, NULL);
+    int rc;
+    if (!io_json_array_file(c->src.path))
+        rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, NULL);
+    else if (c->src.layer || c->src.where)
+        return nytte_error(ctx, NYTTE_EINPUT, "%s: a JSON array has no layers and no attribute filter: give neither "
+                           "layer nor where", c->src.path);
+    else
+        rc = io_json_table_read(ctx, &l, c->src.path, fields, nf);
     if (rc)
         return rc;
     if (!(b->rows = calloc(l.nfeatures ? l.nfeatures : 1, sizeof *b->rows))) {

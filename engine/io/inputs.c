@@ -67,6 +67,8 @@ char *io_feature_place(char *buf, size_t size, const nytte_vlayer *l, long long 
 {
     if (l->row_base >= 0)
         snprintf(buf, size, "row %lld", fid + l->row_base);
+    else if (l->row_base == IO_ROWS_ITEMS)
+        snprintf(buf, size, "item %lld", fid);
     else
         snprintf(buf, size, "feature %lld", fid);
     return buf;

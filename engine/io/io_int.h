@@ -164,6 +164,17 @@ int io_use_table_load(nytte_ctx *ctx, io_use_table *t, const char *csv);
 int io_use_table_find(const io_use_table *t, const char *code);
 void io_use_table_clear(io_use_table *t);
 
+/* ---- a table as a JSON array of objects (jsontable.c) --------------------------------- */
+
+/* nytte_vlayer.row_base of a JSON array's items: messages say "item 3". */
+#define IO_ROWS_ITEMS (-2)
+
+/* Whether path is a .json file holding a JSON array (not a GeoJSON object). */
+bool io_json_array_file(const char *path);
+/* Read a JSON array of objects as a table: the values of `fields` (scalars as their text,
+ * null and absent as NULL) per item; a field no item has is an error, as a missing column. */
+int io_json_table_read(nytte_ctx *ctx, nytte_vlayer *l, const char *path, const char *const *fields, size_t nfields);
+
 /* ---- a BBR table (bbr.c) -------------------------------------------------------------- */
 
 typedef struct io_bbr_row {

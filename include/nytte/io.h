@@ -195,7 +195,8 @@ typedef struct nytte_vlayer {
     size_t nrepaired;       /**< polygons repaired with GEOS MakeValid */
     long long row_base;     /**< a table a spreadsheet shows (CSV, XLSX, ODS): feature fid is its row fid +
                                  row_base (CSV: 1, for the header line; XLSX, ODS: 0, OGR counts the header);
-                                 -1 for other formats, whose features are no rows */
+                                 -1 for other formats, whose features are no rows; -2 for the items of a
+                                 JSON array (engine/io/jsontable.c), fid counting them from 1 */
 } nytte_vlayer;
 
 /**
