@@ -127,27 +127,35 @@ typedef struct worker {
     char why[300];
 } worker;
 
-/* The part of building g on each of its k candidates into w->area (a point: 1 on, 0 off); -1 on failure. */
+/*
+ * The part of building g on each of its k candidates into w->area (a point: 1 on, 0 off);
+ * -1 on failure. Most candidates share no area or cover the building wholly: a prepared
+ * building answers those without an overlay; only a building across an edge is intersected.
+ */
 static int parts(worker *w, const nytte_geom *g, const size_t *cand, size_t k, const nytte_parcel *p)
 {
-    double ox = g->xmin, oy = g->ymin;
+    double ox = g->xmin, oy = g->ymin, whole = 0.0;
     GEOSGeometry *gb = NULL;
+    const GEOSPreparedGeometry *pb = NULL;
     int rc = 0;
     w->msg[0] = '\0';
     if (g->kind == NYTTE_GEOM_POINT)
         gb = GEOSGeom_createPointFromXY_r(w->h, g->xy[0] - ox, g->xy[1] - oy);
     else
         gb = io_geos_polygon(w->h, g, ox, oy, w->buf, w->rings, w->polys);
-    for (size_t c = 0; gb && c < k && !rc; c++) {
+    if (!gb || !(pb = GEOSPrepare_r(w->h, gb)) || (g->kind != NYTTE_GEOM_POINT && GEOSArea_r(w->h, gb, &whole) != 1))
+        rc = -1;
+    for (size_t c = 0; !rc && c < k; c++) {
         GEOSGeometry *gp = io_geos_polygon(w->h, &p[cand[c]].geom, ox, oy, w->buf, w->rings, w->polys);
         if (!gp) {
             rc = -1;
             break;
         }
-        if (g->kind == NYTTE_GEOM_POINT) {
-            char on = GEOSIntersects_r(w->h, gp, gb);
-            w->area[c] = on == 1 ? 1.0 : 0.0;
-            rc = on == 2 ? -1 : 0;
+        char on = GEOSPreparedIntersects_r(w->h, pb, gp), in = on == 1 ? GEOSPreparedCoveredBy_r(w->h, pb, gp) : 0;
+        if (on == 2 || in == 2) {
+            rc = -1;
+        } else if (g->kind == NYTTE_GEOM_POINT || !on || in) {
+            w->area[c] = !on ? 0.0 : g->kind == NYTTE_GEOM_POINT ? 1.0 : whole;
         } else {
             GEOSGeometry *gi = GEOSIntersection_r(w->h, gb, gp);
             if (!gi || GEOSArea_r(w->h, gi, &w->area[c]) != 1)
@@ -157,8 +165,8 @@ static int parts(worker *w, const nytte_geom *g, const size_t *cand, size_t k, c
         }
         GEOSGeom_destroy_r(w->h, gp);
     }
-    if (!gb)
-        rc = -1;
+    if (pb)
+        GEOSPreparedGeom_destroy_r(w->h, pb);
     if (gb)
         GEOSGeom_destroy_r(w->h, gb);
     if (rc)
