@@ -240,7 +240,8 @@ static int check_ids(nytte_ctx *ctx, const breader *r, nytte_inputs *in)
 {
     nytte_building_notes *n = &in->bnotes;
     qsort(in->buildings, in->nbuildings, sizeof *in->buildings, cmp_building);
-    qsort(n->unassigned, n->nunassigned, sizeof *n->unassigned, cmp_unassigned);
+    if (n->nunassigned > 1) /* NULL with a parcel field */
+        qsort(n->unassigned, n->nunassigned, sizeof *n->unassigned, cmp_unassigned);
     const char *twice = NULL;
     for (size_t i = 1; !twice && i < in->nbuildings; i++)
         if (!strcmp(in->buildings[i].id, in->buildings[i - 1].id))

@@ -261,7 +261,8 @@ static int link_holdings(nytte_ctx *ctx, nytte_inputs *in, const owner_table *t)
         assert(o); /* every row's owner is in the table made from the rows */
         in->holdings[i].owner = (size_t)(o - in->owners);
     }
-    qsort(in->holdings, in->nholdings, sizeof *in->holdings, cmp_holding);
+    if (in->nholdings > 1) /* holdings is NULL while no row was taken */
+        qsort(in->holdings, in->nholdings, sizeof *in->holdings, cmp_holding);
     for (size_t i = 1; i < in->nholdings; i++) {
         const nytte_holding *h = &in->holdings[i];
         if (h->parcel != h[-1].parcel || h->owner != h[-1].owner)
