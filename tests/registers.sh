@@ -9,8 +9,9 @@
 #     SQLite), and the count of buildings on no parcel;
 #   - the use groups and floor areas, from the BBR table by hand (docs/bbr-use-codes.md);
 #   - the pool, paid to the øre by the parcels and by the owners; the co-owners' halves;
-#   - the same outputs at 1 and 3 threads, and with the owners keyed by parcel ids of two
-#     fields instead of by property.
+#   - the same outputs at 1 and 3 threads, with the owners keyed by parcel ids of two fields
+#     instead of by property, and with the BBR table as a JSON array;
+#   - use groups in a use field beside a BBR table (the bad-input base): the field wins.
 # Usage: tests/registers.sh NYTTE REPO_ROOT BUILD_DIR
 set -u
 nytte=$(realpath "$1") root=$(realpath "$2")
@@ -231,4 +232,18 @@ sed 's|      path: bbr.csv|      path: bbr.json|' project.yaml >json.yaml
 check "a BBR table as a JSON array runs" $? "$(cat run3.err)"
 cmp -s out/parcels.csv out3/parcels.csv
 check "... and gives the same parcels.csv" $? "differs"
+
+# ---- use groups in the layer's use field beside a BBR table: the field's words win, BBR
+# fills in what the field leaves empty (the bad-input base, B2's use_group emptied)
+mkdir small && cp -r "$root/tests/bad/_base/." small/ && cd small || exit 1
+gdal_translate -q -of GTiff -a_srs EPSG:25832 terrain.asc terrain.tif
+sed -i 's/"building_id": "B2", "parcel_id": "P2", "use_group": "residential"/"building_id": "B2", "parcel_id": "P2", "use_group": null/' buildings.geojson
+printf 'building_id,code\nB1,910\nB2,510\n' >bbr.csv
+sed 's/^    value: value$/    value: value\n    bbr: {path: bbr.csv, key: building_id, use: code}/' project.yaml >words.yaml
+"$nytte" -q run --out words words.yaml 2>words.err
+check "use words in the field with a BBR table beside them run" $? "$(cat words.err)"
+got=$(ogr2ogr -f CSV /vsistdout/ words/parcels.gpkg buildings -select building_id,use,use_from 2>/dev/null | tail -n +2 | tr -d '"\r' | tr '\n' ' ')
+want "... B1 from its field (not BBR's 910), B2 from BBR's 510" "$got" \
+    "B1,residential,field B2,summerhouse,bbr B3,residential,field B4,residential,field "
+cd .. || exit 1
 exit $fail

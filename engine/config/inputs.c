@@ -49,6 +49,7 @@ static void load_use_codes(const cfg_map *m, nytte_buildings_cfg *b)
     char *given = NULL;
     if (cfg_get_str(m, "use_codes", &given) != NYTTE_OK)
         return;
+    b->use_is_code = true;
     if (!strcmp(given, "bbr")) {
         b->use_codes = given;
         return;

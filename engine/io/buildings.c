@@ -22,8 +22,8 @@ typedef struct breader {
     size_t nf;
     int iparcel, iuse, iarea, iheight, ivalue, ilink; /* indexes in fields, or -1 */
     nytte_vlayer l;
-    io_use_table codes;     /* with use_codes */
-    bool has_codes;
+    io_use_table codes;     /* with use_codes, or a BBR table's use codes */
+    bool has_codes;         /* the use field holds codes (use_codes given) */
     io_bbr bbr;             /* with a BBR table */
     io_assignment *where;   /* without a parcel field: each feature's parcel */
 } breader;
@@ -331,7 +331,7 @@ int io_read_buildings(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p, 
     const char *own_codes = c->use_codes && strcmp(c->use_codes, "bbr") ? c->use_codes : NULL;
     if ((rc = check_features(ctx, &r)) || (c->use_codes && (rc = io_use_table_load(ctx, &r.codes, own_codes))))
         goto cleanup;
-    r.has_codes = c->use_codes != NULL;
+    r.has_codes = c->use_is_code;
     if ((c->bbr.given && (rc = io_bbr_read(ctx, &r.bbr, &c->bbr))) || (!c->parcel.n && (rc = assign(ctx, &r, in))))
         goto cleanup;
     for (size_t i = 0; i < n && !rc; i++)

@@ -72,8 +72,11 @@ typedef struct nytte_buildings_cfg {
     char *floor_area;              /**< NULL: bbr.floor_area, else the footprint's area */
     char *floor_height, *value;    /**< optional fields (NULL) */
     int default_use;               /**< the nytte_use of a building without one, or -1 */
-    char *use_codes;               /**< NULL: use holds use groups; "bbr": BBR use codes mapped by nytte's table;
-                                        else a CSV (code,use) whose rows extend or replace that table */
+    char *use_codes;               /**< the table BBR use codes are mapped by: "bbr" (nytte's), a CSV (code,use)
+                                        whose rows extend or replace it, or NULL (no codes are read) */
+    bool use_is_code;              /**< use_codes was given: the use field holds BBR use codes, not use groups
+                                        (a BBR table's use field always holds codes, read through "bbr" if
+                                        no table is named) */
     nytte_bbr_cfg bbr;
     int line, col;                 /**< the inputs.buildings mapping */
 } nytte_buildings_cfg;
