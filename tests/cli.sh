@@ -57,6 +57,20 @@ check "an unknown global option before the command: exit 2" $? "$(cat "$work/e11
 check "options but no command: exit 2" $? "$(cat "$work/e12")"
 "$nytte" explain project.yaml O1 -q >"$work/o13" 2>"$work/e13"
 check "explain PROJECT OWNER -q: exit 0" $? "$(cat "$work/e13")"
+# a GeoJSON in metres without a crs member, and the crs key that says what it is in
+mkdir -p "$work/nocrs" && cp -r "$work/p/." "$work/nocrs/" && rm -rf "$work/nocrs/out" "$work/nocrs/other"
+sed -i 's/"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25832"}},//' "$work/nocrs/parcels.geojson"
+! grep -q '"crs"' "$work/nocrs/parcels.geojson" && ogrinfo -ro -so "$work/nocrs/parcels.geojson" parcels >/dev/null 2>&1
+check "the parcels without a crs member still read as GeoJSON" $? "$(head -5 "$work/nocrs/parcels.geojson")"
+(cd "$work/nocrs" && "$nytte" -q run project.yaml 2>"$work/nocrs.err")
+[ $? -eq 1 ] && grep -q "coordinates look like metres" "$work/nocrs.err"
+check "metres read as degrees: exit 1, said so" $? "$(cat "$work/nocrs.err")"
+sed -i 's|^    path: parcels.geojson$|    path: parcels.geojson\n    crs: EPSG:25832|' "$work/nocrs/project.yaml"
+(cd "$work/nocrs" && "$nytte" -q run project.yaml 2>"$work/nocrs2.err")
+check "with crs: EPSG:25832 on the parcels: exit 0" $? "$(cat "$work/nocrs2.err")"
+cmp -s "$work/nocrs/out/owners.csv" "$work/p/out/owners.csv"
+check "... the same owners.csv as with the crs member" $? "differs"
+
 # progress on a terminal only (script(1) gives the run one), and never with -q
 if command -v script >/dev/null; then
     script -qc "'$nytte' run --force project.yaml" /dev/null >"$work/tty.out" 2>&1

@@ -430,7 +430,7 @@ static int read_measures(nytte_ctx *ctx, const nytte_report_data *d, nytte_vlaye
     const nytte_project *p = d->project;
     for (size_t m = 0; m < p->nmeasures; m++) {
         const nytte_layer_cfg *g = &p->measures[m].geometry;
-        if (nytte_vlayer_read(ctx, &ls[m], g->path, g->layer, g->where, NULL, 0, d->inputs->crs_wkt)) {
+        if (nytte_vlayer_read_as(ctx, &ls[m], g->path, g->layer, g->where, g->crs, NULL, 0, d->inputs->crs_wkt)) {
             nytte_error_prefix(ctx, "measure %s", p->measures[m].id);
             return nytte_ctx_errcode(ctx);
         }

@@ -25,6 +25,7 @@ typedef struct nytte_layer_cfg {
     char *path;      /**< resolved against the project folder */
     char *layer;     /**< NULL = first layer */
     char *where;     /**< OGR attribute filter or NULL */
+    char *crs;       /**< the CRS of its coordinates ("EPSG:25832") when the file has none or a wrong one; NULL: the file's */
     int line, col;   /**< where it was given, for messages */
 } nytte_layer_cfg;
 
