@@ -100,7 +100,13 @@ check "project.qgs: 23 layers, all relative ($nrel of $nds)" test "$nds" -eq 23 
 for src in $(sed -n 's|.*<datasource>\./\([^|<]*\).*|\1|p' "$A/project.qgs" | sort -u); do
     [ -f "$A/$src" ] || bad "project.qgs names $src, which is not there"
 done
-check "project.qgs: parcels above the rasters" test "$(grep -n 'layer-tree-layer id="parcels_layer"' "$A/project.qgs" | cut -d: -f1)" -lt "$(grep -n 'layer-tree-layer id="raster_0"' "$A/project.qgs" | cut -d: -f1)"
+check "project.qgs: parcels above the rasters" test "$(grep -n 'layer-tree-layer id="parcels_layer"' "$A/project.qgs" | cut -d: -f1)" -lt "$(grep -n 'layer-tree-layer id="depth_layer_00"' "$A/project.qgs" | cut -d: -f1)"
+# what QGIS 3.22 needs (tests/qgis.sh opens it in QGIS where QGIS is installed)
+check "project.qgs: claims QGIS 3.22" grep -q '^<qgis projectname="[^"]*" version="3\.22\.0-' "$A/project.qgs"
+check "project.qgs: the project CRS switched on (ProjectionsEnabled)" grep -q '<ProjectionsEnabled type="int">1</ProjectionsEnabled>' "$A/project.qgs"
+check "project.qgs: layer ids over 10 characters (QGIS replaces shorter ones)" \
+    test -z "$(sed -n 's|.*<id>\([^<]*\)</id>.*|\1|p' "$A/project.qgs" | awk 'length($0) <= 10')"
+check "project.qgs: the map opens on the parcels" grep -q '<mapcanvas name="theMapCanvas"' "$A/project.qgs"
 
 # ---- manifest.json ------------------------------------------------------------------------
 M=$A/manifest.json
