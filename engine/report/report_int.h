@@ -58,6 +58,11 @@ extern const char *const report_class_colors[REPORT_NCLASSES + 1]; /* "#rrggbb";
 extern const char *const report_depth_colors[REPORT_NDEPTH];
 extern const double report_depth_values[REPORT_NDEPTH];
 
+/* The measures' colours, by measure index modulo the count: QGIS's measures layer. The
+ * map of report.html draws with the same list (tests/qgis.sh compares the two legends). */
+#define REPORT_NMEASURE_COLORS 6
+extern const char *const report_measure_colors[REPORT_NMEASURE_COLORS];
+
 /* Amounts in report.html: "1 234 567,80 kr", Danish grouping and decimal comma, non-breaking
  * spaces, a true minus sign (html.c). */
 extern const nytte_money_style report_html_kr;
@@ -67,8 +72,10 @@ extern const nytte_money_style report_html_kr;
 void report_html_findings(sbuf *b, const nytte_report_data *d);
 void report_html_safeguards(sbuf *b, const nytte_report_data *d);
 
-/* The outputs besides the tables (styles.c, html.c). */
-int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES]);
+/* The outputs besides the tables (styles.c, html.c); measures[m] holds measure m's
+ * geometries as the measures layer was written from them. */
+int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],
+                        const nytte_vlayer *measures);
 /* report.html; measures[m] holds measure m's geometries (drawn on the map). */
 int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],
                       const nytte_vlayer *measures);

@@ -180,6 +180,9 @@ const char *const report_class_colors[REPORT_NCLASSES + 1] = {"#e3e3e3", "#ffffb
 /* ColorBrewer Blues: shallow light, deep dark. */
 const char *const report_depth_colors[REPORT_NDEPTH] = {"#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"};
 const double report_depth_values[REPORT_NDEPTH] = {0.1, 0.25, 0.5, 1.0, 2.0};
+/* Distinct, dark enough to read over the amount classes (ColorBrewer Set1/Dark2-like). */
+const char *const report_measure_colors[REPORT_NMEASURE_COLORS] = {"#d7301f", "#6a51a3", "#238b45",
+                                                                  "#dd3497", "#8c510a", "#02818a"};
 
 static int cmp_i64(const void *a, const void *b)
 {
