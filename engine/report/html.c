@@ -97,9 +97,6 @@ static void path_of(sbuf *b, const nytte_geom *g, double x0, double y1)
     }
 }
 
-/* The measures' colours on the map (and in its legend), by measure index. */
-static const char *const measure_colors[] = {"#d7301f", "#6a51a3", "#238b45", "#dd3497", "#8c510a", "#02818a"};
-#define NMEASURE_COLORS (sizeof measure_colors / sizeof measure_colors[0])
 
 /* Every measure over the parcels: its lines (polygons by their outline, points as dots),
  * and its name at the middle vertex of its first feature. */
@@ -108,7 +105,7 @@ static void map_measures(sbuf *b, const nytte_report_data *d, const nytte_vlayer
 {
     const nytte_project *p = d->project;
     for (size_t m = 0; ls && m < p->nmeasures; m++) {
-        const char *c = measure_colors[m % NMEASURE_COLORS];
+        const char *c = report_measure_colors[m % REPORT_NMEASURE_COLORS];
         sb_printf(b, "<g fill=\"none\" stroke=\"%s\" stroke-width=\"%.2f\" stroke-linecap=\"round\" "
                      "stroke-linejoin=\"round\">\n",
                   c, sw * 3.5);
@@ -221,7 +218,7 @@ static void map(sbuf *b, const nytte_report_data *d, const double breaks[REPORT_
     for (size_t m = 0; ls && m < d->project->nmeasures; m++) {
         const nytte_measure_cfg *mc = &d->project->measures[m];
         sb_printf(b, "<span><i class=\"sw\" style=\"background:%s;height:4px;border:0\"></i>",
-                  measure_colors[m % NMEASURE_COLORS]);
+                  report_measure_colors[m % REPORT_NMEASURE_COLORS]);
         sb_xml(b, mc->name ? mc->name : mc->id);
         sb_add(b, "</span>");
     }
