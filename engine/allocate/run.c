@@ -243,6 +243,7 @@ static int element_money(nytte_ctx *ctx, const element_ctx *E, scratch *s)
         er->ncap_min += s->cap[i] == NYTTE_CAP_MIN;
         er->ncap_max += s->cap[i] == NYTTE_CAP_MAX;
         l->exact_kr = s->x[i] / 100.0;
+        l->exact_ore = s->x[i];
         l->ore = s->amt[i];
     }
 

@@ -93,7 +93,9 @@ int pipeline_allocate(run_state *s)
     for (size_t h = 0; h < s->in.nholdings; h++)
         s->holdings[h] = (nytte_alloc_holding){s->in.holdings[h].parcel, s->in.owners[s->in.holdings[h].owner].id,
                                                s->in.holdings[h].share};
-    s->ain = (nytte_alloc_input){np, s->elements, ne, s->holdings, s->in.nholdings, &p->alloc};
+    s->ain = (nytte_alloc_input){np, s->elements, ne, s->holdings, s->in.nholdings, &p->alloc,
+                                 /* what the benefit facts are, for the explanations (pipeline_benefit_pv) */
+                                 .benefit = {p->discount_rate, p->horizon, s->ead_end != NULL}};
     /* every level sums to its pool, to the øre, or nothing is written: nytte_allocate_run checks */
     rc = nytte_allocate_run(ctx, &s->alloc, &s->ain);
 cleanup:
