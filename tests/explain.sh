@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# tests/explain.sh — explanations an owner can recompute (docs/models.md, Explanation):
+# every shipped dataset and every test project that runs, under every allocation model,
+# run; then explain_check redoes the arithmetic of EVERY owner's and parcel's explanation
+# column (owners.csv, parcels.csv) from the printed numbers alone and requires the printed
+# amounts to the øre, and does the same for the `nytte explain` text of a sample of owners
+# of each (the largest and the smallest payer, a co-owner, a yearly payer, a capped payer, a
+# contributor from outside the area: explain_check sample).
+#
+# A model is given the parameters it needs where the project has none (parts: Halsskov's
+# plot 1 + building 1; zones: Kerteminde's bands; value_levy: Køge's rates; hybrid: 0.3
+# equal + 0.7 benefit). The project's own model and the models of its allocation.compare
+# must run; any other that cannot run on a dataset is skipped with the reason nytte gives
+# (e.g. nobody in the benefit area has a positive weight), and the contributor models
+# need a catchment hazard.
+#
+# Usage: tests/explain.sh NYTTE REPO_ROOT BUILD_DIR [DATASET...]
+#   NYTTE_EXPLAIN_MODELS="equal zones": only these models (the sanitizer build's quick run)
+set -u
+nytte=$(realpath "$1") root=$(realpath "$2") build=$(realpath "$3")
+shift 3
+check_bin=$build/tests/explain_check
+work=$build/test-explain
+fail=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fail=1; }
+[ -x "$check_bin" ] || { echo "FAIL $check_bin is missing (build the explain_check target)"; exit 1; }
+
+all_models="benefit parts zones value_levy area equal hybrid contributor benefit_and_contributor"
+models=${NYTTE_EXPLAIN_MODELS:-$all_models}
+projects=("$@")
+if [ ${#projects[@]} -eq 0 ]; then
+    projects=(datasets/kerteminde/project.yaml datasets/aabyen/project.yaml tests/data/groundwater/project.yaml
+              tests/data/bluespot/project.yaml tests/data/bluespot/project-rain.yaml tests/bad/_base/project.yaml)
+fi
+
+rm -rf "$work" && mkdir -p "$work"
+
+# A copy of the project's folder (without outputs), the rasters given as .asc made GeoTIFFs.
+copy_project() { # copy_project SRC_YAML DEST_DIR
+    local src dir
+    src=$(dirname "$root/$1")
+    dir=$2
+    mkdir -p "$dir"
+    (cd "$src" && find . -mindepth 1 -maxdepth 1 ! -name out ! -name 'out.*' -exec cp -r {} "$dir/" \;)
+    for a in "$dir"/*.asc; do
+        [ -e "$a" ] || continue
+        [ -e "${a%.asc}.tif" ] || gdal_translate -q -of GTiff -a_srs EPSG:25832 "$a" "${a%.asc}.tif" || return 1
+    done
+}
+
+# The project file with allocation.model set to MODEL and the parameters it needs.
+with_model() { # with_model YAML MODEL > NEW_YAML
+    local yaml=$1 model=$2 extra=""
+    case $model in
+    parts) grep -q '^  parts:' "$yaml" || extra="  parts: {plot_flooded: 1, building_flooded: 1}" ;;
+    zones) grep -q '^  zones:' "$yaml" || extra="  zones: {upper: [1.0, 1.3, 1.6, 1.9, 2.2], factor: [5, 4, 3, 2, 1], min_area: 50}" ;;
+    value_levy) grep -q '^  value_levy:' "$yaml" || extra="  value_levy: {permille: [0, 0.453, 0.227]}" ;;
+    hybrid) grep -q '^  hybrid:' "$yaml" || extra="  hybrid: [{model: equal, fraction: 0.3}, {model: benefit, fraction: 0.7}]" ;;
+    esac
+    awk -v model="$model" -v extra="$extra" '
+        /^allocation:/ { print; inalloc = 1; if (extra != "") print extra; next }
+        /^[^ #]/ { inalloc = 0 }
+        inalloc && /^  model:/ { print "  model: " model; next }
+        inalloc && /^  compare:/ { next }   # the comparison is not what is checked here
+        { print }' "$yaml"
+}
+
+# The models a project says must run: its own and those of allocation.compare.
+required_models() { # required_models YAML
+    awk '/^allocation:/ { a = 1; next } /^[^ #]/ { a = 0 }
+         a && /^  model:/ { print $2 }
+         a && /^  compare:/ { gsub(/[][,]/, " "); for (i = 2; i <= NF; i++) print $i }' "$1"
+}
+
+# The first occurrence of FROM in FILE replaced by TO (literal text).
+replace() { # replace FILE FROM TO
+    awk -v f="$2" -v t="$3" '!done && (i = index($0, f)) { $0 = substr($0, 1, i - 1) t substr($0, i + length(f)); done = 1 }
+        { print } END { exit !done }' "$1" >"$1.new" && mv "$1.new" "$1"
+}
+
+# The checker must fail on an explanation whose arithmetic or amounts are wrong: the bad-input
+# base (area model: P1 and P2 pay 617278.09 kr each, P2 owned ½/½ by O2 and O3) with one
+# number changed at a time.
+selftest() {
+    local d=$work/selftest
+    copy_project tests/bad/_base/project.yaml "$d" || { bad "selftest: copying the project"; return; }
+    "$nytte" -q run --out "$d/out" "$d/project.yaml" 2>"$d/err" || { bad "selftest: the run: $(cat "$d/err")"; return; }
+    "$nytte" -q explain "$d/project.yaml" O2 >"$d/O2.txt" 2>"$d/err" || { bad "selftest: explain: $(cat "$d/err")"; return; }
+    "$check_bin" table "$d/out/owners.csv" "$d/out/parcels.csv" >"$d/check.out" && "$check_bin" text "$d/O2.txt" "$d/out/owners.csv" O2 >>"$d/check.out" ||
+        { bad "selftest: the unchanged outputs fail: $(cat "$d/check.out")"; return; }
+    local n=0 what file from to
+    while IFS='|' read -r what file from to; do
+        mkdir -p "$d/m"
+        cp "$d/out/owners.csv" "$d/out/parcels.csv" "$d/O2.txt" "$d/m/"
+        replace "$d/m/$file" "$from" "$to" || { bad "selftest: $what: '$from' not in $file"; continue; }
+        if "$check_bin" table "$d/m/owners.csv" "$d/m/parcels.csv" >"$d/m/out" 2>&1 &&
+            "$check_bin" text "$d/m/O2.txt" "$d/m/owners.csv" O2 >>"$d/m/out" 2>&1; then
+            bad "selftest: the checker passes $what"
+        else
+            n=$((n + 1))
+        fi
+    done <<'EOF'
+a wrong weight|parcels.csv|= 3400, amount|= 3401, amount
+a wrong sum of weights|parcels.csv|× 3400 / 6800 =|× 3400 / 6801 =
+a weight the sum does not hold|parcels.csv|2 × 300 + 1 × 2800 = 3400, amount: 1234556.18 kr × 3400 / 6800 = 617278.090000|2 × 300 + 1 × 2900 = 3500, amount: 1234556.18 kr × 3500 / 6800 = 635433.331764…
+a wrong pool|parcels.csv|1234556.18 kr × 3400 / 6800 = 617278.090000|1234556.20 kr × 3400 / 6800 = 617278.100000
+amount_kr unlike the explanation|parcels.csv|P1,617278.09,|P1,617278.10,
+an øre more than the pool|parcels.csv|⌊617278.090000 kr⌋ = 617278.09 kr"|⌊617278.090000 kr⌋ + 1 øre = 617278.10 kr"
+pays not rounding the amount|parcels.csv|⌊617278.090000 kr⌋|⌊617278.100000 kr⌋
+a co-owner's øre of largest remainder left out|owners.csv|⌊308639.045000 kr⌋ + 1 øre = 308639.05 kr|⌊308639.045000 kr⌋ = 308639.05 kr
+a part not of what the parcel pays|owners.csv|617278.09 kr × 0.5|617278.19 kr × 0.5
+a wrong total|owners.csv|total: 308639.04 kr|total: 308639.05 kr
+a wrong total in the text|O2.txt|Total (i alt), what you pay: 308639.05 kr|Total (i alt), what you pay: 308639.04 kr
+a wrong amount in the text|O2.txt|= 617278.090000 kr|= 617278.190000 kr
+the text's øre of largest remainder left out|O2.txt|⌊308639.045000 kr⌋ + 1 øre = 308639.05 kr|⌊308639.045000 kr⌋ = 308639.05 kr
+EOF
+    ok "selftest: the checker fails on each of $n explanations with one number wrong"
+}
+
+selftest
+nrun=0 nskip=0
+for proj in "${projects[@]}"; do
+    name=$(echo "$proj" | sed 's|/project|-project|; s|/|_|g; s|\.yaml$||')
+    src=$work/$name
+    copy_project "$proj" "$src" || { bad "$proj: copying the project"; continue; }
+    yaml=$src/$(basename "$proj")
+    required=" $(required_models "$yaml" | tr '\n' ' ') "
+    for model in $models; do
+        dir=$work/$name-$model
+        mkdir -p "$dir"
+        with_model "$yaml" "$model" >"$src/explain-$model.yaml"
+        if [[ $model == *contributor ]] && ! grep -q '^  contributor_hazard:' "$yaml"; then
+            echo "skip $proj under $model: the project has no catchment hazard (allocation.contributor_hazard)"
+            nskip=$((nskip + 1))
+            continue
+        fi
+        "$nytte" -q run --out "$dir/out" "$src/explain-$model.yaml" >"$dir/run.out" 2>"$dir/run.err"
+        rc=$?
+        if [ $rc -ne 0 ]; then
+            # a model that cannot run on these facts fails in the allocation, naming the element
+            if [ $rc -ge 128 ] || [[ $required == *" $model "* ]] || ! grep -q ': element ' "$dir/run.err"; then
+                bad "$proj under $model: the run failed ($rc): $(head -3 "$dir/run.err")"
+            else
+                echo "skip $proj under $model: cannot run: $(head -1 "$dir/run.err")"
+                nskip=$((nskip + 1))
+            fi
+            continue
+        fi
+        nrun=$((nrun + 1))
+        if "$check_bin" table "$dir/out/owners.csv" "$dir/out/parcels.csv" >"$dir/check.out" 2>&1; then
+            ok "$proj under $model: $(tail -1 "$dir/check.out")"
+        else
+            bad "$proj under $model: the explanation columns"
+            head -20 "$dir/check.out"
+        fi
+        mapfile -t owners < <("$check_bin" sample "$dir/out/owners.csv")
+        [ ${#owners[@]} -gt 0 ] || continue
+        if ! "$nytte" -q explain "$src/explain-$model.yaml" "${owners[@]}" >"$dir/explain.txt" 2>"$dir/explain.err"; then
+            bad "$proj under $model: nytte explain ${owners[*]}: $(head -3 "$dir/explain.err")"
+            continue
+        fi
+        # one file per owner: each explanation starts with "Owner (ejer) ID"
+        awk -v d="$dir" '/^Owner \(ejer\) / { f = d "/explain-" (++n) ".txt" } f { print > f }' "$dir/explain.txt"
+        for i in "${!owners[@]}"; do
+            o=${owners[$i]}
+            if "$check_bin" text "$dir/explain-$((i + 1)).txt" "$dir/out/owners.csv" "$o" >"$dir/check-$i.out" 2>&1; then
+                ok "$proj under $model: $(tail -1 "$dir/check-$i.out")"
+            else
+                bad "$proj under $model: nytte explain $o"
+                head -20 "$dir/check-$i.out"
+            fi
+        done
+    done
+done
+echo "$nrun runs checked, $nskip skipped"
+[ $nrun -gt 0 ] || bad "nothing ran"
+[ $fail = 0 ] && rm -rf "$work" && echo "all checks passed"
+exit $fail
