@@ -99,14 +99,16 @@ selftest() {
             bad "selftest: the checker passes $what"
         else
             n=$((n + 1))
+            [ -n "${NYTTE_EXPLAIN_VERBOSE:-}" ] && echo "     $what: $(grep -m1 FAIL "$d/m/out")"
         fi
     done <<'EOF'
 a wrong weight|parcels.csv|= 3400, amount|= 3401, amount
 a wrong sum of weights|parcels.csv|× 3400 / 6800 =|× 3400 / 6801 =
 a weight the sum does not hold|parcels.csv|2 × 300 + 1 × 2800 = 3400, amount: 1234556.18 kr × 3400 / 6800 = 617278.090000|2 × 300 + 1 × 2900 = 3500, amount: 1234556.18 kr × 3500 / 6800 = 635433.331764…
 a wrong pool|parcels.csv|1234556.18 kr × 3400 / 6800 = 617278.090000|1234556.20 kr × 3400 / 6800 = 617278.100000
-amount_kr unlike the explanation|parcels.csv|P1,617278.09,|P1,617278.10,
+amount_kr unlike the explanation|parcels.csv|,617278.09,61727809,|,617278.10,61727809,
 an øre more than the pool|parcels.csv|⌊617278.090000 kr⌋ = 617278.09 kr"|⌊617278.090000 kr⌋ + 1 øre = 617278.10 kr"
+an øre more than the pool on a parcel that adds up|parcels.csv|,617278.09,61727809,0.00,"wall: area weight: 2 × 300 + 1 × 2800 = 3400, amount: 1234556.18 kr × 3400 / 6800 = 617278.090000 kr, pays: ⌊617278.090000 kr⌋ = 617278.09 kr"|,617278.10,61727810,0.00,"wall: area weight: 2 × 300 + 1 × 2800 = 3400, amount: 1234556.18 kr × 3400 / 6800 = 617278.090000 kr, pays: ⌊617278.090000 kr⌋ + 1 øre = 617278.10 kr"
 pays not rounding the amount|parcels.csv|⌊617278.090000 kr⌋|⌊617278.100000 kr⌋
 a co-owner's øre of largest remainder left out|owners.csv|⌊308639.045000 kr⌋ + 1 øre = 308639.05 kr|⌊308639.045000 kr⌋ = 308639.05 kr
 a part not of what the parcel pays|owners.csv|617278.09 kr × 0.5|617278.19 kr × 0.5
@@ -116,6 +118,33 @@ a wrong amount in the text|O2.txt|= 617278.090000 kr|= 617278.190000 kr
 the text's øre of largest remainder left out|O2.txt|⌊308639.045000 kr⌋ + 1 øre = 308639.05 kr|⌊308639.045000 kr⌋ = 308639.05 kr
 EOF
     ok "selftest: the checker fails on each of $n explanations with one number wrong"
+    # largest remainder: 1.00 kr over weights 1 and 2 leaves 1 øre for b (fraction .6666 > .3333),
+    # never for a, although the amounts and every equation would hold either way
+    local lr=$d/lr
+    mkdir -p "$lr"
+    for give in b a; do
+        local pa=0.33 pb=0.67 ka="" kb=" + 1 øre"
+        [ $give = a ] && pa=0.34 pb=0.66 ka=" + 1 øre" kb=""
+        {
+            echo "parcel_id,amount_kr,yearly_om_kr,explanation"
+            echo "a,$pa,0.00,\"e: equal weight: 1, amount: 1.00 kr × 1 / 3 = 0.333333… kr, pays: ⌊0.333333 kr⌋$ka = $pa kr\""
+            echo "b,$pb,0.00,\"e: equal weight: 2, amount: 1.00 kr × 2 / 3 = 0.666666… kr, pays: ⌊0.666666 kr⌋$kb = $pb kr\""
+        } >"$lr/parcels.csv"
+        {
+            echo "owner_id,amount_kr,yearly_om_kr,explanation"
+            echo "a,$pa,0.00,\"a: e: equal weight: 1, amount: 1.00 kr × 1 / 3 = 0.333333… kr, pays: ⌊0.333333 kr⌋$ka = $pa kr | total: $pa kr\""
+            echo "b,$pb,0.00,\"b: e: equal weight: 2, amount: 1.00 kr × 2 / 3 = 0.666666… kr, pays: ⌊0.666666 kr⌋$kb = $pb kr | total: $pb kr\""
+        } >"$lr/owners.csv"
+        "$check_bin" table "$lr/owners.csv" "$lr/parcels.csv" >"$lr/out-$give" 2>&1
+        local got=$?
+        if [ $give = b ] && [ $got -ne 0 ]; then
+            bad "selftest: largest remainder done right fails: $(grep -m1 FAIL "$lr/out-$give")"
+        elif [ $give = a ] && [ $got -eq 0 ]; then
+            bad "selftest: the checker passes the øre of largest remainder given to the smaller fraction"
+        elif [ $give = a ]; then
+            ok "selftest: the øre of largest remainder to the larger fraction passes, to the smaller fails"
+        fi
+    done
 }
 
 selftest
