@@ -114,7 +114,7 @@ static void load_design(const cfg_map *am, nytte_project *p)
     else if (has_lv)
         cfg_get_num(am, "design_level", -100, 100, &p->design_level);
     else if (has_ev)
-        cfg_get_num(am, "design_event", 1.0000001, 1e6, &p->design_event);
+        cfg_get_num(am, "design_event", 1, 1e6, &p->design_event);
     else
         p->design_event = 100;
 }
