@@ -446,7 +446,7 @@ int nytte_alloc_explain_owner(nytte_ctx *ctx, char **out, const nytte_alloc_resu
 /**
  * One parcel's explanation on one line, for the parcels table, with the same arithmetic
  * as nytte_alloc_explain_owner, elements separated by "; ", e.g.
- * `dike: parts weight: 1 + 1 = 2, amount: 900.00 kr × 2 / 3 = 600.000000 kr, pays: ⌊600.000000 kr⌋ = 600.00 kr; pump: outside`.
+ * `dike: parts weight: 1, amount: 900.00 kr × 1 / 3 = 300.000000 kr, pays: ⌊300.000000 kr⌋ = 300.00 kr; pump: outside`.
  * *out is malloc'ed (free()). NYTTE_OK or NYTTE_ENOMEM.
  */
 int nytte_alloc_parcel_summary(char **out, const nytte_alloc_explainer *x, size_t parcel);
