@@ -148,6 +148,50 @@ EOF
 }
 
 selftest
+# Run YAML into DIR and check its explanations: the columns of every owner and parcel, and
+# `nytte explain` of a sample of owners. WHAT names it in the messages; MUST: the run must
+# succeed (else a model that cannot run on the facts is skipped with nytte's reason).
+run_and_check() { # run_and_check WHAT YAML DIR MUST
+    local what=$1 yaml=$2 dir=$3 must=$4 rc i o
+    mkdir -p "$dir"
+    "$nytte" -q run --out "$dir/out" "$yaml" >"$dir/run.out" 2>"$dir/run.err"
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        # a model that cannot run on these facts fails in the allocation, naming the element
+        if [ $rc -ge 128 ] || [ "$must" = yes ] || ! grep -q ': element ' "$dir/run.err"; then
+            bad "$what: the run failed ($rc): $(head -3 "$dir/run.err")"
+        else
+            echo "skip $what: cannot run: $(head -1 "$dir/run.err")"
+            nskip=$((nskip + 1))
+        fi
+        return
+    fi
+    nrun=$((nrun + 1))
+    if "$check_bin" table "$dir/out/owners.csv" "$dir/out/parcels.csv" >"$dir/check.out" 2>&1; then
+        ok "$what: $(tail -1 "$dir/check.out")"
+    else
+        bad "$what: the explanation columns"
+        head -20 "$dir/check.out"
+    fi
+    mapfile -t owners < <("$check_bin" sample "$dir/out/owners.csv")
+    [ ${#owners[@]} -gt 0 ] || return
+    if ! "$nytte" -q explain "$yaml" "${owners[@]}" >"$dir/explain.txt" 2>"$dir/explain.err"; then
+        bad "$what: nytte explain ${owners[*]}: $(head -3 "$dir/explain.err")"
+        return
+    fi
+    # one file per owner: each explanation starts with "Owner (ejer) ID"
+    awk -v d="$dir" '/^Owner \(ejer\) / { f = d "/explain-" (++n) ".txt" } f { print > f }' "$dir/explain.txt"
+    for i in "${!owners[@]}"; do
+        o=${owners[$i]}
+        if "$check_bin" text "$dir/explain-$((i + 1)).txt" "$dir/out/owners.csv" "$o" >"$dir/check-$i.out" 2>&1; then
+            ok "$what: $(tail -1 "$dir/check-$i.out")"
+        else
+            bad "$what: nytte explain $o"
+            head -20 "$dir/check-$i.out"
+        fi
+    done
+}
+
 nrun=0 nskip=0
 for proj in "${projects[@]}"; do
     name=$(echo "$proj" | sed 's|/project|-project|; s|/|_|g; s|\.yaml$||')
@@ -156,51 +200,32 @@ for proj in "${projects[@]}"; do
     yaml=$src/$(basename "$proj")
     required=" $(required_models "$yaml" | tr '\n' ' ') "
     for model in $models; do
-        dir=$work/$name-$model
-        mkdir -p "$dir"
-        with_model "$yaml" "$model" >"$src/explain-$model.yaml"
         if [[ $model == *contributor ]] && ! grep -q '^  contributor_hazard:' "$yaml"; then
             echo "skip $proj under $model: the project has no catchment hazard (allocation.contributor_hazard)"
             nskip=$((nskip + 1))
             continue
         fi
-        "$nytte" -q run --out "$dir/out" "$src/explain-$model.yaml" >"$dir/run.out" 2>"$dir/run.err"
-        rc=$?
-        if [ $rc -ne 0 ]; then
-            # a model that cannot run on these facts fails in the allocation, naming the element
-            if [ $rc -ge 128 ] || [[ $required == *" $model "* ]] || ! grep -q ': element ' "$dir/run.err"; then
-                bad "$proj under $model: the run failed ($rc): $(head -3 "$dir/run.err")"
-            else
-                echo "skip $proj under $model: cannot run: $(head -1 "$dir/run.err")"
-                nskip=$((nskip + 1))
-            fi
-            continue
-        fi
-        nrun=$((nrun + 1))
-        if "$check_bin" table "$dir/out/owners.csv" "$dir/out/parcels.csv" >"$dir/check.out" 2>&1; then
-            ok "$proj under $model: $(tail -1 "$dir/check.out")"
-        else
-            bad "$proj under $model: the explanation columns"
-            head -20 "$dir/check.out"
-        fi
-        mapfile -t owners < <("$check_bin" sample "$dir/out/owners.csv")
-        [ ${#owners[@]} -gt 0 ] || continue
-        if ! "$nytte" -q explain "$src/explain-$model.yaml" "${owners[@]}" >"$dir/explain.txt" 2>"$dir/explain.err"; then
-            bad "$proj under $model: nytte explain ${owners[*]}: $(head -3 "$dir/explain.err")"
-            continue
-        fi
-        # one file per owner: each explanation starts with "Owner (ejer) ID"
-        awk -v d="$dir" '/^Owner \(ejer\) / { f = d "/explain-" (++n) ".txt" } f { print > f }' "$dir/explain.txt"
-        for i in "${!owners[@]}"; do
-            o=${owners[$i]}
-            if "$check_bin" text "$dir/explain-$((i + 1)).txt" "$dir/out/owners.csv" "$o" >"$dir/check-$i.out" 2>&1; then
-                ok "$proj under $model: $(tail -1 "$dir/check-$i.out")"
-            else
-                bad "$proj under $model: nytte explain $o"
-                head -20 "$dir/check-$i.out"
-            fi
-        done
+        with_model "$yaml" "$model" >"$src/explain-$model.yaml"
+        must=no
+        [[ $required == *" $model "* ]] && must=yes
+        run_and_check "$proj under $model" "$src/explain-$model.yaml" "$work/$name-$model" $must
     done
+    # payment caps that hold: no shipped project has them, so two get some (they must run)
+    caps=""
+    case $proj in
+    datasets/kerteminde/project.yaml) caps="zones|  min_payment: 5000|  max_payment: 400000" ;;
+    tests/bad/_base/project.yaml) caps="benefit|  min_payment: 100000|" ;;
+    esac
+    if [ -n "$caps" ]; then
+        IFS='|' read -r model mn mx <<<"$caps"
+        if [[ " $models " == *" $model "* ]]; then
+            with_model "$yaml" "$model" | awk -v a="$mn" -v b="$mx" '{ print } /^allocation:/ { print a; if (b != "") print b }' \
+                >"$src/explain-caps.yaml"
+            run_and_check "$proj under $model with caps ($(echo $mn $mx))" "$src/explain-caps.yaml" "$work/$name-caps" yes
+            grep -q "amount, held at the m" "$work/$name-caps/out/parcels.csv" ||
+                bad "$proj under $model with caps: no payer held at a cap (the caps check nothing)"
+        fi
+    fi
 done
 echo "$nrun runs checked, $nskip skipped"
 [ $nrun -gt 0 ] || bad "nothing ran"
