@@ -142,6 +142,17 @@ static table csv_read(const char *path)
     return t;
 }
 
+static void table_free(table *t)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++)
+            free(t->rows[r][c]);
+        free(t->rows[r]);
+    }
+    free(t->rows);
+    *t = (table){0};
+}
+
 static size_t col(const table *t, const char *name)
 {
     for (size_t i = 0; i < t->ncols; i++)
@@ -737,6 +748,9 @@ static int cmd_table(const char *owners_path, const char *parcels_path)
     }
     printf("explain_check: %zu parcels, %zu owners, %zu elements, %d equations redone: %s\n", P.nrows - 1,
            O.nrows - 1, nels, nstatements, nfail ? "FAILED" : "ok");
+    table_free(&P);
+    table_free(&O);
+    free(els);
     return nfail ? 1 : 0;
 }
 
@@ -806,6 +820,7 @@ static int cmd_text(const char *path, const char *owners_path, const char *owner
              (long long)header_y, (long long)total_y, (long long)parts_y);
     printf("explain_check: explain %s: %d equations redone: %s\n", owner, nstatements, nfail ? "FAILED" : "ok");
     free(text);
+    table_free(&O);
     return nfail ? 1 : 0;
 }
 
@@ -840,6 +855,7 @@ static int cmd_sample(const char *owners_path)
         if (!dup)
             printf("%s\n", O.rows[pick[i]][oid]);
     }
+    table_free(&O);
     return 0;
 }
 
