@@ -30,7 +30,7 @@ for f in "$work"/project-t1/*.csv "$work"/project-t1/depth_*.tif; do
     cmp -s "$f" "$work/project-tile2/$(basename "$f")"
     check "project over tiles: $(basename "$f") identical" $? "differs from the whole-terrain run"
 done
-parcel() { awk -F, -v id="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } $1 == id { print $k }' "$work/$1-t1/parcels.csv"; }
+parcel() { awk -F, -v id="$2" -v c="$3" '{ sub(/\r$/, "") } NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } $1 == id { print $k }' "$work/$1-t1/parcels.csv"; }
 lastrows() { gdal_translate -q -of AAIGrid "$1" "$work/r.asc" && sed -n 8p "$work/r.asc" | tr -s ' ' | sed 's/^ //; s/ $//'; }
 
 # screening: depths 3 1 2 4 m without, 2 0 0 2 m with the channel; damage = value x depth / 5
@@ -49,6 +49,15 @@ want "rain: P2 EAD without" "$(parcel project-rain P2 ead_without_kr)" 4520.00
 want "rain: P2 EAD with" "$(parcel project-rain P2 ead_with_kr)" 3390.00
 want "rain: P1 pays nothing (worse off)" "$(parcel project-rain P1 amount_kr)" 0.00
 want "rain: P2 pays all" "$(parcel project-rain P2 amount_kr)" 900000.00
+# P1 is harmed: its loss is kept, PV = −1 130 × A(3.5 %, 100) = −1 130 × 27.655445… (models.md, Harmed parcels)
+want "rain: P1 harmed" "$(parcel project-rain P1 harmed)" 1
+want "rain: P1's benefit is its loss" "$(parcel project-rain P1 benefit_pv_kr)" -31250.63
+# paid back: P2 pays the pool and P1's loss, P1 gets it, to the øre
+sed 's/^allocation:$/allocation:\n  compensate_harmed: true/' "$work/project-rain.yaml" >"$work/project-rain-paid.yaml"
+"$nytte" -q run --out "$work/project-rain-paid-t1" "$work/project-rain-paid.yaml" 2>"$work/paid.err"
+check "rain, compensate_harmed: runs" $? "$(cat "$work/paid.err")"
+want "rain, compensate_harmed: P1 is paid its loss" "$(parcel project-rain-paid P1 amount_kr)" -31250.63
+want "rain, compensate_harmed: P2 pays 900000 + 31250.63" "$(parcel project-rain-paid P2 amount_kr)" 931250.63
 d=$(gdallocationinfo -valonly "$work/project-rain-t1/depth_skybrud_without_T10.tif" 4 1)
 want "rain: 0.16 m at T10 in the 1 m cell" "$(printf '%.6f' "$d")" 0.160000
 "$nytte" explain "$work/project.yaml" P2 >"$work/explain" 2>&1

@@ -10,7 +10,8 @@
 #    intact, no temporary folder or lock left;
 #  - SIGTERM, SIGINT and SIGHUP during a run: exit 128 + the signal, the previous outputs
 #    intact, no temporary folder or lock left;
-#  - an input outside the project folder: allowed, and listed in manifest.json.
+#  - an input outside the project folder: allowed, and listed in manifest.json;
+#  - the output folder's permissions follow the umask (not mkdtemp's 0700).
 #
 #   bash tests/faults.sh NYTTE REPO_ROOT BUILD_DIR
 set -uo pipefail
@@ -133,5 +134,15 @@ for sig in TERM INT HUP; do
 done
 set +m
 
-((fail == 0)) && echo "faults: links, locks, the file-size limit and signals: ok"
+# ---- the output folder's permissions follow the umask, like any folder the user makes ----
+for mask in 022 027 077; do
+    (umask $mask && cd "$small" && "$nytte" -q run --force --out "perm$mask" project.yaml 2>"$work/perm.err")
+    check "umask $mask: the run exits 0" test $? -eq 0
+    want=$(printf '%o' $((0777 & ~8#$mask)))
+    check "... the output folder is mode $want" test "$(stat -c %a "$small/perm$mask")" = "$want"
+    want=$(printf '%o' $((0666 & ~8#$mask)))
+    check "... owners.csv is mode $want" test "$(stat -c %a "$small/perm$mask/owners.csv")" = "$want"
+done
+
+((fail == 0)) && echo "faults: links, locks, the file-size limit, signals and permissions: ok"
 exit $fail

@@ -55,9 +55,9 @@ for l in parcels buildings measures; do
     check "$l in EPSG:25832" grep -q 'ID\["EPSG",25832\]' <(ogrinfo -ro -so "$G" $l)
 done
 schema() { ogrinfo -ro -so "$G" "$1" | sed -n 's/^\([a-z_A-Z0-9]*\): \([A-Za-z0-9]*\) ([0-9.]*)$/\1:\2/p' | tr '\n' ' '; }
-check "parcels schema" test "$(schema parcels)" = "parcel_id:String owners:String area_m2:Real outside_terrain_m2:Real ground_min_m:Real ground_mean_m:Real wet_design_m2:Real depth_design_m:Real risk_zone:Integer64 n_buildings:Integer64 floor_area_m2:Real building_flooded:Integer64 building_value_kr:Real ead_without_kr:Real ead_with_kr:Real avoided_ead_kr:Real benefit_pv_kr:Real property_value_kr:Real in_area:Integer64 exempt:String weight:Real share:Real amount_kr:Real amount_ore:Integer64 yearly_om_kr:Real explanation:String "
+check "parcels schema" test "$(schema parcels)" = "parcel_id:String owners:String area_m2:Real outside_terrain_m2:Real ground_min_m:Real ground_mean_m:Real wet_design_m2:Real depth_design_m:Real risk_zone:Integer64 n_buildings:Integer64 floor_area_m2:Real building_flooded:Integer64 building_value_kr:Real ead_without_kr:Real ead_with_kr:Real avoided_ead_kr:Real benefit_pv_kr:Real property_value_kr:Real in_area:Integer64 exempt:String weight:Real share:Real amount_kr:Real amount_ore:Integer64 yearly_om_kr:Real explanation:String benefit_ratio:Real harmed:Integer64 "
 check "buildings schema" test "$(schema buildings)" = "building_id:String parcel_id:String use:String floor_area_m2:Real floor_height_m:Real value_kr:Real depth_design_m:Real depth_design_mean_m:Real ead_without_kr:Real ead_with_kr:Real avoided_ead_kr:Real "
-check "measures schema" test "$(schema measures)" = "measure_id:String name:String crest_m:Real capex_kr:Real om_per_year_kr:Real lifetime_years:Integer64 deductions_kr:Real pool_kr:Real yearly_pool_kr:Real payers:Integer64 length_m:Real "
+check "measures schema" test "$(schema measures)" = "measure_id:String name:String crest_m:Real capex_kr:Real om_per_year_kr:Real lifetime_years:Integer64 deductions_kr:Real pool_kr:Real yearly_pool_kr:Real payers:Integer64 length_m:Real residual_kr:Real residual_payer:String benefit_cost_ratio:Real "
 check "layer_styles has QGIS's columns" grep -q "styleQML: String" <(ogrinfo -ro -so "$G" layer_styles)
 
 # amounts per parcel: the GeoPackage's øre equal the CSV's kr, row by row
@@ -149,12 +149,13 @@ sed 's/^  folder: out$/  folder: out\n  csv_dialect: excel_da\n  shapefile: true
 check "variant project has the new keys" grep -q 'csv_dialect: excel_da' "$P/project.yaml"
 B=$W/b
 "$NYTTE" -q run --out "$B" "$P/project.yaml" >"$W/run2.log" 2>&1 || { cat "$W/run2.log"; bad "excel_da run"; }
-check "excel_da: ; separator" grep -q '^owner_id;owner_name;n_parcels;' "$B/owners.csv"
+check "excel_da: UTF-8 byte-order mark, then the header" test "$(head -c 28 "$B/owners.csv" | od -An -tx1 | tr -d ' \n')" = "efbbbf$(printf 'owner_id;owner_name;n_par' | od -An -tx1 | tr -d ' \n')"
+check "excel_da: ; separator" grep -q '^owner_id;owner_name;n_parcels;' <(sed '1s/^\xEF\xBB\xBF//' "$B/owners.csv")
 check "excel_da: decimal comma" grep -q '^E00001;Kerteminde Kommune;13;"[^"]*";2399939,36;' "$B/owners.csv"
 check "excel_da: '=' owner neutralised" grep -q "^E00421;'=Jensen Holding ApS;" "$B/owners.csv"
 check "shapefile written" test -s "$B/parcels.shp" -a -s "$B/parcels.dbf" -a -s "$B/parcels.prj"
 check "shapefile: 1209 rows" grep -q "Feature Count: 1209" <(ogrinfo -ro -so "$B/parcels.shp" parcels)
-check "parcels_fields.csv: 26 fields" test "$(tail -n +2 "$B/parcels_fields.csv" | wc -l)" -eq 26
+check "parcels_fields.csv: 28 fields" test "$(tail -n +2 "$B/parcels_fields.csv" | wc -l)" -eq 28
 for f in $(tail -n +2 "$B/parcels_fields.csv" | cut -d, -f2); do
     [ ${#f} -le 10 ] || bad "shapefile field $f is longer than 10"
     grep -q "^$f: " <(ogrinfo -ro -so "$B/parcels.shp" parcels) || bad "shapefile lacks $f"

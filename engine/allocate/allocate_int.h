@@ -28,13 +28,27 @@ int alloc_apportion(int64_t *out, size_t n, const double *exact, int64_t total, 
                     const int64_t *lo, const int64_t *hi);
 
 /*
- * Split pool (øre) over n payers in proportion to w[i] > 0 with payments clamped to
- * [min_ore, max_ore] (0 = none): x[i] = clamp(λ w[i], min, max) with Σ x = pool. exact
- * results in x (øre, double) and cap[i]. Rounds counted in *rounds. Caller checks
- * feasibility first (n·min ≤ pool ≤ n·max).
+ * Split pool (øre) over n payers in proportion to w[i] > 0 with payments clamped to each
+ * payer's [lo[i], hi[i]] (øre; hi may be INFINITY): x[i] = clamp(λ w[i], lo[i], hi[i])
+ * with Σ x = pool. Exact results in x (øre, double) and cap[i] (NYTTE_CAP_MIN at lo,
+ * NYTTE_CAP_MAX at hi). Rounds counted in *rounds. Caller checks feasibility first
+ * (Σ lo ≤ pool ≤ Σ hi).
  */
 int alloc_cap_solve(double *x, nytte_alloc_cap *cap, int *rounds, size_t n, const double *w, int64_t pool,
-                    int64_t min_ore, int64_t max_ore);
+                    const double *lo, const double *hi);
+
+/*
+ * The benefit safeguard and harmed parcels of one element (safeguard.c, docs/models.md).
+ * alloc_bound_ore: a line's upper bound in øre under the element's rules: the maximum
+ * payment, and under the benefit cap floor(multiple × max(benefit, 0) × 100) for a
+ * line with a benefit (not a contributor-only line); INT64_MAX when unbounded.
+ */
+int64_t alloc_bound_ore(const nytte_alloc_rules *rules, const nytte_alloc_line *l, bool *by_benefit);
+/* The safeguard's statistics of an allocated element (its lines final): bound_kr,
+ * benefit_ratio, over_benefit per payer; the counts and sums in er. */
+void alloc_safeguard_stats(nytte_alloc_element_result *er, nytte_alloc_line *lines, const nytte_alloc_parcel *facts,
+                           const nytte_alloc_rules *rules,
+                           const size_t *order, size_t n);
 
 /*
  * The raw weight of one parcel under a (non-hybrid) model, and the facts used written

@@ -79,9 +79,8 @@ int alloc_apportion(int64_t *out, size_t n, const double *exact, int64_t total, 
 }
 
 int alloc_cap_solve(double *x, nytte_alloc_cap *cap, int *rounds, size_t n, const double *w, int64_t pool,
-                    int64_t min_ore, int64_t max_ore)
+                    const double *lo, const double *hi)
 {
-    const double mn = (double)min_ore, mx = max_ore > 0 ? (double)max_ore : INFINITY;
     for (size_t i = 0; i < n; i++)
         cap[i] = NYTTE_CAP_NONE;
     *rounds = 0;
@@ -92,9 +91,9 @@ int alloc_cap_solve(double *x, nytte_alloc_cap *cap, int *rounds, size_t n, cons
         size_t nfree = 0;
         for (size_t i = 0; i < n; i++) {
             if (cap[i] == NYTTE_CAP_MIN)
-                fixed += mn;
+                fixed += lo[i];
             else if (cap[i] == NYTTE_CAP_MAX)
-                fixed += mx;
+                fixed += hi[i];
             else {
                 wfree += w[i];
                 nfree++;
@@ -103,7 +102,7 @@ int alloc_cap_solve(double *x, nytte_alloc_cap *cap, int *rounds, size_t n, cons
         double rest = (double)pool - fixed;
         if (nfree == 0 || !(wfree > 0.0)) {
             for (size_t i = 0; i < n; i++)
-                x[i] = cap[i] == NYTTE_CAP_MIN ? mn : mx;
+                x[i] = cap[i] == NYTTE_CAP_MIN ? lo[i] : hi[i];
             return fabs(rest) < 0.5 ? NYTTE_OK : NYTTE_ECHECK;
         }
         double lambda = rest / wfree, over = 0.0, under = 0.0;
@@ -111,28 +110,29 @@ int alloc_cap_solve(double *x, nytte_alloc_cap *cap, int *rounds, size_t n, cons
             if (cap[i] != NYTTE_CAP_NONE)
                 continue;
             double v = lambda * w[i];
-            if (v > mx)
-                over += v - mx;
-            else if (v < mn)
-                under += mn - v;
+            if (v > hi[i])
+                over += v - hi[i];
+            else if (v < lo[i])
+                under += lo[i] - v;
         }
         if (over == 0.0 && under == 0.0) {
             for (size_t i = 0; i < n; i++)
-                x[i] = cap[i] == NYTTE_CAP_MIN ? mn : cap[i] == NYTTE_CAP_MAX ? mx : lambda * w[i];
+                x[i] = cap[i] == NYTTE_CAP_MIN ? lo[i] : cap[i] == NYTTE_CAP_MAX ? hi[i] : lambda * w[i];
             return NYTTE_OK;
         }
         /* Σ clamp(λ w) = rest − over + under. If over > under the clamped sum falls short,
-         * so the true λ* is larger and every parcel above max now stays above max: fix
-         * them. Symmetrically for under > over. Equal: λ* = λ, fix both. Each round fixes
-         * at least one parcel for good, so there are at most n + 1 rounds. */
+         * so the true λ* is larger and every parcel above its maximum now stays above it:
+         * fix them. Symmetrically for under > over. Equal: λ* = λ, fix both. Each round
+         * fixes at least one parcel for good, so there are at most n + 1 rounds. The
+         * bounds may differ per parcel (the benefit cap): the argument is the same. */
         bool fix_max = over >= under, fix_min = under >= over;
         for (size_t i = 0; i < n; i++) {
             if (cap[i] != NYTTE_CAP_NONE)
                 continue;
             double v = lambda * w[i];
-            if (fix_max && v > mx)
+            if (fix_max && v > hi[i])
                 cap[i] = NYTTE_CAP_MAX;
-            else if (fix_min && v < mn)
+            else if (fix_min && v < lo[i])
                 cap[i] = NYTTE_CAP_MIN;
         }
         if ((size_t)*rounds > n + 1)

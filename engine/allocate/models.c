@@ -30,7 +30,7 @@ void nytte_alloc_config_init(nytte_alloc_config *cfg)
 
 static const char *const exempt_reasons[] = {
     "", "outside the benefit area", "unbuilt (dormant)", "plot flooded, buildings dry", "benefit below the minimum",
-    "weight 0", "weight below the minimum"};
+    "weight 0", "weight below the minimum", "harmed by the element (compensated)"};
 
 const char *nytte_alloc_exempt_reason(nytte_alloc_exempt e)
 {
@@ -107,6 +107,10 @@ int alloc_config_check(nytte_ctx *ctx, const nytte_alloc_config *cfg, const char
     if (bad(r->min_benefit) || bad(r->min_weight) || r->min_ore < 0 || r->max_ore < 0 ||
         (r->max_ore > 0 && r->max_ore < r->min_ore))
         return nytte_error(ctx, NYTTE_ECONFIG, "element %s: rules: thresholds must be >= 0 and min payment <= max payment",
+                           el);
+    if ((unsigned)r->benefit_cap > NYTTE_BENEFIT_CAP_CAP ||
+        (r->benefit_cap != NYTTE_BENEFIT_CAP_OFF && (bad(r->benefit_multiple) || !(r->benefit_multiple > 0.0))))
+        return nytte_error(ctx, NYTTE_ECONFIG, "element %s: rules: benefit cap needs off, warn or cap and a multiple > 0",
                            el);
     if (cfg->model != NYTTE_ALLOC_HYBRID)
         return check_one(ctx, cfg, cfg->model, el);

@@ -125,12 +125,17 @@ static int coowner_split(nytte_ctx *ctx, holdings *H, const nytte_alloc_result *
             for (size_t q = 0; q < k; q++)
                 tot += H->own[H->hk[h0 + q].h].share;
             for (int pass = 0; pass < 2; pass++) {
-                int64_t amount = pass == 0 ? l->ore : l->yearly_ore;
+                /* a harmed parcel's compensation is negative: split its size, then the sign back */
+                int64_t amount = pass == 0 ? l->ore : l->yearly_ore, sign = amount < 0 ? -1 : 1;
+                amount *= sign;
                 for (size_t q = 0; q < k; q++) {
                     ex[q] = (double)amount * (H->own[H->hk[h0 + q].h].share / tot);
                     orank[q] = q;
                 }
-                if ((rc = alloc_apportion(am, k, ex, amount, orank, NULL, NULL))) {
+                rc = alloc_apportion(am, k, ex, amount, orank, NULL, NULL);
+                for (size_t q = 0; q < k; q++)
+                    am[q] *= sign;
+                if (rc) {
                     rc = nytte_error(ctx, rc, "parcel %s: splitting between co-owners failed",
                                      in->elements[0].parcels[order[j]].id);
                     goto cleanup;

@@ -1,7 +1,8 @@
 /*
- * run.c — nytte_allocate_run: element pools → weights → exemptions → caps → rounding →
- * co-owners → owners. Every sum runs in parcel-id order (then owner-id order), so the
- * result depends on the ids only, never on the order of the input arrays.
+ * run.c — nytte_allocate_run: element pools → weights → exemptions → compensation of the
+ * harmed → bounds and caps (the benefit safeguard) → rounding → co-owners → owners. Every
+ * sum runs in parcel-id order (then owner-id order), so the result depends on the ids
+ * only, never on the order of the input arrays.
  */
 #include "allocate/allocate_int.h"
 
@@ -54,9 +55,10 @@ long nytte_alloc_find_owner(const nytte_alloc_result *r, const char *owner_id)
 typedef struct {
     size_t *payer;     /* parcel index of each payer, in id order */
     size_t *prank;     /* 0..npayers-1 */
-    double *w, *x, *tmp;
+    double *w, *x, *tmp, *dlo, *dhi;
     int64_t *lo, *hi, *amt;
     nytte_alloc_cap *cap;
+    bool *by_benefit;  /* the payer's upper bound is its benefit bound */
 } scratch;
 
 /* One element's context for its steps. */
@@ -85,7 +87,15 @@ static int element_exemptions(nytte_ctx *ctx, const element_ctx *E)
         const nytte_alloc_parcel *f = &E->el->parcels[p];
         nytte_alloc_line *l = &E->lines[p];
         *l = (nytte_alloc_line){.in_area = f->in_area, .parts = NAN, .band = -1, .band_factor = NAN,
-                                .use_factor = NAN, .area_used = NAN, .levy_permille = NAN, .contributor = NAN};
+                                .use_factor = NAN, .area_used = NAN, .levy_permille = NAN, .contributor = NAN,
+                                .benefit = f->benefit, .harmed = f->benefit < 0.0, .bound_kr = NAN,
+                                .benefit_ratio = NAN};
+        /* a harmed parcel that is paid back pays nothing itself (docs/models.md, Harmed parcels) */
+        if (l->harmed && rules->compensate_harmed) {
+            l->exempt = NYTTE_EXEMPT_HARMED;
+            er->nin_area += f->in_area;
+            continue;
+        }
         bool sends = false;
         if (E->contrib) {
             if (!(f->contributor >= 0.0) || !isfinite(f->contributor))
@@ -196,52 +206,106 @@ static void element_payers(const element_ctx *E, scratch *s)
     er->weight_sum = wsum;
 }
 
-/* Steps 4-6: the pool over the payers: caps, exact øre by largest remainder, yearly O&M. */
+/* Step 4: what the harmed are paid back (compensate_harmed): their PV loss to the øre, out of the pool. */
+static int64_t element_compensation(const element_ctx *E)
+{
+    int64_t total = 0;
+    for (size_t j = 0; j < E->n; j++) {
+        nytte_alloc_line *l = &E->lines[E->order[j]];
+        if (l->exempt != NYTTE_EXEMPT_HARMED)
+            continue;
+        l->ore = -alloc_round_half_away(-100.0 * l->benefit);
+        total -= l->ore;
+    }
+    E->er->compensation_ore = total;
+    return total;
+}
+
+/*
+ * Each payer's bounds (the minimum and maximum payment, the benefit bound under the
+ * benefit cap; a minimum never above the payer's bound), and how much of `charge` the
+ * payers can pay within them: all of it, or under the benefit cap at most Σ bounds, the
+ * rest being the residual payer's. Infeasible minimums, or maximums without the benefit
+ * cap, are the council's contradiction: NYTTE_ECONFIG.
+ */
+static int element_bounds(nytte_ctx *ctx, const element_ctx *E, scratch *s, int64_t charge, int64_t *payable)
+{
+    const nytte_alloc_rules *rules = &E->cfg->rules;
+    const size_t np = E->er->npayers;
+    const nytte_money_style kr = NYTTE_MONEY_PLAIN;
+    char a[32], b[32], c[32];
+    alloc_i128 sum_lo = 0, sum_hi = 0;
+    for (size_t i = 0; i < np; i++) {
+        int64_t hi = alloc_bound_ore(rules, &E->lines[s->payer[i]], &s->by_benefit[i]);
+        s->hi[i] = hi;
+        s->lo[i] = rules->min_ore < hi ? rules->min_ore : hi;
+        s->dhi[i] = hi == INT64_MAX ? INFINITY : (double)hi;
+        s->dlo[i] = (double)s->lo[i];
+        sum_lo += s->lo[i];
+        sum_hi += hi;
+    }
+    if (sum_lo > charge) {
+        if (sum_lo == (alloc_i128)np * rules->min_ore)
+            return nytte_error(ctx, NYTTE_ECONFIG, "element %s: infeasible payment caps: %zu payers × minimum %s kr = %s kr exceeds the pool %s kr",
+                               E->eid, np, nytte_money_format(a, sizeof a, &kr, rules->min_ore),
+                               nytte_money_format(c, sizeof c, &kr, (int64_t)sum_lo), nytte_money_format(b, sizeof b, &kr, charge));
+        return nytte_error(ctx, NYTTE_ECONFIG, "element %s: infeasible payment caps: the %zu payers' minimum payments, each at most its benefit bound, sum to %s kr, above the pool %s kr",
+                           E->eid, np, nytte_money_format(c, sizeof c, &kr, (int64_t)sum_lo), nytte_money_format(b, sizeof b, &kr, charge));
+    }
+    *payable = charge;
+    if (sum_hi >= charge)
+        return NYTTE_OK;
+    if (rules->benefit_cap == NYTTE_BENEFIT_CAP_CAP) {
+        *payable = (int64_t)sum_hi;
+        return NYTTE_OK;
+    }
+    return nytte_error(ctx, NYTTE_ECONFIG, "element %s: infeasible payment caps: %zu payers × maximum %s kr = %s kr is less than the pool %s kr",
+                       E->eid, np, nytte_money_format(a, sizeof a, &kr, rules->max_ore),
+                       nytte_money_format(c, sizeof c, &kr, (int64_t)sum_hi), nytte_money_format(b, sizeof b, &kr, charge));
+}
+
+/* Steps 4-7: the pool over the payers: compensation, bounds, caps, exact øre by largest remainder, yearly O&M. */
 static int element_money(nytte_ctx *ctx, const element_ctx *E, scratch *s)
 {
     nytte_alloc_element_result *er = E->er;
     nytte_alloc_line *lines = E->lines;
     const size_t np = er->npayers;
     const double wsum = er->weight_sum;
-    const int64_t pool = er->pool.pool_ore, yearly = er->pool.yearly_ore;
+    const int64_t yearly = er->pool.yearly_ore;
+    const int64_t charge = er->pool.pool_ore + element_compensation(E);
     const nytte_money_style kr = NYTTE_MONEY_PLAIN;
-    char a[32], b[32], c[32];
+    char a[32];
     int rc;
     if (np == 0) {
-        if (pool != 0 || yearly != 0)
+        if (charge != 0 || yearly != 0)
             return nytte_error(ctx, NYTTE_EINPUT, "element %s: nobody pays: no parcel in the benefit area%s has a positive weight, but the pool is %s kr",
                                E->eid, E->contrib ? " or the catchment" : "",
-                               nytte_money_format(a, sizeof a, &kr, pool ? pool : yearly));
+                               nytte_money_format(a, sizeof a, &kr, charge ? charge : yearly));
         return NYTTE_OK;
     }
     for (size_t i = 0; i < np; i++)
         lines[s->payer[i]].share = s->w[i] / wsum;
 
-    /* caps: feasibility (exact, in 128 bits), then clamp and redistribute */
-    const int64_t mn = E->cfg->rules.min_ore, mx = E->cfg->rules.max_ore;
-    if ((alloc_i128)np * mn > pool)
-        return nytte_error(ctx, NYTTE_ECONFIG, "element %s: infeasible payment caps: %zu payers × minimum %s kr = %s kr exceeds the pool %s kr",
-                           E->eid, np, nytte_money_format(a, sizeof a, &kr, mn),
-                           nytte_money_format(c, sizeof c, &kr, (int64_t)np * mn), nytte_money_format(b, sizeof b, &kr, pool));
-    if (mx > 0 && (alloc_i128)np * mx < pool)
-        return nytte_error(ctx, NYTTE_ECONFIG, "element %s: infeasible payment caps: %zu payers × maximum %s kr = %s kr is less than the pool %s kr",
-                           E->eid, np, nytte_money_format(a, sizeof a, &kr, mx),
-                           nytte_money_format(c, sizeof c, &kr, (int64_t)np * mx), nytte_money_format(b, sizeof b, &kr, pool));
-    if ((rc = alloc_cap_solve(s->x, s->cap, &er->cap_rounds, np, s->w, pool, mn, mx)))
+    /* bounds and caps: feasibility (exact, in 128 bits), then clamp and redistribute */
+    int64_t payable = charge;
+    if ((rc = element_bounds(ctx, E, s, charge, &payable)))
+        return rc;
+    er->residual_ore = charge - payable;
+    if ((rc = alloc_cap_solve(s->x, s->cap, &er->cap_rounds, np, s->w, payable, s->dlo, s->dhi)))
         return nytte_error(ctx, rc, "element %s: payment caps did not converge", E->eid);
 
-    /* exact øre by largest remainder, ties by parcel id */
-    for (size_t i = 0; i < np; i++) {
-        s->lo[i] = mn;
-        s->hi[i] = mx > 0 ? mx : INT64_MAX;
-    }
-    if ((rc = alloc_apportion(s->amt, np, s->x, pool, s->prank, s->lo, s->hi)))
+    /* exact øre by largest remainder within the bounds, ties by parcel id */
+    if ((rc = alloc_apportion(s->amt, np, s->x, payable, s->prank, s->lo, s->hi)))
         return nytte_error(ctx, rc, "element %s: rounding to the øre failed", E->eid);
     for (size_t i = 0; i < np; i++) {
         nytte_alloc_line *l = &lines[s->payer[i]];
-        l->cap = s->cap[i];
-        er->ncap_min += s->cap[i] == NYTTE_CAP_MIN;
-        er->ncap_max += s->cap[i] == NYTTE_CAP_MAX;
+        nytte_alloc_cap c = s->cap[i];
+        if (c == NYTTE_CAP_MAX && s->by_benefit[i])
+            c = NYTTE_CAP_BENEFIT;
+        l->cap = c;
+        er->ncap_min += c == NYTTE_CAP_MIN;
+        er->ncap_max += c == NYTTE_CAP_MAX;
+        er->ncap_benefit += c == NYTTE_CAP_BENEFIT;
         l->exact_kr = s->x[i] / 100.0;
         l->exact_ore = s->x[i];
         l->ore = s->amt[i];
@@ -277,7 +341,10 @@ static int element_run(nytte_ctx *ctx, nytte_alloc_result *res, const nytte_allo
     if ((rc = element_exemptions(ctx, &E)) || (rc = element_weights(ctx, &E, s)))
         return rc;
     element_payers(&E, s);
-    return element_money(ctx, &E, s);
+    if ((rc = element_money(ctx, &E, s)))
+        return rc;
+    alloc_safeguard_stats(E.er, E.lines, el->parcels, &E.cfg->rules, order, E.n);
+    return NYTTE_OK;
 }
 
 /*
@@ -339,10 +406,13 @@ static int result_alloc(nytte_ctx *ctx, nytte_alloc_result *res, scratch *s, siz
     s->tmp = malloc(nalloc * sizeof *s->tmp);
     s->lo = malloc(nalloc * sizeof *s->lo);
     s->hi = malloc(nalloc * sizeof *s->hi);
+    s->dlo = malloc(nalloc * sizeof *s->dlo);
+    s->dhi = malloc(nalloc * sizeof *s->dhi);
     s->amt = malloc(nalloc * sizeof *s->amt);
     s->cap = malloc(nalloc * sizeof *s->cap);
+    s->by_benefit = malloc(nalloc * sizeof *s->by_benefit);
     if (!res->elements || !res->lines || !res->parcel_ore || !res->parcel_yearly_ore || !s->payer || !s->prank ||
-        !s->w || !s->x || !s->tmp || !s->lo || !s->hi || !s->amt || !s->cap)
+        !s->w || !s->x || !s->tmp || !s->lo || !s->hi || !s->dlo || !s->dhi || !s->amt || !s->cap || !s->by_benefit)
         return nytte_nomem(ctx, "allocate: %zu parcels", n);
     return NYTTE_OK;
 }
@@ -356,8 +426,11 @@ static void scratch_free(scratch *s)
     free(s->tmp);
     free(s->lo);
     free(s->hi);
+    free(s->dlo);
+    free(s->dhi);
     free(s->amt);
     free(s->cap);
+    free(s->by_benefit);
 }
 
 int nytte_allocate_run(nytte_ctx *ctx, nytte_alloc_result **out, const nytte_alloc_input *in)
@@ -408,6 +481,7 @@ int nytte_allocate_run(nytte_ctx *ctx, nytte_alloc_result **out, const nytte_all
         }
         res->total_ore += res->elements[e].pool.pool_ore;
         res->yearly_ore += res->elements[e].pool.yearly_ore;
+        res->residual_ore += res->elements[e].residual_ore;
     }
 
     /* Owners, then the accounting check: nothing leaves with a sum that does not hold. */

@@ -15,6 +15,7 @@ int nytte_cli_run(nytte_ctx *ctx, int argc, char **argv);
 int nytte_cli_validate(nytte_ctx *ctx, int argc, char **argv);
 int nytte_cli_explain(nytte_ctx *ctx, int argc, char **argv);
 int nytte_cli_compare(nytte_ctx *ctx, int argc, char **argv);
+int nytte_cli_diff(nytte_ctx *ctx, int argc, char **argv);
 
 struct nytte_project;
 /** Load a project, printing every problem and its warnings; returns the status. */

@@ -33,7 +33,10 @@ static void print_row(const char *model, const nytte_alloc_metrics *m, int first
 
 int nytte_cli_compare(nytte_ctx *ctx, int argc, char **argv)
 {
-    if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+    if (argc >= 1 && !strcmp(argv[0], "--")) { /* the end of the options: none here but --help */
+        argc--;
+        argv++;
+    } else if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
         fputs(help, stdout);
         return 0;
     }

@@ -20,7 +20,10 @@ static const char help[] =
 
 int nytte_cli_explain(nytte_ctx *ctx, int argc, char **argv)
 {
-    if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+    if (argc >= 1 && !strcmp(argv[0], "--")) { /* the end of the options: none here but --help */
+        argc--;
+        argv++;
+    } else if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
         fputs(help, stdout);
         return 0;
     }

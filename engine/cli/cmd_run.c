@@ -32,7 +32,10 @@ int nytte_cli_run(nytte_ctx *ctx, int argc, char **argv)
     int first = 0;
     for (; first < argc && argv[first][0] == '-'; first++) {
         const char *a = argv[first];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        if (!strcmp(a, "--")) { /* the end of the options (main.c puts them all before it) */
+            first++;
+            break;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(help, stdout);
             return 0;
         } else if (!strcmp(a, "--force") || !strcmp(a, "-f")) {
@@ -82,11 +85,17 @@ int nytte_cli_run(nytte_ctx *ctx, int argc, char **argv)
             if (rc != NYTTE_OK) {
                 nytte_cli_error(ctx);
             } else if (nytte_ctx_verbosity(ctx) >= NYTTE_LOG_WARN) {
-                char kr[48];
-                printf("%s: %zu parcels, %zu owners, %zu paying; %s kr allocated in %.1f s\n"
+                char kr[48], rest[96] = "", res[48];
+                if (s.residual_ore)
+                    snprintf(rest, sizeof rest, " (and %s kr to the residual payer)",
+                             nytte_money_format(res, sizeof res, NULL, s.residual_ore));
+                printf("%s: %zu parcels, %zu owners, %zu paying; %s kr allocated%s in %.1f s\n"
                        "  outputs: %s\n",
                        argv[i], s.nparcels, s.nowners, s.npayers, nytte_money_format(kr, sizeof kr, NULL, s.charged_ore),
-                       s.seconds, s.out_dir);
+                       rest, s.seconds, s.out_dir);
+                if (s.nfindings)
+                    printf("  %zu safeguard finding%s: report.html (first screen) and manifest.json (findings) list %s\n", s.nfindings,
+                           s.nfindings == 1 ? "" : "s", s.nfindings == 1 ? "it" : "them");
                 for (size_t e = 0; e < s.nelements; e++)
                     printf("  %s: EAD %.0f -> %.0f kr/yr; PV benefits %.0f kr / PV costs %.0f kr = "
                            "benefit-cost ratio %.2f\n",

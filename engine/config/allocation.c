@@ -44,8 +44,8 @@ static void load_zones(loader *L, const ynode *z, nytte_alloc_zones_rule *r)
     cfg_get_num_list(&zm, "factor", 0, &factor, &nf);
     if (upper && factor) {
         if (nu != nf)
-            cfg_problem(L, ytree_get(z, "factor"), NYTTE_ECONFIG, kp, "%zu factors for %zu bands (one factor per band)",
-                        nf, nu);
+            cfg_problem(L, ytree_get(z, "factor"), NYTTE_ECONFIG, kp, "%zu factors for %zu bands (one factor per band)%s",
+                        nf, nu, CFG_SPLIT_HINT(ytree_get(z, nf > nu ? "factor" : "upper")));
         else if (nu > NYTTE_ALLOC_MAX_BANDS)
             cfg_problem(L, ytree_get(z, "upper"), NYTTE_ECONFIG, kp, "at most %d bands", NYTTE_ALLOC_MAX_BANDS);
         else {
@@ -174,6 +174,50 @@ static void load_rules(const cfg_map *am, nytte_project *p)
                     "is below min_payment");
 }
 
+/* A benefit-cap mode at v: off, warn or cap. */
+static void parse_cap_mode(loader *L, const ynode *v, const char *kp, nytte_alloc_benefit_cap *out)
+{
+    for (int m = NYTTE_BENEFIT_CAP_OFF; v && v->type == YT_SCALAR && m <= NYTTE_BENEFIT_CAP_CAP; m++)
+        if (!strcmp(v->text, nytte_alloc_benefit_cap_name((nytte_alloc_benefit_cap)m))) {
+            *out = (nytte_alloc_benefit_cap)m;
+            return;
+        }
+    if (v)
+        cfg_problem(L, v, NYTTE_ECONFIG, kp, "expected off, warn or cap%s%s%s",
+                    v->type == YT_SCALAR ? " (got '" : "", v->type == YT_SCALAR ? v->text : "",
+                    v->type == YT_SCALAR ? "')" : "");
+}
+
+/*
+ * The benefit safeguard: `benefit_cap: off | warn | cap`, or a mapping {mode, multiple,
+ * residual_payer}; and whether the harmed are paid back (docs/models.md).
+ */
+static void load_benefit_cap(const cfg_map *am, nytte_project *p)
+{
+    loader *L = am->L;
+    nytte_alloc_rules *r = &p->alloc.rules;
+    cfg_get_bool(am, "compensate_harmed", &r->compensate_harmed);
+    const ynode *v = ytree_get(am->node, "benefit_cap");
+    if (!v || v->type != YT_MAP) {
+        if (v && !(v->type == YT_SCALAR && !v->text[0]))
+            parse_cap_mode(L, v, "allocation.benefit_cap", &r->benefit_cap);
+        return;
+    }
+    cfg_map bm = cfg_map_at(L, v, "allocation.benefit_cap", "allocation.benefit_cap");
+    cfg_check_keys(&bm);
+    parse_cap_mode(L, cfg_get(&bm, "mode"), "allocation.benefit_cap.mode", &r->benefit_cap);
+    double multiple = r->benefit_multiple;
+    if (cfg_get_num(&bm, "multiple", 0, 1e6, &multiple) == NYTTE_OK) {
+        if (!(multiple > 0))
+            cfg_problem(L, ytree_get(v, "multiple"), NYTTE_ECONFIG, "allocation.benefit_cap.multiple",
+                        "must be above 0 (1 = no parcel pays above its own benefit)");
+        else
+            r->benefit_multiple = multiple;
+    }
+    if (cfg_get_str(&bm, "residual_payer", &p->residual_payer) == NYTTE_OK)
+        r->residual_payer = p->residual_payer;
+}
+
 /* The hybrid mix: a list of {model, fraction} whose fractions sum to 1. */
 static void load_hybrid(loader *L, const ynode *m, nytte_alloc_config *c)
 {
@@ -299,6 +343,7 @@ void cfg_load_allocation(loader *L, const ynode *a, nytte_project *p)
     if (d)
         load_project_deductions(L, d, p);
     load_rules(&am, p);
+    load_benefit_cap(&am, p);
     load_model_params(&am, c);
     load_contributor(&am, p);
     if (c->model == NYTTE_ALLOC_ZONES && c->zones.nbands == 0 && !ytree_get(a, "zones"))

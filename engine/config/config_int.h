@@ -121,6 +121,14 @@ int cfg_get_path(const cfg_map *m, const char *key, int must_exist, char **out);
 /* A non-empty list of numbers, each at least lo: *out (caller frees) and *n; NULL and 0
  * unless NYTTE_OK. */
 int cfg_get_num_list(const cfg_map *m, const char *key, double lo, double **out, size_t *n);
+/* Whether a list holds two numbers written together without a space ([1,52, 1,64]): a
+ * decimal comma that YAML split in two. For the hint of a count that does not match. */
+bool cfg_list_split_decimals(const ynode *seq);
+/* The hint for such a list: "" or "; a decimal comma splits a number in two in a list: ...". */
+#define CFG_SPLIT_HINT(seq)                                                                                     \
+    (cfg_list_split_decimals(seq) ? "; '1,52' in a list is two numbers, 1 and 52: write decimals with a point, "  \
+                                    "[1.52, 1.64]"                                                              \
+                                  : "")
 
 /* A relative path joined to the project folder (malloc'd; NULL when memory ran out). */
 char *cfg_resolve(const loader *L, const char *p);

@@ -195,7 +195,8 @@ static void load_bluespot(const cfg_map *hm, nytte_hazard_cfg *hz)
     const ynode *rn = ytree_get(hm->node, "rain");
     if (hz->rain && hz->return_periods && nr != hz->nevents) {
         cfg_problem(hm->L, rn, NYTTE_ECONFIG, sub,
-                    "%zu rain amounts for %zu return periods (one per return period, mm)", nr, hz->nevents);
+                    "%zu rain amounts for %zu return periods (one per return period, mm)%s", nr, hz->nevents,
+                    CFG_SPLIT_HINT(rn));
         return;
     }
     if (!hz->rain)
@@ -222,7 +223,8 @@ static void load_coastal(const cfg_map *hm, nytte_hazard_cfg *hz)
         return;
     if (hz->return_periods && nl != hz->nevents)
         cfg_problem(hm->L, ytree_get(hm->node, "levels"), NYTTE_ECONFIG, sub,
-                    "%zu levels for %zu return periods (one level per return period)", nl, hz->nevents);
+                    "%zu levels for %zu return periods (one level per return period)%s", nl, hz->nevents,
+                    CFG_SPLIT_HINT(ytree_get(hm->node, "levels")));
     else
         cfg_check_increasing(hm->L, ytree_get(hm->node, "levels"), sub, hz->levels, nl, 1,
                              "levels (higher return periods have higher water)");

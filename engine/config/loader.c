@@ -157,6 +157,65 @@ int cfg_get_str(const cfg_map *m, const char *key, char **out)
     return NYTTE_OK;
 }
 
+/*
+ * A number written the Danish way: thousands dots (2.000.000, 1.234,50) or a decimal
+ * comma (1,52). Writes the same number as a project file wants it into fix and returns
+ * what was wrong; NULL when the text is not such a number.
+ */
+static const char *danish_number(const char *t, char *fix, size_t size)
+{
+    const char *s = t + (*t == '-' || *t == '+');
+    size_t n = 0, groups = 0;
+    while (isdigit((unsigned char)s[n]))
+        n++;
+    if (n == 0 || n > 3)
+        groups = n ? 0 : (size_t)-1;
+    const char *p = s + n;
+    while (n >= 1 && n <= 3 && p[0] == '.' && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
+           isdigit((unsigned char)p[3]) && !isdigit((unsigned char)p[4])) {
+        groups++;
+        p += 4;
+    }
+    if (groups == (size_t)-1)
+        return NULL;
+    if (!groups) /* no thousands dots: a decimal comma right after the digits? */
+        p = s + n;
+    bool comma = p[0] == ',' && isdigit((unsigned char)p[1]);
+    const char *q = comma ? p + 1 : p;
+    while (comma && isdigit((unsigned char)*q))
+        q++;
+    if ((!groups && !comma) || *q != '\0' || (!groups && n == 0))
+        return NULL;
+    size_t k = 0;
+    for (const char *c = t; *c && k + 1 < size; c++)
+        if (*c != '.')
+            fix[k++] = *c == ',' ? '.' : *c;
+    fix[k] = '\0';
+    return groups ? "Danish thousands separators" : "a decimal comma";
+}
+
+/* "" or "; HINT: write FIX" for a value that is a Danish-written number. */
+static const char *danish_hint(const ynode *v, char *buf, size_t size)
+{
+    char fix[64];
+    const char *why = v->type == YT_SCALAR && v->text ? danish_number(v->text, fix, sizeof fix) : NULL;
+    if (!why)
+        return "";
+    snprintf(buf, size, " (%s: write %s, with a decimal point and no thousands separators)", why, fix);
+    return buf;
+}
+
+bool cfg_list_split_decimals(const ynode *seq)
+{
+    for (size_t i = 0; seq && seq->type == YT_SEQ && i + 1 < seq->n; i++) {
+        const ynode *a = seq->items[i], *b = seq->items[i + 1];
+        if (a->type == YT_SCALAR && b->type == YT_SCALAR && a->plain && b->plain && a->line == b->line &&
+            b->col == a->col + (int)strlen(a->text) + 1 && isdigit((unsigned char)b->text[0]))
+            return true;
+    }
+    return false;
+}
+
 static int parse_double(const ynode *v, double *out)
 {
     if (v->type != YT_SCALAR || !v->plain || v->text[0] == '\0')
@@ -183,8 +242,10 @@ int cfg_get_num(const cfg_map *m, const char *key, double lo, double hi, double 
         return rc;
     double d;
     if (parse_double(v, &d) != 0) {
-        cfg_problem(m->L, v, NYTTE_ECONFIG, kp, "expected a number, got %s%s%s", v->type == YT_SCALAR ? "'" : "",
-                    v->type == YT_SCALAR ? v->text : cfg_type_name(v), v->type == YT_SCALAR ? "'" : "");
+        char hint[160];
+        cfg_problem(m->L, v, NYTTE_ECONFIG, kp, "expected a number, got %s%s%s%s", v->type == YT_SCALAR ? "'" : "",
+                    v->type == YT_SCALAR ? v->text : cfg_type_name(v), v->type == YT_SCALAR ? "'" : "",
+                    danish_hint(v, hint, sizeof hint));
         return NYTTE_ECONFIG;
     }
     if (d < lo || d > hi) {
@@ -263,6 +324,11 @@ int cfg_get_money(const cfg_map *m, const char *key, int64_t *out)
     if (rc != NYTTE_OK)
         return rc;
     int neg = 0, parsed = v->type == YT_SCALAR && v->plain ? parse_money(v->text, out, &neg) : -1;
+    char hint[160];
+    if (*danish_hint(v, hint, sizeof hint)) {
+        cfg_problem(m->L, v, NYTTE_ECONFIG, kp, "expected an amount in kroner, got %s%s", v->text, hint);
+        return NYTTE_ECONFIG;
+    }
     if (parsed == -2) {
         cfg_problem(m->L, v, NYTTE_ECONFIG, kp, "an amount in kroner has at most two decimals (øre), got %s", v->text);
         return NYTTE_ECONFIG;

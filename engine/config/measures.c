@@ -46,6 +46,14 @@ static void check_keys_against(loader *L, const ynode *m, const char *kp, nytte_
     }
 }
 
+/* Whether m gives key a value: an empty value or null is not one (a bad value is, and was
+ * reported where it was read, so "missing" is not said of it too). */
+static bool has_value(const ynode *m, const char *key)
+{
+    const ynode *v = ytree_get(m, key);
+    return v && !(v->type == YT_SCALAR && (!v->text[0] || (v->plain && (!strcmp(v->text, "null") || !strcmp(v->text, "~")))));
+}
+
 void cfg_check_measure_keys(loader *L, const ynode *ml, const nytte_project *p)
 {
     nytte_hazard_type t = p->hazards[p->primary_hazard].type;
@@ -59,14 +67,14 @@ void cfg_check_measure_keys(loader *L, const ynode *ml, const nytte_project *p)
         if (m->type != YT_MAP)
             continue;
         check_keys_against(L, m, kp, t, hid);
-        if (t == NYTTE_HAZARD_COASTAL && isnan(ms->crest))
+        if (t == NYTTE_HAZARD_COASTAL && isnan(ms->crest) && !has_value(m, "crest"))
             cfg_problem(L, m, NYTTE_ECONFIG, "measures", "measure %s: crest missing (a barrier against "
                         "the coastal hazard needs its crest or closing height, m)", id);
-        if (t == NYTTE_HAZARD_BLUESPOT && isnan(ms->crest) && !ytree_get(m, "crest"))
+        if (t == NYTTE_HAZARD_BLUESPOT && isnan(ms->crest) && !has_value(m, "crest"))
             cfg_problem(L, m, NYTTE_ECONFIG, "measures", "measure %s: crest missing (a measure against the bluespot "
                         "hazard is burned into the terrain at its crest, m: a wall or kerb above the terrain, or with "
                         "burn: lower a channel or outlet below it)", id);
-        if (t == NYTTE_HAZARD_GROUNDWATER && isnan(ms->lowering) && !ytree_get(m, "lowering"))
+        if (t == NYTTE_HAZARD_GROUNDWATER && isnan(ms->lowering) && !has_value(m, "lowering"))
             cfg_problem(L, m, NYTTE_ECONFIG, "measures", "measure %s: lowering missing (a drain against the "
                         "groundwater hazard needs how far it lowers the water table, m)", id);
     }

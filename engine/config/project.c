@@ -188,6 +188,7 @@ static void load_allocation(const cfg_map *rm, nytte_project *p)
 {
     loader *L = rm->L;
     nytte_alloc_config_init(&p->alloc);
+    p->alloc.rules.benefit_cap = NYTTE_BENEFIT_CAP_WARN; /* a project is warned unless it says off */
     p->om_mode = NYTTE_OM_PV;
     const ynode *v = cfg_get(rm, "allocation");
     if (v && cfg_need_map(L, v, "allocation"))
@@ -321,7 +322,8 @@ void nytte_project_free(nytte_project *p)
     char *strs[] = {p->path, p->dir, p->name, p->crs, p->terrain, p->vertical_datum, p->parcels.id,
                     p->parcels.value, p->parcels.landuse, p->parcels.paved_area, p->buildings.id, p->buildings.parcel,
                     p->buildings.use, p->buildings.floor_area, p->buildings.floor_height, p->buildings.value,
-                    p->owners.parcel, p->owners.owner, p->owners.name, p->owners.share, p->out_dir};
+                    p->owners.parcel, p->owners.owner, p->owners.name, p->owners.share, p->out_dir,
+                    p->residual_payer};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(strs[i]);
     for (size_t i = 0; i < p->nhazards; i++)

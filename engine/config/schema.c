@@ -128,6 +128,8 @@ static const nytte_config_key keys[] = {
     {"allocation.min_benefit", ANY, 0},
     {"allocation.min_payment", ANY, 0},
     {"allocation.max_payment", ANY, 0},
+    {"allocation.benefit_cap", ANY, 0},
+    {"allocation.compensate_harmed", ANY, 0},
     {"allocation.zones", ANY, 0},
     {"allocation.parts", ANY, 0},
     {"allocation.value_levy", ANY, 0},
@@ -136,6 +138,11 @@ static const nytte_config_key keys[] = {
     {"allocation.compare", ANY, 0},
     {"allocation.contributor_fraction", ANY, 0},
     {"allocation.contributor_hazard", ANY, 0},
+
+    /* allocation.benefit_cap (a mode, or this mapping) */
+    {"allocation.benefit_cap.mode", ANY, ANY},
+    {"allocation.benefit_cap.multiple", ANY, 0},
+    {"allocation.benefit_cap.residual_payer", ANY, 0},
 
     /* allocation.deductions[] */
     DEDUCTION_KEYS("allocation.deductions[]"),

@@ -236,6 +236,14 @@ static void on_node(parser *s, const struct fy_event *e, const struct fy_mark *m
         fail_nomem(s);
         return;
     }
+    /* an empty value (`crest:`) has no mark: it is where its key (or the item before it,
+     * or its list or mapping) is, so that a message about it still names a line */
+    if (node->line == 0 && s->depth > 0) {
+        const ynode *top = s->stack[s->depth - 1].node;
+        const ynode *at = top->npushed ? top->items[top->npushed - 1] : top;
+        node->line = at->line;
+        node->col = at->col;
+    }
     attach(s, node);
 }
 

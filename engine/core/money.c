@@ -41,3 +41,38 @@ char *nytte_money_format(char *buf, size_t size, const nytte_money_style *style,
     buf[used] = '\0';
     return buf;
 }
+
+int nytte_money_parse(int64_t *ore, const char *s, char decimal)
+{
+    int negative = 0;
+    if (!s)
+        return -1;
+    if (*s == '-' || *s == '+')
+        negative = *s++ == '-';
+    if (*s < '0' || *s > '9')
+        return -1;
+    /* the magnitude in øre, checked against INT64_MAX before every step */
+    int64_t kr = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (kr > (INT64_MAX / 100 - (*s - '0')) / 10)
+            return -1;
+        kr = kr * 10 + (*s - '0');
+    }
+    int64_t frac = 0;
+    if (*s == decimal) {
+        int digits = 0;
+        for (s++; *s >= '0' && *s <= '9'; s++) {
+            if (++digits > 2)
+                return -2;
+            frac = frac * 10 + (*s - '0');
+        }
+        if (digits == 1)
+            frac *= 10;
+    }
+    if (*s != '\0')
+        return -1;
+    if (kr * 100 > INT64_MAX - frac)
+        return -1;
+    *ore = negative ? -(kr * 100 + frac) : kr * 100 + frac;
+    return 0;
+}

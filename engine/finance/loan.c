@@ -150,6 +150,14 @@ int nytte_loan_calc(nytte_ctx *ctx, nytte_loan *out, const nytte_loan_terms *t, 
 {
     unsigned warnings = 0;
     memset(out, 0, sizeof *out);
+    if (principal < 0) {
+        /* a harmed owner's compensation (docs/models.md, Harmed parcels): paid back at once */
+        if (principal < -NYTTE_LOAN_MAX_PRINCIPAL)
+            return nytte_error(ctx, NYTTE_EINPUT, "finance: paid back %lld øre: must be at most %lld øre",
+                               (long long)-principal, (long long)NYTTE_LOAN_MAX_PRINCIPAL);
+        *out = (nytte_loan){principal, 1, principal, principal, principal, principal, 0, 0};
+        return NYTTE_OK;
+    }
     int rc = loan_check(ctx, t, principal, &warnings);
     if (rc != NYTTE_OK)
         return rc;

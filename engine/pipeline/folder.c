@@ -342,6 +342,12 @@ static int make_tmp(nytte_ctx *ctx, run_folder *f, bool force)
     }
     f->own = true;
     undo_set(f, NULL);
+    /* mkdtemp makes it 0700; the outputs are the user's like any folder they make (the
+     * umask decides: colleagues on a shared server read them with the usual 022) */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (chmod(f->tmp, 0777 & ~mask) != 0)
+        return nytte_error(ctx, NYTTE_EIO, "%s: cannot set its permissions: %s", f->tmp, strerror(errno));
     return write_marker(ctx, f->tmp);
 }
 

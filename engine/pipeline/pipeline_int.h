@@ -70,6 +70,7 @@ typedef struct run_state {
     nytte_raster dem;             /* the terrain; with `tile`, only its grid, CRS and nodata (v is NULL) */
     bool writer;                  /* this process writes the run's files (rank 0 of a shared folder) and
                                      computes the stages after the overlay */
+    bool report_follows;          /* nytte_run: the report stage follows the computation (progress counts it) */
     bool shared;                  /* the ranks share one run (nytte_run under mpirun with several): the
                                      overlay's statistics go to the writer alone */
     int tile;                     /* > 0: the hazard over tiles of this many cells */
@@ -111,6 +112,8 @@ typedef struct run_state {
     nytte_alloc_comparison *models; /* allocation.compare on the same facts, the chosen model first */
     size_t nmodels;
     nytte_loan *loans;
+    char **findings;              /* the safeguards' findings, one line each (stage_safeguards.c) */
+    size_t nfindings;
 
     double timing[STAGE_COUNT];
 } run_state;
@@ -138,9 +141,13 @@ int pipeline_terrain_cells(run_state *s);
  * Present value of building b's avoided damage thanks to scenario `with`: today's avoided
  * EAD over the horizon, or, with a sea-level-rise path, a yearly benefit moving linearly
  * from today's to the end of the horizon's (docs/models.md, nytte_pv_ramp). Negative
- * avoided damage (the measure makes it worse) weighs 0 (stage_damage.c).
+ * when the measure makes the damage worse (harm): kept as it is, a parcel's benefit is
+ * the sum over its buildings, and only the allocation weighs a negative benefit as 0
+ * (stage_damage.c; docs/models.md, Harmed parcels).
  */
 double pipeline_benefit_pv(const run_state *s, size_t b, size_t with);
+/** Building b's EAD avoided today thanks to scenario `with`, kr/yr (negative: harm; 0 unknown). */
+double pipeline_avoided_ead(const run_state *s, size_t b, size_t with);
 
 /* ---- the stages (stage_*.c) ---------------------------------------------------------- */
 
@@ -150,6 +157,7 @@ int pipeline_overlay(run_state *s);   /* stage_overlay.c: zonal statistics of pa
 int pipeline_damage(run_state *s);    /* stage_damage.c: EAD per building and scenario, parcel metrics */
 int pipeline_catchment(run_state *s); /* stage_catchment.c: who sends the water (contributor facts) */
 int pipeline_allocate(run_state *s);  /* stage_allocate.c: the facts per element, the allocation */
+int pipeline_safeguards(run_state *s); /* stage_safeguards.c: findings on benefit, harm and economics */
 int pipeline_compare(run_state *s);   /* stage_allocate.c: every model of allocation.compare on the same facts */
 int pipeline_finance(run_state *s);   /* stage_allocate.c: each owner's loan */
 int pipeline_report(run_state *s);    /* stage_report.c: tables, layers, report, manifest */

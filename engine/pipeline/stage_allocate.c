@@ -30,7 +30,8 @@ static void element_facts(run_state *s, size_t e, const nytte_use *use)
             .in_area = nytte_alloc_in_benefit_area(m->wet_design, dw->above[0], dn->mean, dw->mean, by_exposure),
             .built = m->nbuildings > 0,
             .nbuildings = m->nbuildings,
-            .plot_area = pc->area,
+            /* an overlap with another parcel counts half in each: the pair's plot areas sum to their union */
+            .plot_area = pc->area - 0.5 * pc->shared_area,
             .building_area = m->building_area,
             .floor_area = m->floor_area,
             .property_value = pc->property_value,
@@ -46,8 +47,10 @@ static void element_facts(run_state *s, size_t e, const nytte_use *use)
             .contributor = s->contributor ? s->contributor[i] : 0.0,
         };
     }
-    for (size_t b = 0; b < nb; b++)
+    for (size_t b = 0; b < nb; b++) {
         f[s->in.buildings[b].parcel].benefit += pipeline_benefit_pv(s, b, with);
+        f[s->in.buildings[b].parcel].avoided_ead += pipeline_avoided_ead(s, b, with);
+    }
 }
 
 /* Element e's pool as the project gives it. */

@@ -93,7 +93,7 @@ int hazard_coastal(run_state *s, const nytte_hazard_cfg *h)
     if (s->tile)
         nytte_log(ctx, NYTTE_LOG_INFO, "hazard %s: over tiles of %d x %d cells%s", h->id, s->tile, s->tile,
                   nytte_dist_size() > 1 ? ", shared by every process" : "");
-    nytte_progress_begin(ctx, "hazard", s->nepoch * s->nscen * s->nlev);
+    nytte_progress_begin(ctx, "depth rasters", s->nepoch * s->nscen * s->nlev);
     for (size_t ep = 0; ep < s->nepoch; ep++) {
         /* the end of the horizon: every event's level raised by the sea-level rise */
         double rise = ep ? h->sea_level_rise : 0.0;

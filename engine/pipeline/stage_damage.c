@@ -24,13 +24,26 @@ static double building_depth(const run_state *s, size_t b, size_t r)
                               basement ? 0.0 : s->in.buildings[b].floor_height);
 }
 
+/* Avoided EAD as it is: negative when the measure raises the damage (harm), 0 when unknown. */
+static double avoided_or_zero(double without, double with)
+{
+    double a = nytte_avoided_ead(without, with);
+    return a == a ? a : 0.0;
+}
+
+double pipeline_avoided_ead(const run_state *s, size_t b, size_t with)
+{
+    size_t nb = s->in.nbuildings;
+    return avoided_or_zero(s->ead[b], s->ead[with * nb + b]);
+}
+
 double pipeline_benefit_pv(const run_state *s, size_t b, size_t with)
 {
     size_t nb = s->in.nbuildings;
-    double now = nytte_benefit_weight(nytte_avoided_ead(s->ead[b], s->ead[with * nb + b]));
+    double now = pipeline_avoided_ead(s, b, with);
     if (!s->ead_end)
         return nytte_pv_factor(s->p->discount_rate, s->p->horizon) * now;
-    double end = nytte_benefit_weight(nytte_avoided_ead(s->ead_end[b], s->ead_end[with * nb + b]));
+    double end = avoided_or_zero(s->ead_end[b], s->ead_end[with * nb + b]);
     return nytte_pv_ramp(s->p->discount_rate, s->p->horizon, now, end);
 }
 

@@ -17,7 +17,13 @@
 int pipeline_write_raster(const run_state *s, const nytte_raster *r, const char *path)
 {
     /* under mpirun every rank computes the same whole-raster hazards; one writes them */
-    return s->writer ? nytte_raster_write(s->ctx, r, path) : NYTTE_OK;
+    if (!s->writer)
+        return NYTTE_OK;
+    double t = nytte_now();
+    int rc = nytte_raster_write(s->ctx, r, path);
+    nytte_log(s->ctx, NYTTE_LOG_DEBUG, "hazard: wrote %s (%zu × %zu cells) in %.3f s", path, (size_t)r->grid.nx,
+              (size_t)r->grid.ny, nytte_now() - t);
+    return rc;
 }
 
 int pipeline_hazard(run_state *s)
@@ -210,6 +216,15 @@ int hazard_given(run_state *s, const nytte_hazard_cfg *h)
             free(wkt);
             if (rc)
                 return rc;
+            /* the overlay reads it by blocks, a ±Inf depth as nodata: say so, once per file */
+            bool seen = false;
+            for (size_t j = 0; j < sc * s->nlev + k && !seen; j++)
+                seen = strcmp(s->paths[j], list[k]) == 0;
+            nytte_raster_census c;
+            if (!seen && (rc = nytte_raster_scan(ctx, &c, list[k])))
+                return rc;
+            if (!seen)
+                nytte_raster_census_warn(ctx, list[k], &g, &c);
             if (!(s->paths[sc * s->nlev + k] = strdup(list[k])))
                 return nytte_nomem(ctx, "hazard %s", h->id);
         }

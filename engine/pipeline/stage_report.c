@@ -22,7 +22,9 @@ int pipeline_report(run_state *s)
                             .building_ead_without = s->ead,
                             .building_ead_with = s->ead ? s->ead + (s->nscen - 1) * nb : NULL,
                             .rasters = (const char *const *)s->paths, .nrasters = s->nrasters,
-                            .models = s->models, .nmodels = s->nmodels, .timing = s->timing, .timing_names = stage_names,
+                            .models = s->models, .nmodels = s->nmodels, .element_pv = s->element_pv,
+                            .findings = (const char *const *)s->findings, .nfindings = s->nfindings,
+                            .timing = s->timing, .timing_names = stage_names,
                             .ntiming = STAGE_COUNT};
     /* NULL: the project's outputs.csv_dialect */
     rc = nytte_report_write(s->ctx, &rd, s->folder.tmp, NULL);

@@ -69,6 +69,17 @@ char *nytte_report_model_words(char *buf, size_t size, const nytte_alloc_config 
         sb_printf(&b, " Minimum payment %s.", nytte_money_format(amount, sizeof amount, &kr, c->rules.min_ore));
     if (c->rules.max_ore > 0)
         sb_printf(&b, " Maximum payment %s.", nytte_money_format(amount, sizeof amount, &kr, c->rules.max_ore));
+    char mult[32] = "";
+    if (c->rules.benefit_multiple != 1.0)
+        snprintf(mult, sizeof mult, "%g × ", c->rules.benefit_multiple);
+    if (c->rules.benefit_cap == NYTTE_BENEFIT_CAP_CAP)
+        sb_printf(&b, " No property pays more than %sits own benefit (the present value of the damage avoided on it); "
+                      "what the others cannot cover is paid by %s.",
+                  mult, c->rules.residual_payer ? c->rules.residual_payer : "the residual payer");
+    else if (c->rules.benefit_cap == NYTTE_BENEFIT_CAP_WARN)
+        sb_printf(&b, " Properties that pay more than %stheir own benefit are listed, not limited.", mult);
+    if (c->rules.compensate_harmed)
+        sb_add(&b, " Properties the measure harms are paid their loss back out of the pool.");
     snprintf(buf, size, "%s", b.s && !b.failed ? b.s : "");
     free(b.s);
     return buf;

@@ -1,8 +1,9 @@
 /*
  * html.c — report.html: one self-contained page for the council and the hearing (no
  * network: inline CSS, inline SVG drawn here from the geometries, a little inline
- * JavaScript over an embedded JSON table for the owner lookup). Sections: summary,
- * costs and deductions per element, the model in words, a map of payments with the
+ * JavaScript over an embedded JSON table for the owner lookup). Sections: the
+ * safeguards' findings (first), summary, costs and deductions per element, benefit and
+ * harm per element (safeguards.c), the model in words, a map of payments with the
  * flooded parcels outlined, a histogram of payments, the model comparison, and the
  * lookup of any owner's amount and its explanation. Owner names are in it: it is the
  * hearing document.
@@ -17,14 +18,14 @@
 
 /* Amounts in the page: 1234567.80 kr → "1 234 567,80 kr", Danish grouping and decimal comma,
  * non-breaking spaces, a true minus sign. */
-static const nytte_money_style html_kr = {',', "&#160;", "−", "&#160;kr"};
+const nytte_money_style report_html_kr = {',', "&#160;", "−", "&#160;kr"};
 /* Amounts in the owner lookup's JSON (shown as text by the script): "1234567,80 kr". */
 static const nytte_money_style lookup_kr = {',', "", "-", " kr"};
 
 static void money(sbuf *b, int64_t ore)
 {
     char buf[96];
-    sb_add(b, nytte_money_format(buf, sizeof buf, &html_kr, ore));
+    sb_add(b, nytte_money_format(buf, sizeof buf, &report_html_kr, ore));
 }
 
 static void money_kr(sbuf *b, double kr)
@@ -43,17 +44,19 @@ static void row2(sbuf *b, const char *label, const char *value)
 
 static const char css[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:0;color:#222;background:#fafafa}"
-    "main{max-width:1180px;margin:0 auto;padding:16px 24px 48px}"
+    "main{max-width:1232px;margin:0 auto;padding:16px 24px 48px}"
     "h1{font-size:1.6em;margin:.4em 0}h2{font-size:1.25em;margin-top:1.8em;border-bottom:2px solid #3182bd;"
     "padding-bottom:4px}"
     "table{border-collapse:collapse;margin:.6em 0;background:#fff;font-size:.92em}th,td{border:1px solid #ccc;padding:4px 8px;"
-    "text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}"
+    "text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}thead th.n,td.n .note{white-space:normal}"
     "table.kv th{background:#f0f4f8;font-weight:600}thead th{background:#dbe7f3}"
     ".note{color:#555;font-size:.9em}.legend span{display:inline-block;margin-right:14px;font-size:.9em}"
     ".sw{display:inline-block;width:14px;height:14px;border:1px solid #888;vertical-align:middle;margin-right:4px}"
     "svg{background:#fff;border:1px solid #ccc}"
     "#q{font-size:1.05em;padding:6px;width:320px}#hits td{font-size:.92em}"
-    "tr.chosen td{font-weight:600;background:#fff8dc}";
+    "tr.chosen td{font-weight:600;background:#fff8dc}"
+    ".findings{border-left:4px solid #d95f0e;background:#fff5eb;padding:4px 16px;margin:1em 0}"
+    ".findings h2{border:0;margin-top:.4em}.findings li{margin:.3em 0}";
 
 static const char js[] =
     "(function(){\n"
@@ -245,13 +248,19 @@ static void summary(sbuf *b, const nytte_report_data *d)
     snprintf(buf, sizeof buf, "%zu owners pay; %zu pay nothing", npay, r->nowners - npay);
     row2(b, "Payers", buf);
     sb_add(b, "<tr><th>Owners pay in all</th><td>");
-    money(b, r->total_ore);
+    money(b, r->total_ore - r->residual_ore);
     if (r->yearly_ore) {
         sb_add(b, " once, and ");
         money(b, r->yearly_ore);
         sb_add(b, " a year for operation and maintenance");
     }
     sb_add(b, "</td></tr>\n");
+    if (r->residual_ore) {
+        sb_xmlf(b, "<tr><th>Residual payer</th><td>%s pays ",
+                p->alloc.rules.residual_payer ? p->alloc.rules.residual_payer : "the residual payer");
+        money(b, r->residual_ore);
+        sb_add(b, ": what the owners cannot pay under the benefit cap</td></tr>\n");
+    }
     row2(b, "Allocation model", nytte_alloc_model_name(p->alloc.model));
     snprintf(buf, sizeof buf, "%s; discount rate %.2f %%, horizon %d years", d->ead_rule, p->discount_rate * 100,
              p->horizon);
@@ -299,13 +308,18 @@ static void costs(sbuf *b, const nytte_report_data *d)
         if (er->pool.ndeductions == 0)
             sb_add(b, "none");
         sb_add(b, "</td><td class=\"n\">");
-        money(b, er->pool.pool_ore);
+        money(b, er->pool.pool_ore - er->residual_ore);
+        if (er->residual_ore) {
+            sb_add(b, "<span class=\"note\" style=\"display:block\">+ ");
+            money(b, er->residual_ore);
+            sb_xmlf(b, " %s</span>", er->residual_payer ? er->residual_payer : "the residual payer");
+        }
         sb_add(b, "</td><td class=\"n\">");
         money(b, er->pool.yearly_ore);
         sb_printf(b, "</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n",
                   er->nin_area, er->npayers, er->nexempt);
         tc += er->pool.capex_ore, tom += mc ? mc->om_per_year : 0, tpv += er->pool.om_pv_ore;
-        tpool += er->pool.pool_ore, tyear += er->pool.yearly_ore;
+        tpool += er->pool.pool_ore - er->residual_ore, tyear += er->pool.yearly_ore;
     }
     sb_add(b, "</tbody>\n<tfoot><tr><th>Total</th><th class=\"n\">");
     money(b, tc);
@@ -419,11 +433,14 @@ int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *di
     sb_add(&b, css);
     sb_xmlf(&b, "</style>\n</head>\n<body>\n<main>\n<h1>%s</h1>\n<p class=\"note\">Cost allocation by benefit "
                 "(nytteprincippet), computed by nytte. This page needs no network; all figures come from the files "
-                "beside it.</p>\n<h2>Summary</h2>\n",
+                "beside it.</p>\n",
             p->name);
+    report_html_findings(&b, d);
+    sb_add(&b, "<h2>Summary</h2>\n");
     summary(&b, d);
     sb_add(&b, "<h2>Costs and deductions per element</h2>\n");
     costs(&b, d);
+    report_html_safeguards(&b, d);
     sb_xmlf(&b, "<h2>The allocation model</h2>\n<p>%s</p>\n", nytte_report_model_words(words, sizeof words, &p->alloc));
     sb_add(&b, "<h2>Map of payments</h2>\n<p class=\"note\">Parcels coloured by what they pay (all elements "
                "together); parcels outlined in blue flood at the design event without the measures. Hover a "

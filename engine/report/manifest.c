@@ -2,7 +2,7 @@
  * manifest.json — what is needed to reproduce and check a run: the nytte version, the
  * project file verbatim with its SHA-256, the SHA-256 of every input file and of every
  * output written before it, the CRS, the rules, the thread count, the time per stage,
- * and the totals. Owner names never appear here (nor owner ids: only counts and sums).
+ * the totals with each element's economics and safeguards, and the safeguards' findings. Owner names never appear here (nor owner ids: only counts and sums).
  */
 #include "report/report_int.h"
 
@@ -166,6 +166,12 @@ static void settings_entries(nytte_ctx *ctx, sbuf *b, const nytte_report_data *d
     sb_json(b, nytte_loan_kind_name(p->loan.kind));
     sb_printf(b, ", \"years\": %d, \"rate\": %g, \"payments_per_year\": %d}", p->loan.years, p->loan.rate,
               p->loan.payments_per_year);
+    const nytte_alloc_rules *rules = &p->alloc.rules;
+    sb_add(b, ",\n  \"benefit_cap\": {\"mode\": ");
+    sb_json(b, nytte_alloc_benefit_cap_name(rules->benefit_cap));
+    sb_printf(b, ", \"multiple\": %g, \"residual_payer\": ", rules->benefit_multiple);
+    sb_json(b, rules->residual_payer);
+    sb_printf(b, ", \"compensate_harmed\": %s}", rules->compensate_harmed ? "true" : "false");
     sb_printf(b, ",\n  \"threads\": %d", nytte_ctx_threads(ctx));
     sb_add(b, ",\n  \"csv_dialect\": ");
     sb_json(b, p->csv_excel_da ? "excel_da" : "standard");
@@ -185,6 +191,35 @@ static void timings_entry(sbuf *b, const nytte_report_data *d)
     sb_printf(b, "%s\"total\": %.3f}", d->ntiming ? ", " : "", total);
 }
 
+/* A number, or null when it is not one (JSON has no NaN). */
+static void num_field(sbuf *b, const char *name, double v)
+{
+    if (v == v && v - v == 0)
+        sb_printf(b, ", \"%s\": %.6g", name, v);
+    else
+        sb_printf(b, ", \"%s\": null", name);
+}
+
+/* An element's economics and safeguards: BCR, the payers' benefit and charge, the bound, the harmed. */
+static void safeguard_fields(sbuf *b, const nytte_report_data *d, size_t e)
+{
+    const nytte_alloc_element_result *er = &d->alloc->elements[e];
+    int64_t benefit = 0;
+    nytte_alloc_kr_to_ore(er->payers_benefit_kr, &benefit);
+    num_field(b, "benefit_cost_ratio", d->element_pv ? d->element_pv[e].bcr : NAN);
+    ore_field(b, "payers_benefit_ore", benefit, 1);
+    ore_field(b, "payers_charged_ore", er->payers_ore, 1);
+    sb_printf(b, ", \"over_benefit\": %zu, \"no_benefit\": %zu, \"held_at_benefit\": %zu", er->nover_benefit,
+              er->nno_benefit, er->ncap_benefit);
+    num_field(b, "max_benefit_ratio", er->max_ratio);
+    ore_field(b, "residual_ore", er->residual_ore, 1);
+    int64_t harm = 0;
+    nytte_alloc_kr_to_ore(er->harmed_pv_kr, &harm);
+    sb_printf(b, ", \"harmed\": %zu", er->nharmed);
+    ore_field(b, "harmed_pv_ore", harm, 1);
+    ore_field(b, "compensation_ore", er->compensation_ore, 1);
+}
+
 /* "totals": counts, and the pools and charges in øre, in all and per element. */
 static void totals_entry(sbuf *b, const nytte_report_data *d)
 {
@@ -201,6 +236,7 @@ static void totals_entry(sbuf *b, const nytte_report_data *d)
     ore_field(b, "pool_ore", r->total_ore, 1);
     ore_field(b, "yearly_pool_ore", r->yearly_ore, 1);
     ore_field(b, "charged_ore", charged, 1);
+    ore_field(b, "residual_ore", r->residual_ore, 1);
     sb_add(b, ",\n    \"elements\": [");
     for (size_t e = 0; e < r->nelements; e++) {
         const nytte_alloc_element_result *er = &r->elements[e];
@@ -223,9 +259,22 @@ static void totals_entry(sbuf *b, const nytte_report_data *d)
         sb_add(b, "]");
         ore_field(b, "pool_ore", er->pool.pool_ore, 1);
         ore_field(b, "yearly_ore", er->pool.yearly_ore, 1);
-        sb_printf(b, ", \"in_area\": %zu, \"payers\": %zu, \"exempt\": %zu}", er->nin_area, er->npayers, er->nexempt);
+        sb_printf(b, ", \"in_area\": %zu, \"payers\": %zu, \"exempt\": %zu", er->nin_area, er->npayers, er->nexempt);
+        safeguard_fields(b, d, e);
+        sb_add(b, "}");
     }
     sb_add(b, "\n    ]\n  }");
+}
+
+/* "findings": the safeguards' findings, one line each, as the run printed them. */
+static void findings_entry(sbuf *b, const nytte_report_data *d)
+{
+    sb_add(b, ",\n  \"findings\": [");
+    for (size_t i = 0; i < d->nfindings; i++) {
+        sb_add(b, i ? ",\n    " : "\n    ");
+        sb_json(b, d->findings[i]);
+    }
+    sb_add(b, d->nfindings ? "\n  ]" : "]");
 }
 
 /* "outputs": every file already in dir but the manifest, by name, with its size and SHA-256. */
@@ -268,6 +317,7 @@ int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, cons
     settings_entries(ctx, &b, d);
     timings_entry(&b, d);
     totals_entry(&b, d);
+    findings_entry(&b, d);
     if ((rc = outputs_entry(ctx, &b, dir)))
         goto cleanup;
     rc = sb_write_file(ctx, &b, dir, "manifest.json");

@@ -82,7 +82,7 @@ static int owner_row_of(owner_row *row, const nytte_report_data *d, size_t o)
         .parcels = parcels.s,
         .amount = ow->total_ore,
         .yearly = ow->yearly_ore,
-        .loan = nytte_loan_kind_name(d->project->loan.kind),
+        .loan = ln->principal < 0 ? "paid back" : nytte_loan_kind_name(d->project->loan.kind),
         .payments = ln->npayments,
         .first_payment = ln->first_payment,
         .last_payment = ln->last_payment,
@@ -135,6 +135,8 @@ typedef struct parcel_row {
     double weight, share;
     int64_t amount, yearly;
     const char *explanation; /* owned */
+    double benefit_ratio;
+    int64_t harmed;
     const nytte_geom *geom;
 } parcel_row;
 
@@ -167,6 +169,8 @@ static const report_col parcel_cols[] = {
     {"amount_ore", "amount_ore", REPORT_COL_INT, 0, P(amount)},
     {"yearly_om_kr", "yearly_om", REPORT_COL_MONEY, 0, P(yearly)},
     {"explanation", "explain", REPORT_COL_LONG_TEXT, 0, P(explanation)},
+    {"benefit_ratio", "ben_ratio", REPORT_COL_REAL, 4, P(benefit_ratio)},
+    {"harmed", "harmed", REPORT_COL_INT, 0, P(harmed)},
 };
 #undef P
 
@@ -189,10 +193,14 @@ static int parcel_row_of(parcel_row *row, const nytte_report_data *d, size_t i)
     /* per-parcel totals over the elements; the exemption of the first element that exempts it */
     int64_t in_area = 0;
     const char *exempt = "";
-    double weight = 0, share = 0;
+    double weight = 0, share = 0, ratio = NAN;
+    int64_t harmed = 0;
     for (size_t e = 0; e < r->nelements; e++) {
         const nytte_alloc_line *l = &r->lines[e * np + i];
         in_area = in_area || l->in_area;
+        harmed = harmed || l->harmed;
+        if (l->benefit_ratio == l->benefit_ratio && !(l->benefit_ratio <= ratio))
+            ratio = l->benefit_ratio;
         if (l->in_area && l->exempt != NYTTE_EXEMPT_NONE && !*exempt)
             exempt = nytte_alloc_exempt_reason(l->exempt);
         weight += l->weight;
@@ -226,6 +234,8 @@ static int parcel_row_of(parcel_row *row, const nytte_report_data *d, size_t i)
         .amount = r->parcel_ore[i],
         .yearly = r->parcel_yearly_ore[i],
         .explanation = line ? line : strdup(""),
+        .benefit_ratio = ratio,
+        .harmed = harmed,
         .geom = &in->parcels[i].geom,
     };
     return row->explanation ? NYTTE_OK : NYTTE_ENOMEM;
@@ -362,6 +372,9 @@ typedef struct measure_row {
     double crest;
     int64_t capex, om_per_year, lifetime, deducted, pool, yearly_pool, payers;
     double length;
+    int64_t residual;
+    const char *residual_payer;
+    double bcr;
     const nytte_geom *geom;
 } measure_row;
 
@@ -378,6 +391,9 @@ static const report_col measure_cols[] = {
     {"yearly_pool_kr", NULL, REPORT_COL_MONEY, 0, M(yearly_pool)},
     {"payers", NULL, REPORT_COL_INT, 0, M(payers)},
     {"length_m", NULL, REPORT_COL_REAL, 2, M(length)},
+    {"residual_kr", NULL, REPORT_COL_MONEY, 0, M(residual)},
+    {"residual_payer", NULL, REPORT_COL_TEXT, 0, M(residual_payer)},
+    {"benefit_cost_ratio", NULL, REPORT_COL_REAL, 4, M(bcr)},
 };
 #undef M
 
@@ -402,6 +418,9 @@ static void measure_row_of(measure_row *row, const nytte_report_data *d, size_t 
         .yearly_pool = er ? er->pool.yearly_ore : REPORT_NO_MONEY,
         .payers = er ? (int64_t)er->npayers : 0,
         .length = nytte_geom_length(g),
+        .residual = er ? er->residual_ore : REPORT_NO_MONEY,
+        .residual_payer = er && er->residual_ore ? (er->residual_payer ? er->residual_payer : "the residual payer") : "",
+        .bcr = d->element_pv && er ? d->element_pv[m].bcr : NAN,
         .geom = g,
     };
 }
@@ -452,6 +471,7 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
         if (d->project->csv_excel_da) {
             def.sep = ';';
             def.decimal = ',';
+            def.bom = true;
         }
     }
     char gpkg[4400];

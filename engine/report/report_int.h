@@ -56,6 +56,15 @@ extern const char *const report_class_colors[REPORT_NCLASSES + 1]; /* "#rrggbb";
 extern const char *const report_depth_colors[REPORT_NDEPTH];
 extern const double report_depth_values[REPORT_NDEPTH];
 
+/* Amounts in report.html: "1 234 567,80 kr", Danish grouping and decimal comma, non-breaking
+ * spaces, a true minus sign (html.c). */
+extern const nytte_money_style report_html_kr;
+
+/* report.html's findings box (the first screen) and its section on benefit and harm per
+ * element, with the parcels above their benefit and the harmed parcels (safeguards.c). */
+void report_html_findings(sbuf *b, const nytte_report_data *d);
+void report_html_safeguards(sbuf *b, const nytte_report_data *d);
+
 /* The outputs besides the tables (styles.c, html.c). */
 int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES]);
 int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES]);
@@ -122,5 +131,49 @@ int report_table_layer(nytte_ctx *ctx, const report_table *t, report_format f, c
 
 /* Write the mapping of t's field names to its Shapefile names (gpkg_field, shp_field, type) as CSV. */
 int report_table_shp_names(nytte_ctx *ctx, const report_table *t, const char *path);
+
+/* ---- reading a finished run back (outdir.c, csvread.c) ---------------------------- */
+
+/* dir/name into buf ("out/owners.csv"; no doubled '/'); returns buf. */
+char *report_join(char *buf, size_t size, const char *dir, const char *name);
+
+/* The whole file at path into *data (NUL-terminated, *len bytes before the NUL; the caller
+ * frees it). NYTTE_EINPUT "path: not found" when it does not exist, else NYTTE_EIO. */
+int report_read_file(nytte_ctx *ctx, char **data, size_t *len, const char *path);
+
+/*
+ * A CSV table as nytte writes it (docs/outputs.md: a header line, CRLF, `sep` between
+ * fields, '"' around fields holding sep, '"' or a line break, a '"' doubled), parsed in
+ * place: every field a NUL-terminated string, every row with the line it starts on.
+ */
+typedef struct report_csv {
+    char *text;        /* the decoded fields, owned */
+    char **cells;      /* every field of every row, row after row, owned */
+    size_t *first;     /* row r's fields are cells[first[r]] .. cells[first[r] + ncols - 1] */
+    size_t *line;      /* the line row r starts on (the header is line 1) */
+    size_t nrows;      /* rows after the header */
+    char **header;     /* the header's fields (cells[0 ..]) */
+    size_t ncols;
+} report_csv;
+
+/*
+ * Parse `len` bytes of data (borrowed) as a CSV table with separator sep; `path` names it in
+ * messages. Every row must have as many fields as the header. NYTTE_EINPUT with
+ * "path: line N: what" for a quote left open, text after a closing quote, a '"' in an
+ * unquoted field, a NUL byte, a lone carriage return, a row of another width.
+ */
+int report_csv_parse(nytte_ctx *ctx, report_csv *out, const char *path, const char *data, size_t len, char sep);
+void report_csv_clear(report_csv *c);
+/* The index of column `name` in *col; NYTTE_EINPUT "path: line 1: no column name" if absent. */
+int report_csv_column(nytte_ctx *ctx, size_t *col, const report_csv *c, const char *path, const char *name);
+/* Row r's field in column col. */
+static inline const char *report_csv_at(const report_csv *c, size_t r, size_t col)
+{
+    return c->cells[c->first[r] + col];
+}
+
+/* Read dir/owners.csv or dir/parcels.csv into d (csvread.c); the file's SHA-256 in hex. */
+int report_read_owners(nytte_ctx *ctx, nytte_outdir *d, char hex[65]);
+int report_read_parcels(nytte_ctx *ctx, nytte_outdir *d, char hex[65]);
 
 #endif

@@ -134,6 +134,8 @@ static int csv_open(nytte_ctx *ctx, csv *c, const char *path, const nytte_csv_op
     c->col = 0;
     if (!c->f)
         return nytte_error(ctx, NYTTE_EIO, "%s: cannot create: %s", path, strerror(errno));
+    if (o->bom)
+        fputs("\xEF\xBB\xBF", c->f);
     return NYTTE_OK;
 }
 

@@ -71,7 +71,10 @@ typedef struct nytte_alloc_parcel {
                                   by the pipeline; selects the zones band and the plot kote rule */
     double floor_level;      /**< m: building floor level for the house kote rule; NaN = ref_level */
     int risk_zone;           /**< value_levy zone index (0 = none by convention, Køge 1 = high, 2 = risk) */
-    double benefit;          /**< PV of avoided damage, kr (damage stage) */
+    double benefit;          /**< PV of avoided damage, kr (damage stage); negative when the element
+                                  raises the parcel's expected damage (harmed: docs/models.md) */
+    double avoided_ead;      /**< kr/yr of expected damage the element avoids now (negative: harmed);
+                                  reported with harmed parcels, used by no model */
     unsigned flags;          /**< criterion bits for the parts rules (bit k = criterion with bit k) */
     double contributor;      /**< m² of effective runoff area inside the catchment of the protected area
                                   (Σ area × runoff coefficient, nytte_contributor_weight); 0 = sends no
@@ -150,6 +153,16 @@ typedef struct nytte_alloc_mix_rule {
  * the paying set is the benefit area PLUS every parcel with contributor > 0; the benefit
  * exemptions (unbuilt, land only, minimum benefit) remove only the benefit part.
  */
+/** The benefit safeguard (allocation.benefit_cap, docs/models.md "Benefit safeguard"). */
+typedef enum {
+    NYTTE_BENEFIT_CAP_OFF = 0,   /**< nothing checked */
+    NYTTE_BENEFIT_CAP_WARN = 1,  /**< payers above multiple × benefit counted and listed, amounts untouched */
+    NYTTE_BENEFIT_CAP_CAP = 2    /**< no payer pays above multiple × benefit; the rest to the residual payer */
+} nytte_alloc_benefit_cap;
+
+/** "off", "warn", "cap"; "unknown" for a bad value. */
+const char *nytte_alloc_benefit_cap_name(nytte_alloc_benefit_cap m);
+
 /** Rules every model shares. */
 typedef struct nytte_alloc_rules {
     bool exempt_unbuilt;     /**< unbuilt plots are dormant: pay 0, reason "unbuilt (dormant)" */
@@ -158,6 +171,10 @@ typedef struct nytte_alloc_rules {
     double min_weight;       /**< model weight below this exempts; 0 = off */
     int64_t min_ore;         /**< minimum payment per parcel and element, øre; 0 = none */
     int64_t max_ore;         /**< maximum payment per parcel and element, øre; 0 = none */
+    nytte_alloc_benefit_cap benefit_cap; /**< the benefit safeguard */
+    double benefit_multiple; /**< > 0: a payer's bound is multiple × its benefit (1 = its benefit) */
+    const char *residual_payer; /**< who pays what the capped payers cannot (borrowed; NULL: "the residual payer") */
+    bool compensate_harmed;  /**< harmed parcels are paid their PV loss back, out of the pool */
 } nytte_alloc_rules;
 
 typedef struct nytte_alloc_config {
@@ -171,12 +188,13 @@ typedef struct nytte_alloc_config {
     double contributor_fraction; /**< benefit_and_contributor: share of the pool by contribution, 0..1 (default 0.5) */
 } nytte_alloc_config;
 
-/** Model equal, no rules, parts all 0 with the kote rule off, use factors 1, area a = b = 1, contributor fraction 0.5. */
+/** Model equal, no rules (benefit safeguard off, multiple 1), parts all 0 with the kote rule off, use
+ *  factors 1, area a = b = 1, contributor fraction 0.5. */
 #define NYTTE_ALLOC_CONFIG_INIT                                                                 \
     {                                                                                           \
         .model = NYTTE_ALLOC_EQUAL, .parts = {.kote = NAN},                                     \
         .zones = {.use_factor = {1, 1, 1, 1, 1}}, .area = {.a_building = 1, .b_plot = 1},       \
-        .contributor_fraction = 0.5,                                                            \
+        .rules = {.benefit_multiple = 1.0}, .contributor_fraction = 0.5,                        \
     }
 /** Same as NYTTE_ALLOC_CONFIG_INIT, for heap structs. */
 void nytte_alloc_config_init(nytte_alloc_config *cfg);
@@ -295,13 +313,15 @@ typedef enum {
     NYTTE_EXEMPT_LAND_ONLY = 3,      /**< "plot flooded, buildings dry" */
     NYTTE_EXEMPT_MIN_BENEFIT = 4,    /**< "benefit below the minimum" */
     NYTTE_EXEMPT_ZERO_WEIGHT = 5,    /**< "weight 0" */
-    NYTTE_EXEMPT_MIN_WEIGHT = 6      /**< "weight below the minimum" */
+    NYTTE_EXEMPT_MIN_WEIGHT = 6,     /**< "weight below the minimum" */
+    NYTTE_EXEMPT_HARMED = 7          /**< "harmed by the element (compensated)" */
 } nytte_alloc_exempt;
 
 /** The reason text of an exemption ("" for NONE). */
 const char *nytte_alloc_exempt_reason(nytte_alloc_exempt e);
 
-typedef enum { NYTTE_CAP_NONE = 0, NYTTE_CAP_MIN = 1, NYTTE_CAP_MAX = 2 } nytte_alloc_cap;
+/** Which bound fixed a payer's amount: none, the minimum or maximum payment, or its benefit bound. */
+typedef enum { NYTTE_CAP_NONE = 0, NYTTE_CAP_MIN = 1, NYTTE_CAP_MAX = 2, NYTTE_CAP_BENEFIT = 3 } nytte_alloc_cap;
 
 /** One parcel for one element: the explanation chain. */
 typedef struct nytte_alloc_line {
@@ -317,11 +337,18 @@ typedef struct nytte_alloc_line {
     nytte_alloc_cap cap;
     double exact_kr;         /**< exact amount before rounding, kr (after caps) */
     double exact_ore;        /**< the same in øre, as the rounding step saw it (exact_kr × 100 can differ in the last bit) */
-    int64_t ore;             /**< rounded; the element's lines sum to its pool */
+    int64_t ore;             /**< rounded; the element's lines and its residual sum to its pool; negative:
+                                  paid back to a harmed parcel (compensate_harmed) */
     int64_t yearly_ore;      /**< yearly O&M share; lines sum to pool.yearly_ore */
     bool contributor_only;   /**< outside the benefit area, pays as a contributor (sends water) */
     double contributor;      /**< contributor fact used (contributor models); NaN otherwise */
     nytte_alloc_exempt benefit_exempt; /**< contributor models: a benefit exemption that removed only the benefit part */
+    double benefit;          /**< the benefit fact, PV kr (negative: harmed) */
+    bool harmed;             /**< benefit < 0: the element raises the parcel's expected damage */
+    double bound_kr;         /**< benefit safeguard: multiple × max(benefit, 0), the most it should pay; NaN if
+                                  the safeguard is off or the line is a contributor's (charged for water sent) */
+    double benefit_ratio;    /**< amount / benefit for a payer with a benefit of at least one øre; NaN otherwise */
+    bool over_benefit;       /**< pays above its bound (safeguard warn; never with cap) */
 } nytte_alloc_line;
 
 typedef struct nytte_alloc_element_result {
@@ -333,6 +360,22 @@ typedef struct nytte_alloc_element_result {
     size_t nin_area, npayers, nexempt, ncap_min, ncap_max;
     size_t ncontributors;    /**< contributor models: parcels with a contributor fact > 0 (inside or outside the area) */
     int cap_rounds;          /**< rounds of the cap redistribution (≤ payers + 1) */
+    /* the safeguards (docs/models.md, Benefit safeguard and Harmed parcels) */
+    nytte_alloc_benefit_cap benefit_cap;
+    double benefit_multiple; /**< the rules' multiple, as used */
+    const char *residual_payer; /**< the rules' residual payer (borrowed; NULL: none named) */
+    size_t nover_benefit;    /**< payers above their bound (warn), of which */
+    size_t nno_benefit;      /**<   payers with no benefit at all (under one øre) */
+    size_t ncap_benefit;     /**< payers held at their bound (cap) */
+    double max_ratio;        /**< largest amount / benefit over the payers with a benefit (≥ 1 øre); NaN if none */
+    long max_ratio_parcel;   /**< its parcel index; -1 if none */
+    double payers_benefit_kr;/**< Σ max(benefit, 0) over the payers (contributor-only lines excluded) */
+    int64_t payers_ore;      /**< Σ of their amounts (the same lines) */
+    size_t nharmed;          /**< parcels with benefit < 0 */
+    double harmed_pv_kr;     /**< Σ of their PV losses (−benefit) */
+    double harmed_ead_kr;    /**< Σ of their extra expected damage now, kr/yr */
+    int64_t compensation_ore;/**< paid back to the harmed (compensate_harmed); the payers pay pool + this */
+    int64_t residual_ore;    /**< what the payers could not pay under their bounds: the residual payer's */
 } nytte_alloc_element_result;
 
 /** One owner's part of one parcel for one element. */
@@ -361,6 +404,7 @@ typedef struct nytte_alloc_result {
     nytte_alloc_owner_part *parts;
     size_t nparts;
     int64_t total_ore, yearly_ore;    /**< Σ pools */
+    int64_t residual_ore;             /**< Σ residuals: the owners pay total_ore − residual_ore */
 } nytte_alloc_result;
 
 /**
@@ -380,9 +424,10 @@ long nytte_alloc_find_owner(const nytte_alloc_result *r, const char *owner_id);
 
 /**
  * The accounting check (nytte_allocate_run ends with it): every element's parcel lines
- * sum to its pool and its yearly pool, to the øre; no parcel pays for an element whose
- * benefit area it is outside of, unless as a contributor; the owners' totals sum to the
- * pools. NYTTE_ECHECK naming the element or parcel otherwise (a bug or a contradiction).
+ * and its residual sum to its pool, its lines to its yearly pool, to the øre; no parcel
+ * pays for an element whose benefit area it is outside of, unless as a contributor; only
+ * a harmed parcel is paid back, by its compensation; under the benefit cap nobody pays
+ * above its bound; the owners' totals sum to the pools less the residuals. NYTTE_ECHECK naming the element or parcel otherwise (a bug or a contradiction).
  * `in` is the input r was computed from (for the parcel ids).
  */
 int nytte_alloc_check(nytte_ctx *ctx, const nytte_alloc_result *r, const nytte_alloc_input *in);

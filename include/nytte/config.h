@@ -127,6 +127,7 @@ typedef struct nytte_project {
     long contributor_hazard;   /**< index of the catchment hazard giving contributor facts, or -1 */
     double design_event;       /**< return period of the design event (years); NaN if design_level */
     double design_level;       /**< design water level (m); NaN if design_event */
+    char *residual_payer;      /**< allocation.benefit_cap.residual_payer (alloc.rules borrows it) */
     nytte_alloc_config *compare;  /**< models for `nytte compare` (the chosen model first) */
     size_t ncompare;
     /** where allocation.min_payment and max_payment were given (line 0: not given), for the

@@ -80,7 +80,7 @@ typedef struct nytte_loan {
 } nytte_loan;
 
 /**
- * Compute a loan for `principal` øre (0 <= principal <= NYTTE_LOAN_MAX_PRINCIPAL) under
+ * Compute a loan for `principal` øre (principal <= NYTTE_LOAN_MAX_PRINCIPAL) under
  * checked terms (as nytte_loan_terms_check; errors name the field). Rounding, so that
  * the principal parts sum to the principal exactly:
  *   interest of period k: I_k = B_{k-1} × i rounded half up to the øre;
@@ -90,6 +90,8 @@ typedef struct nytte_loan {
  * Rates are used to 10 decimals (rate × 1e10 rounded), so the interest is exact.
  * Example: 30000 kr, annuity, 30 years, 3 %, monthly → 360 payments of 126.48 kr,
  * the last 127.20 kr; total 45533.52 kr.
+ * A negative principal is an owner paid back (a harmed parcel's compensation): one
+ * payment of the principal, at once, no interest, whatever the terms.
  */
 int nytte_loan_calc(nytte_ctx *ctx, nytte_loan *out, const nytte_loan_terms *t, int64_t principal);
 

@@ -35,7 +35,9 @@ typedef struct nytte_run_summary {
     size_t nflooded;          /**< parcels flooded at the design event without the measures */
     size_t npayers;           /**< owners paying more than 0 */
     int64_t pool_ore;         /**< what the owners share, over all elements */
-    int64_t charged_ore;      /**< the sum of the owners' amounts (equals pool_ore) */
+    int64_t charged_ore;      /**< the sum of the owners' amounts: pool_ore − residual_ore */
+    int64_t residual_ore;     /**< what the benefit cap left to the residual payer */
+    size_t nfindings;         /**< safeguard findings (warnings in report.html and manifest.json) */
     double seconds;
     /** Economics per element (the first 16): PV of avoided damage vs PV of its costs. */
     size_t nelements;

@@ -112,6 +112,17 @@ typedef struct nytte_money_style {
  */
 char *nytte_money_format(char *buf, size_t size, const nytte_money_style *style, int64_t ore);
 
+/**
+ * Parse an amount in kroner written with at most two decimals into integer øre, from the
+ * text alone so that no binary floating point touches it: "1234.50" -> 123450, "-3" ->
+ * -300, "12.5" -> 1250, and with decimal ',' "1234,50" -> 123450 (the Danish CSV dialect).
+ * An optional sign, digits, and optionally the decimal mark and at most two digits; nothing
+ * else (no spaces, no grouping, no exponent). Returns 0; -1 if s is not such an amount or
+ * is out of range (|amount| over INT64_MAX øre), *ore untouched; -2 if it has more than
+ * two decimals (not exact øre). Thread-safe.
+ */
+int nytte_money_parse(int64_t *ore, const char *s, char decimal);
+
 /* ---- input tables ------------------------------------------------------- */
 
 /** BBR-like use groups. */
@@ -137,6 +148,8 @@ typedef struct nytte_parcel {
     double property_value;  /**< public property value, kr; NaN if not given */
     char *landuse;          /**< may be NULL */
     double paved_area;      /**< m² of paved ground on the plot; 0 if not given */
+    double shared_area;     /**< m² of the plot that other parcels overlap (a register error, warned);
+                                 the allocation counts each overlap half to each parcel */
 } nytte_parcel;
 
 typedef struct nytte_building {

@@ -62,6 +62,64 @@ static void test_money_format(void **state)
     assert_string_equal(nytte_money_format(b, 5, &da, 123456780), "1.23");
 }
 
+/*
+ * The parser is the formatter's inverse, by hand: "1234.50" is 1234 kr 50 øre = 123450 øre;
+ * the CSV tables' Danish dialect writes the same with a comma. A value a double cannot hold
+ * exactly (0.29 is 0.28999…; 92233720368547758.07 kr is INT64_MAX øre) comes out exact.
+ */
+static void test_money_parse(void **state)
+{
+    (void)state;
+    int64_t o = 7;
+    assert_int_equal(nytte_money_parse(&o, "1234.50", '.'), 0);
+    assert_int_equal(o, 123450);
+    assert_int_equal(nytte_money_parse(&o, "1234,50", ','), 0);
+    assert_int_equal(o, 123450);
+    assert_int_equal(nytte_money_parse(&o, "0.29", '.'), 0);
+    assert_int_equal(o, 29);
+    assert_int_equal(nytte_money_parse(&o, "12.5", '.'), 0);
+    assert_int_equal(o, 1250);
+    assert_int_equal(nytte_money_parse(&o, "45000000", '.'), 0);
+    assert_int_equal(o, 4500000000);
+    assert_int_equal(nytte_money_parse(&o, "-2.50", '.'), 0);
+    assert_int_equal(o, -250);
+    assert_int_equal(nytte_money_parse(&o, "+3", '.'), 0);
+    assert_int_equal(o, 300);
+    assert_int_equal(nytte_money_parse(&o, "-0.00", '.'), 0);
+    assert_int_equal(o, 0);
+    assert_int_equal(nytte_money_parse(&o, "7.", '.'), 0);
+    assert_int_equal(o, 700);
+    assert_int_equal(nytte_money_parse(&o, "92233720368547758.07", '.'), 0);
+    assert_true(o == INT64_MAX);
+    assert_int_equal(nytte_money_parse(&o, "-92233720368547758.07", '.'), 0);
+    assert_true(o == -INT64_MAX);
+    /* every amount the formatter writes reads back to itself, in both dialects */
+    const int64_t round[] = {0, 1, 5, 99, 100, 123456780, -250, INT64_MAX, -INT64_MAX};
+    const nytte_money_style da_csv = {',', "", "-", ""};
+    for (size_t k = 0; k < sizeof round / sizeof round[0]; k++) {
+        char b[64];
+        assert_int_equal(nytte_money_parse(&o, nytte_money_format(b, sizeof b, NULL, round[k]), '.'), 0);
+        assert_true(o == round[k]);
+        assert_int_equal(nytte_money_parse(&o, nytte_money_format(b, sizeof b, &da_csv, round[k]), ','), 0);
+        assert_true(o == round[k]);
+    }
+    /* not amounts: *ore untouched */
+    o = 42;
+    const char *bad[] = {"", "-", ".5", "1.2.3", "1,50", "1 000", "1e3", "12kr", " 1", "1 ", "0x10",
+                         "92233720368547758.08", "-92233720368547758.08", "100000000000000000000", NULL};
+    for (size_t k = 0; bad[k]; k++) {
+        assert_int_equal(nytte_money_parse(&o, bad[k], '.'), -1);
+        assert_int_equal(o, 42);
+    }
+    assert_int_equal(nytte_money_parse(&o, "1.50", ','), -1); /* the standard dialect's point in the Danish one */
+    assert_int_equal(nytte_money_parse(&o, NULL, '.'), -1);
+    /* more than two decimals: not exact øre */
+    assert_int_equal(nytte_money_parse(&o, "1.005", '.'), -2);
+    assert_int_equal(nytte_money_parse(&o, "1,005", ','), -2);
+    assert_int_equal(nytte_money_parse(&o, "1.000,00", '.'), -2); /* grouped: three decimals as far as it can tell */
+    assert_int_equal(o, 42);
+}
+
 static void test_geom_area_with_hole(void **state)
 {
     (void)state;
@@ -94,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_error_message_one_line),
         cmocka_unit_test(test_nomem),
         cmocka_unit_test(test_money_format),
+        cmocka_unit_test(test_money_parse),
         cmocka_unit_test(test_geom_area_with_hole),
         cmocka_unit_test(test_use_names),
     };

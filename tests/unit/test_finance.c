@@ -190,7 +190,17 @@ static void test_validation(void **state)
     assert_int_equal(nytte_loan_calc(ctx, &l, &t, 100), NYTTE_ECONFIG);
     assert_string_equal(nytte_ctx_errmsg(ctx), "finance: payments_per_year 6: must be 1, 2, 4 or 12");
     t.payments_per_year = 4;
-    assert_int_equal(nytte_loan_calc(ctx, &l, &t, -5), NYTTE_EINPUT);
+    /* a negative principal is a harmed owner paid back: at once, whatever the terms */
+    assert_int_equal(nytte_loan_calc(ctx, &l, &t, -5), NYTTE_OK);
+    assert_int_equal(l.npayments, 1);
+    assert_int_equal(l.first_payment, -5);
+    assert_int_equal(l.total, -5);
+    assert_int_equal(l.interest, 0);
+    assert_int_equal(nytte_loan_calc(ctx, &l, &t, -NYTTE_LOAN_MAX_PRINCIPAL - 1), NYTTE_EINPUT);
+    assert_string_equal(nytte_ctx_errmsg(ctx), "finance: paid back 100000000000001 øre: must be at most 100000000000000 øre");
+    /* a schedule is for a loan: a payback has none */
+    int64_t one[1];
+    assert_int_equal(nytte_loan_schedule(ctx, one, NULL, 1, &t, -5), NYTTE_EINPUT);
     assert_string_equal(nytte_ctx_errmsg(ctx), "finance: principal -5 øre: must be 0 to 100000000000000 øre");
     int64_t pay[3];
     assert_int_equal(nytte_loan_schedule(ctx, pay, NULL, 3, &t, 100), NYTTE_EUSAGE);

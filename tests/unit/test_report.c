@@ -134,14 +134,14 @@ static void test_table_csv(void **state)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    nytte_csv_opts std = NYTTE_CSV_OPTS_INIT, da = {';', ','};
+    nytte_csv_opts std = NYTTE_CSV_OPTS_INIT, da = {';', ',', true};
     assert_int_equal(report_table_csv(NULL, &t, path, &std), NYTTE_OK);
     assert_string_equal(slurp(path), "name,n,amount_kr,x\r\n"
                                      "'=SUM(A1),3,1234.56,1.500\r\n"
                                      "\"a,b \"\"c\"\"\",-2,-0.50,0.000\r\n"
                                      ",0,,\r\n");
     assert_int_equal(report_table_csv(NULL, &t, path, &da), NYTTE_OK);
-    assert_string_equal(slurp(path), "name;n;amount_kr;x\r\n"
+    assert_string_equal(slurp(path), "\xEF\xBB\xBFname;n;amount_kr;x\r\n"
                                      "'=SUM(A1);3;1234,56;1,500\r\n"
                                      "\"a,b \"\"c\"\"\";-2;-0,50;0,000\r\n"
                                      ";0;;\r\n");
