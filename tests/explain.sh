@@ -12,7 +12,9 @@
 # equal + 0.7 benefit). The project's own model and the models of its allocation.compare
 # must run; any other that cannot run on a dataset is skipped with the reason nytte gives
 # (e.g. nobody in the benefit area has a positive weight), and the contributor models
-# need a catchment hazard.
+# need a catchment hazard. Then what no shipped project has: payment caps that hold, the
+# benefit safeguard holding payers at their bounds with a residual payer, harmed parcels
+# paid back (the variants below).
 #
 # Usage: tests/explain.sh NYTTE REPO_ROOT BUILD_DIR [DATASET...]
 #   NYTTE_EXPLAIN_MODELS="equal zones": only these models (the sanitizer build's quick run)
@@ -31,7 +33,8 @@ models=${NYTTE_EXPLAIN_MODELS:-$all_models}
 projects=("$@")
 if [ ${#projects[@]} -eq 0 ]; then
     projects=(datasets/kerteminde/project.yaml datasets/aabyen/project.yaml tests/data/groundwater/project.yaml
-              tests/data/bluespot/project.yaml tests/data/bluespot/project-rain.yaml tests/bad/_base/project.yaml)
+              tests/data/bluespot/project.yaml tests/data/bluespot/project-rain.yaml tests/data/harmed/project.yaml
+              tests/bad/_base/project.yaml)
 fi
 
 rm -rf "$work" && mkdir -p "$work"
@@ -210,22 +213,31 @@ for proj in "${projects[@]}"; do
         [[ $required == *" $model "* ]] && must=yes
         run_and_check "$proj under $model" "$src/explain-$model.yaml" "$work/$name-$model" $must
     done
-    # payment caps that hold: no shipped project has them, so two get some (they must run)
-    caps=""
-    case $proj in
-    datasets/kerteminde/project.yaml) caps="zones|  min_payment: 5000|  max_payment: 400000" ;;
-    tests/bad/_base/project.yaml) caps="benefit|  min_payment: 100000|" ;;
-    esac
-    if [ -n "$caps" ]; then
-        IFS='|' read -r model mn mx <<<"$caps"
-        if [[ " $models " == *" $model "* ]]; then
-            with_model "$yaml" "$model" | awk -v a="$mn" -v b="$mx" '{ print } /^allocation:/ { print a; if (b != "") print b }' \
-                >"$src/explain-caps.yaml"
-            run_and_check "$proj under $model with caps ($(echo $mn $mx))" "$src/explain-caps.yaml" "$work/$name-caps" yes
-            grep -q "amount, held at the m" "$work/$name-caps/out/parcels.csv" ||
-                bad "$proj under $model with caps: no payer held at a cap (the caps check nothing)"
-        fi
-    fi
+done
+
+# What no shipped project has, run the same way (each must run and show what it is for):
+# payment caps that hold, the benefit safeguard capping payers at their bound with a
+# residual payer, harmed parcels paid back (PROJECT|MODEL|TEXT THE COLUMNS MUST HOLD|LINES).
+variants=(
+    "datasets/kerteminde/project.yaml|zones|amount, held at the m|  min_payment: 5000|  max_payment: 400000"
+    "datasets/kerteminde/project.yaml|zones|held at its benefit bound|  benefit_cap: {mode: cap, multiple: 2, residual_payer: Kerteminde Kommune}"
+    "tests/bad/_base/project.yaml|benefit|amount, held at the m|  min_payment: 100000"
+    "tests/data/harmed/project.yaml|benefit| (harmed): |  compensate_harmed: true"
+    "tests/data/bluespot/project-rain.yaml|benefit| (harmed): |  compensate_harmed: true"
+)
+k=0
+for v in "${variants[@]}"; do
+    IFS='|' read -r proj model must_hold l1 l2 <<<"$v"
+    k=$((k + 1))
+    [[ " ${projects[*]} " == *" $proj "* && " $models " == *" $model "* ]] || continue
+    name=$(echo "$proj" | sed 's|/project|-project|; s|/|_|g; s|\.yaml$||')
+    src=$work/$name
+    yaml=$src/$(basename "$proj")
+    with_model "$yaml" "$model" | awk -v a="$l1" -v b="$l2" '{ print } /^allocation:/ { print a; if (b != "") print b }' \
+        >"$src/explain-variant$k.yaml"
+    run_and_check "$proj under $model with $(echo $l1 $l2)" "$src/explain-variant$k.yaml" "$work/$name-variant$k" yes
+    grep -qF "$must_hold" "$work/$name-variant$k/out/parcels.csv" ||
+        bad "$proj under $model with $(echo $l1 $l2): no '$must_hold' in parcels.csv (the variant checks nothing)"
 done
 echo "$nrun runs checked, $nskip skipped"
 [ $nrun -gt 0 ] || bad "nothing ran"

@@ -322,6 +322,7 @@ typedef struct {
     num lhs;
     printed result;       /* the result (or the value) */
     bool cut, rounded, money;
+    const char *start;    /* where the arithmetic starts */
     const char *end;      /* where the statement ends */
 } statement;
 
@@ -353,6 +354,7 @@ static bool statement_at(statement *st, const char *from, const char *c)
     for (const char *q = l; q < c && n + 1 < sizeof st->role && strncmp(q, " (", 2) && *q != ','; q++)
         st->role[n++] = (char)tolower((unsigned char)*q);
     st->role[n] = '\0';
+    st->start = c + 2;
     st->ex = (expr_state){.p = c + 2, .ok = true};
     st->lhs = expr(&st->ex);
     if (!st->ex.ok)
@@ -365,7 +367,7 @@ static bool statement_at(statement *st, const char *from, const char *c)
         st->cut = lit(&p, "…");
         num f = unit(&p, &st->money);
         st->result.v *= f;
-        st->rounded = !strncmp(p, " (rounded to the øre)", 21);
+        st->rounded = lit(&p, " (rounded to the øre)");
     } else {
         /* a value: one number and its unit, then the end of the statement */
         if (st->ex.nnum != 1 || st->ex.ops || st->ex.has_floor || !is_sep_end(p))
@@ -408,8 +410,8 @@ typedef struct {
     /* for the element's checks */
     num weight;
     bool capped;
-    num pool, capped_sum, wsum;   /* from the amount: P, C (0 without caps), Σw */
-    bool has_amount_expr;
+    num shared, last_term, wsum;  /* from the amount: what the free payers share (Σ of its terms), its last term, Σw */
+    bool has_amount_expr, harmed;
     int64_t cut, frac;      /* ⌊amount⌋ in øre, the cut-off fraction in 1e-4 øre */
     int64_t k;              /* øre added by largest remainder */
     num ypool, ywsum;
@@ -424,6 +426,36 @@ static int64_t frac_of(const printed *x)
     if (!d || strlen(d + 1) != 6)
         return -1;
     return atoll(d + 3);
+}
+
+/*
+ * What an amount shares: "P kr" or "(P kr + H kr − R kr − C kr)" before " × ": the sum of the
+ * terms and the last one (− the capped payers' amounts where some are held at caps).
+ */
+static bool shared_terms(const char *p, num *sum, num *last)
+{
+    printed x;
+    bool money = false;
+    *sum = *last = 0;
+    if (!lit(&p, "(")) {
+        if (!parse_printed(&p, &x))
+            return false;
+        *sum = *last = x.v * unit(&p, &money);
+        return true;
+    }
+    num sign = 1;
+    for (;;) {
+        if (!parse_printed(&p, &x))
+            return false;
+        *last = sign * x.v * unit(&p, &money);
+        *sum += *last;
+        if (lit(&p, " + "))
+            sign = 1;
+        else if (lit(&p, " − "))
+            sign = -1;
+        else
+            return lit(&p, ")");
+    }
 }
 
 /* Walk the statements of text[from, to) (one element's), linking amount → pays → part → you pay. */
@@ -447,13 +479,12 @@ static void segment_check(segment *sg, const char *from, const char *to)
         if (!strcmp(r, "weight") || (rl > 7 && !strcmp(r + rl - 7, " weight"))) {
             sg->weight = st.result.v;
         } else if (!strcmp(r, "amount")) {
+            /* a free payer's: shared × weight / Σ weights; a capped one's: its cap (or ⌊its benefit bound⌋) */
             snprintf(amount, sizeof amount, "%s", st.result.text);
-            sg->capped = !st.equation;
-            if (st.equation && (st.ex.nnum == 3 || st.ex.nnum == 4)) {
+            sg->capped = !st.equation || st.ex.has_floor;
+            if (!sg->capped && st.ex.nnum >= 3 && shared_terms(st.start, &sg->shared, &sg->last_term)) {
                 sg->has_amount_expr = true;
-                sg->pool = st.ex.nums[0].v;
-                sg->capped_sum = st.ex.nnum == 4 ? st.ex.nums[1].v : 0;
-                sg->wsum = st.ex.nums[st.ex.nnum - 1].v;
+                sg->wsum = st.ex.nums[st.ex.nnum < 8 ? st.ex.nnum - 1 : 7].v;
             }
         } else if (!strcmp(r, "yearly")) {
             snprintf(yearly, sizeof yearly, "%s", st.result.text);
@@ -476,12 +507,21 @@ static void segment_check(segment *sg, const char *from, const char *to)
             }
             if (k < 0 || k > 1)
                 fail("element %s: largest remainder added %lld øre (0 or 1 expected)", sg->eid, (long long)k);
+        } else if (!strcmp(r, "paid back")) {
+            /* a harmed parcel paid its loss back: a negative amount */
+            if (!st.equation || !st.rounded)
+                fail("element %s: 'paid back' is not its loss rounded to the øre", sg->eid);
+            sg->pays = -res, sg->paying = true, sg->harmed = true;
         } else if (!strcmp(r, "your part") || !strcmp(r, "your part yearly")) {
             bool y = r[9] != '\0';
-            int64_t from_ore = st.ex.nnum ? ore_of(st.ex.nums[0].text) : -1;
-            if (!st.equation || from_ore != (y ? sg->pays_y : sg->pays))
+            int64_t from_ore = st.ex.nnum ? ore_of(st.ex.nums[0].text) : -1, of = y ? sg->pays_y : sg->pays;
+            if (!st.equation || from_ore != (of < 0 ? -of : of))
                 fail("element %s: '%s' does not start from what the parcel pays", sg->eid, r);
             snprintf(y ? part_y : part, 64, "%s", st.result.text);
+        } else if (!strcmp(r, "paid back to you")) {
+            if (floor_form ? strcmp(st.ex.floor_arg.text, part) != 0 : res != -sg->pays)
+                fail("element %s: '%s' is neither ⌊your part⌋ nor what the parcel is paid back", sg->eid, r);
+            sg->part = -res, sg->has_part = true;
         } else if (!strcmp(r, "you pay") || !strcmp(r, "you pay yearly")) {
             bool y = r[7] != '\0';
             const char *src = y ? part_y : part;
@@ -500,8 +540,8 @@ static void segment_check(segment *sg, const char *from, const char *to)
 typedef struct {
     char id[128];
     bool have_pool, have_ypool;
-    num pool, ypool, wsum_all, wsum_free, capped_sum, printed_wsum, printed_free, printed_capped, ywsum;
-    bool any_capped, any_free_expr_nocap, any_free_expr_cap;
+    num shared, last_term, ypool, wsum_all, wsum_free, capped_sum, printed_wsum, ywsum;
+    bool any_capped;
     int64_t sum, ysum, cut, ycut, k, yk;
     int64_t max_frac_down, min_frac_up, ymax_frac_down, ymin_frac_up;
 } element_acc;
@@ -564,15 +604,15 @@ static void cell_check(const char *cellp, int64_t *pays, int64_t *pays_y, int64_
             }
             if (accumulate) {
                 element_acc *a = element_of(eid);
+                if (sg.harmed) {
+                    s = next;
+                    continue; /* paid back: not one of the payers */
+                }
                 if (sg.has_amount_expr) {
-                    if (a->have_pool && a->pool != sg.pool)
-                        fail("element %s: two pools %.2Lf and %.2Lf", eid, a->pool, sg.pool);
-                    a->have_pool = true, a->pool = sg.pool;
-                    a->printed_capped = sg.capped_sum;
-                    if (sg.capped_sum == 0 && !sg.capped)
-                        a->printed_wsum = sg.wsum, a->any_free_expr_nocap = true;
-                    else
-                        a->printed_free = sg.wsum, a->any_free_expr_cap = true;
+                    if (a->have_pool && (a->shared != sg.shared || a->last_term != sg.last_term))
+                        fail("element %s: two amounts shared, %.2Lf and %.2Lf", eid, a->shared, sg.shared);
+                    a->have_pool = true, a->shared = sg.shared, a->last_term = sg.last_term;
+                    a->printed_wsum = sg.wsum;
                 }
                 a->wsum_all += sg.weight;
                 if (sg.capped) {
@@ -616,25 +656,23 @@ static void elements_check(void)
         snprintf(w, sizeof w, "parcels.csv, element %s", a->id);
         where = w;
         if (a->have_pool) {
-            int64_t pool = (int64_t)llroundl(a->pool * 100);
+            /* with payers held at caps the shared amount's last term is − their amounts */
+            num capped = a->any_capped ? -a->last_term : 0;
+            int64_t pool = (int64_t)llroundl((a->shared + capped) * 100);
+            if (a->any_capped && fabsl(capped - a->capped_sum) > 1e-9L)
+                fail("held at caps printed %.2Lf kr, the capped amounts sum to %.2Lf kr", capped, a->capped_sum);
             if (a->sum != pool)
-                fail("the parcels pay %lld øre, the pool is %lld øre", (long long)a->sum, (long long)pool);
+                fail("the payers pay %lld øre, they share %lld øre", (long long)a->sum, (long long)pool);
             if (pool - a->cut != a->k)
                 fail("cutting leaves %lld øre over, largest remainder added %lld", (long long)(pool - a->cut),
                      (long long)a->k);
             if (a->max_frac_down > a->min_frac_up)
                 fail("a cut-off fraction of %04lld went without the øre one of %04lld got (largest remainder)",
                      (long long)a->max_frac_down, (long long)a->min_frac_up);
-            if (a->any_free_expr_nocap && fabsl(a->printed_wsum - a->wsum_all) > 1e-9L * a->wsum_all)
-                fail("Σ weights printed %.17Lg, the printed weights sum to %.17Lg", a->printed_wsum, a->wsum_all);
-            if (a->any_free_expr_cap) {
-                if (fabsl(a->printed_free - a->wsum_free) > 1e-9L * a->wsum_free)
-                    fail("Σ weights not held at caps printed %.17Lg, the printed weights sum to %.17Lg", a->printed_free,
-                         a->wsum_free);
-                if (fabsl(a->printed_capped - a->capped_sum) > 1e-9L)
-                    fail("held at caps printed %.2Lf kr, the capped amounts sum to %.2Lf kr", a->printed_capped,
-                         a->capped_sum);
-            }
+            num ws = a->any_capped ? a->wsum_free : a->wsum_all;
+            if (fabsl(a->printed_wsum - ws) > 1e-9L * ws)
+                fail("Σ weights%s printed %.17Lg, the printed weights sum to %.17Lg", a->any_capped ? " not held at caps" : "",
+                     a->printed_wsum, ws);
         }
         if (a->have_ypool) {
             int64_t ypool = (int64_t)llroundl(a->ypool * 100);
@@ -761,16 +799,18 @@ static int cmd_text(const char *path, const char *owners_path, const char *owner
     char *text = slurp(path);
     table O = csv_read(owners_path);
     size_t oid = col(&O, "owner_id"), oam = col(&O, "amount_kr"), oyr = col(&O, "yearly_om_kr");
-    int64_t amount = -1, yearly = -1;
+    int64_t amount = 0, yearly = 0;
+    bool found = false;
     for (size_t r = 1; r < O.nrows; r++)
         if (!strcmp(O.rows[r][oid], owner)) {
             amount = ore_of(O.rows[r][oam]);
             yearly = ore_of(O.rows[r][oyr]);
+            found = true;
         }
     char w[300];
     snprintf(w, sizeof w, "explain %s", owner);
     where = w;
-    if (amount < 0)
+    if (!found)
         fail("owner %s is not in owners.csv", owner);
     /* blocks: an element's header, then each of the owner's parcels */
     int64_t parts = 0, parts_y = 0, total = -1, total_y = -1, header = -1, header_y = -1;

@@ -79,10 +79,16 @@ typedef struct {
 void alloc_sb_printf(alloc_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* What the explanations of one element share (sums in parcel-id order, as run.c makes them). */
+#define ALLOC_X_CAP_KINDS 8  /* nytte_alloc_cap values counted apart */
 typedef struct {
     const nytte_alloc_config *cfg;
+    int64_t payable;         /* what the payers share: pool + paid back to the harmed − the residual payer's */
     size_t ncapped;          /* payers held at a cap */
     double capped_ore;       /* Σ their amounts, øre */
+    size_t nkind[ALLOC_X_CAP_KINDS];       /* of them, by the kind of cap */
+    double kind_ore[ALLOC_X_CAP_KINDS];    /* Σ their amounts */
+    double kind_first[ALLOC_X_CAP_KINDS];  /* the first amount of the kind */
+    bool kind_same[ALLOC_X_CAP_KINDS];     /* every amount of the kind the same (n × amount) */
     double free_wsum;        /* Σ weights of the payers not held at a cap */
     int64_t cut, ycut;       /* Σ payers' exact amounts cut down to the øre (yearly: ycut) */
     size_t nup, nyup;        /* payers given one øre more by largest remainder */
@@ -133,6 +139,9 @@ void alloc_x_line(alloc_xout *o, const nytte_alloc_explainer *x, size_t e, size_
 /* The statements of an owner's part of a line (amount ore of the line, share, what the owner pays). */
 void alloc_x_part(alloc_xout *o, const nytte_alloc_explainer *x, size_t parcel, double share, int64_t line_ore,
                   int64_t part_ore, bool yearly);
+
+/* A harmed parcel paid back its loss (compensate_harmed): −benefit rounded to the øre (run.c, element_compensation). */
+void alloc_x_paid_back(alloc_xout *o, const nytte_alloc_line *l);
 
 /* The rounding statement "⌊x kr⌋ + k øre = amount kr" of an exact amount x (øre). */
 void alloc_x_round(alloc_xout *o, double x, int64_t ore);

@@ -280,13 +280,19 @@ static void x_weight(alloc_xout *o, const nytte_alloc_explainer *x, size_t e, si
 }
 
 /* How a cap reads ("held at the minimum payment"); a new kind of cap gets a case here. */
-static const char *x_cap_words(nytte_alloc_cap c, bool text)
+static const char *x_cap_words(const alloc_x_element *xe, const nytte_alloc_line *l, bool text)
 {
-    switch (c) {
+    switch (l->cap) {
     case NYTTE_CAP_MIN:
+        /* a minimum is never above the payer's bound (run.c, element_bounds) */
+        if (l->exact_ore < (double)xe->cfg->rules.min_ore)
+            return text ? "held at its benefit bound, below the minimum payment (nyttegrænse)"
+                        : "held at its benefit bound, below the minimum payment";
         return text ? "held at the minimum payment (minimumsbidrag)" : "held at the minimum payment";
     case NYTTE_CAP_MAX:
         return text ? "held at the maximum payment (maksimumsbidrag)" : "held at the maximum payment";
+    case NYTTE_CAP_BENEFIT:
+        return text ? "held at its benefit bound (nyttegrænse)" : "held at its benefit bound";
     case NYTTE_CAP_NONE:
     default:
         return text ? "held at a cap (loft)" : "held at a cap";
@@ -306,45 +312,89 @@ void alloc_x_round(alloc_xout *o, double x, int64_t ore)
     x_end(o);
 }
 
-/* The amount of a payer before rounding: pool × weight / Σ weights, or the rest after the caps, or its cap. */
+/*
+ * What the payers not held at a cap share, as arithmetic from the pool: "(pool + paid back
+ * to the harmed − left to the residual payer − held at caps)", the terms that are not 0
+ * (held at caps whenever a payer is), or the pool alone.
+ */
+static void x_shared(alloc_sbuf *b, const nytte_alloc_element_result *er, const alloc_x_element *xe)
+{
+    char a[48];
+    bool paren = er->compensation_ore || er->residual_ore || xe->ncapped;
+    alloc_sb_printf(b, "%s%s kr", paren ? "(" : "", nytte_money_format(a, sizeof a, NULL, er->pool.pool_ore));
+    if (er->compensation_ore)
+        alloc_sb_printf(b, " + %s kr", nytte_money_format(a, sizeof a, NULL, er->compensation_ore));
+    if (er->residual_ore)
+        alloc_sb_printf(b, " − %s kr", nytte_money_format(a, sizeof a, NULL, er->residual_ore));
+    if (xe->ncapped)
+        alloc_sb_printf(b, " − %s kr", alloc_x_money(a, sizeof a, xe->capped_ore));
+    if (paren)
+        alloc_sb_printf(b, ")");
+}
+
+/* The label of the shared amount's arithmetic: which terms x_shared writes. */
+static void x_shared_label(char *buf, size_t size, const nytte_alloc_element_result *er, const alloc_x_element *xe,
+                           const char *what)
+{
+    snprintf(buf, size, "%s, %s%s%s%s%s × weight / Σ weights%s", what,
+             er->compensation_ore || er->residual_ore || xe->ncapped ? "(pool" : "pool",
+             er->compensation_ore ? " + paid back to the harmed" : "", er->residual_ore ? " − left to the residual payer" : "",
+             xe->ncapped ? " − held at caps" : "", er->compensation_ore || er->residual_ore || xe->ncapped ? ")" : "",
+             xe->ncapped ? " of the payers not held at a cap" : "");
+}
+
+/* The amount of a payer before rounding: the shared amount × weight / Σ weights, or its cap. */
 static void x_amount(alloc_xout *o, const nytte_alloc_explainer *x, size_t e, const nytte_alloc_line *l)
 {
     const nytte_alloc_element_result *er = &x->r->elements[e];
     const alloc_x_element *xe = &x->el[e];
-    char pool[32], capped[48], w[40], sum[40], ex[48], label[256];
-    nytte_money_format(pool, sizeof pool, NULL, er->pool.pool_ore);
-    alloc_x_money(capped, sizeof capped, xe->capped_ore);
+    char w[40], sum[40], ex[48], label[512], cell[160];
     alloc_x_num(w, sizeof w, l->weight);
-    if (xe->ncapped == 0) {
-        alloc_x_label(o, "amount (beløb), pool × weight / Σ weights", "amount");
-        alloc_sb_printf(o->b, "%s kr × %s / %s = %s kr", pool, w, alloc_x_num(sum, sizeof sum, er->weight_sum),
-                        alloc_x_exact(ex, sizeof ex, l->exact_ore, true));
-        x_end(o);
-        return;
-    }
-    alloc_x_num(sum, sizeof sum, xe->free_wsum);
+    alloc_x_num(sum, sizeof sum, xe->ncapped ? xe->free_wsum : er->weight_sum);
     if (l->cap == NYTTE_CAP_NONE) {
-        alloc_x_label(o, "amount (beløb), (pool − held at caps) × weight / Σ weights of the payers not held at a cap",
-                      "amount");
-        alloc_sb_printf(o->b, "(%s kr − %s kr) × %s / %s = %s kr", pool, capped, w, sum,
-                        alloc_x_exact(ex, sizeof ex, l->exact_ore, true));
+        x_shared_label(label, sizeof label, er, xe, "amount (beløb)");
+        alloc_x_label(o, label, "amount");
+        x_shared(o->b, er, xe);
+        alloc_sb_printf(o->b, " × %s / %s = %s kr", w, sum, alloc_x_exact(ex, sizeof ex, l->exact_ore, true));
         x_end(o);
         return;
     }
     if (xe->free_wsum > 0.0) {
         /* what it would pay at the rate of the payers not held at a cap (apportion.c, alloc_cap_solve) */
-        double rate = ((double)er->pool.pool_ore - xe->capped_ore) / xe->free_wsum;
-        alloc_x_label(o, "uncapped (uden loft), (pool − held at caps) × weight / Σ weights of the payers not held at a cap",
-                      "uncapped");
-        alloc_sb_printf(o->b, "(%s kr − %s kr) × %s / %s = %s kr", pool, capped, w, sum,
-                        alloc_x_exact(ex, sizeof ex, rate * l->weight, true));
+        double rate = ((double)xe->payable - xe->capped_ore) / xe->free_wsum;
+        x_shared_label(label, sizeof label, er, xe, "uncapped (uden loft)");
+        alloc_x_label(o, label, "uncapped");
+        x_shared(o->b, er, xe);
+        alloc_sb_printf(o->b, " × %s / %s = %s kr", w, sum, alloc_x_exact(ex, sizeof ex, rate * l->weight, true));
         x_end(o);
     }
-    char cell[128];
-    snprintf(label, sizeof label, "amount (beløb), %s", x_cap_words(l->cap, true));
-    snprintf(cell, sizeof cell, "amount, %s", x_cap_words(l->cap, false));
-    alloc_x_label(o, label, cell);
-    alloc_sb_printf(o->b, "%s kr", alloc_x_exact(ex, sizeof ex, l->exact_ore, true));
+    snprintf(label, sizeof label, "amount (beløb), %s", x_cap_words(xe, l, true));
+    snprintf(cell, sizeof cell, "amount, %s", x_cap_words(xe, l, false));
+    if (l->cap == NYTTE_CAP_BENEFIT || l->exact_ore < (double)xe->cfg->rules.min_ore) {
+        /* safeguard.c: the bound is multiple × benefit cut down to the øre */
+        char m[40], bn[40], bd[48];
+        double bound = xe->cfg->rules.benefit_multiple * l->benefit * 100.0;
+        alloc_x_label(o, "benefit bound (nyttegrænse), allocation.benefit_cap multiple × benefit", "benefit bound");
+        alloc_sb_printf(o->b, "%s × %s kr = %s kr", alloc_x_num(m, sizeof m, xe->cfg->rules.benefit_multiple),
+                        alloc_x_num(bn, sizeof bn, l->benefit), alloc_x_exact(bd, sizeof bd, bound, true));
+        x_end(o);
+        alloc_x_label(o, label, cell);
+        alloc_sb_printf(o->b, "⌊%s kr⌋ = %s kr", alloc_x_exact(bd, sizeof bd, bound, false),
+                        alloc_x_exact(ex, sizeof ex, l->exact_ore, false));
+    } else {
+        alloc_x_label(o, label, cell);
+        alloc_sb_printf(o->b, "%s kr", alloc_x_exact(ex, sizeof ex, l->exact_ore, true));
+    }
+    x_end(o);
+}
+
+void alloc_x_paid_back(alloc_xout *o, const nytte_alloc_line *l)
+{
+    char bn[40], a[32];
+    alloc_x_label(o, "paid back (tilbagebetales), its loss, the PV of the damage the element adds (−benefit)",
+                  "paid back, its loss (−benefit)");
+    alloc_sb_printf(o->b, "%s kr = %s kr (rounded to the øre)", alloc_x_num(bn, sizeof bn, -l->benefit),
+                    nytte_money_format(a, sizeof a, NULL, -l->ore));
     x_end(o);
 }
 
@@ -375,25 +425,30 @@ void alloc_x_part(alloc_xout *o, const nytte_alloc_explainer *x, size_t parcel, 
 {
     double tot = x->hsum[parcel];
     /* owners.c, coowner_split: the parcel's amount × share / Σ shares, by largest remainder between the co-owners */
-    double ex = (double)line_ore * (share / tot);
-    char a[32], s[40], t[40], e[48];
-    if (tot == 1.0)
-        alloc_x_label(o, yearly ? "your part yearly (din andel årligt), pays yearly × ownership share"
-                                : "your part (din andel), pays × ownership share",
-                      yearly ? "your part yearly" : "your part");
-    else
-        alloc_x_label(o, yearly ? "your part yearly (din andel årligt), pays yearly × ownership share / Σ owners' shares"
-                                : "your part (din andel), pays × ownership share / Σ owners' shares",
-                      yearly ? "your part yearly" : "your part");
-    alloc_sb_printf(o->b, "%s kr × %s", nytte_money_format(a, sizeof a, NULL, line_ore), alloc_x_num(s, sizeof s, share));
+    /* a harmed parcel's compensation (negative) is split by its size, the sign put back after */
+    bool back = line_ore < 0;
+    int64_t size = back ? -line_ore : line_ore;
+    double ex = (double)size * (share / tot);
+    char a[32], s[40], t[40], e[48], label[256];
+    snprintf(label, sizeof label, "%s, %s × ownership share%s",
+             yearly ? "your part yearly (din andel årligt)" : "your part (din andel)",
+             back ? "paid back" : yearly ? "pays yearly" : "pays", tot == 1.0 ? "" : " / Σ owners' shares");
+    alloc_x_label(o, label, yearly ? "your part yearly" : "your part");
+    alloc_sb_printf(o->b, "%s kr × %s", nytte_money_format(a, sizeof a, NULL, size), alloc_x_num(s, sizeof s, share));
     if (tot != 1.0)
         alloc_sb_printf(o->b, " / %s", alloc_x_num(t, sizeof t, tot));
     alloc_sb_printf(o->b, " = %s kr", alloc_x_exact(e, sizeof e, ex, true));
     x_end(o);
-    alloc_x_label(o, yearly ? "you pay yearly (du betaler årligt), rounded to the øre by largest remainder between the co-owners"
-                            : "you pay (du betaler), rounded to the øre by largest remainder between the co-owners",
-                  yearly ? "you pay yearly" : "you pay");
-    alloc_x_round(o, ex, part_ore);
+    if (back)
+        alloc_x_label(o, "paid back to you (tilbagebetales til dig), rounded to the øre by largest remainder between the "
+                         "co-owners",
+                      "paid back to you");
+    else
+        alloc_x_label(o, yearly ? "you pay yearly (du betaler årligt), rounded to the øre by largest remainder between the "
+                                  "co-owners"
+                                : "you pay (du betaler), rounded to the øre by largest remainder between the co-owners",
+                      yearly ? "you pay yearly" : "you pay");
+    alloc_x_round(o, ex, back ? -part_ore : part_ore);
 }
 
 /* ---- the explainer ------------------------------------------------------------- */
@@ -431,14 +486,21 @@ static void x_element_sums(nytte_alloc_explainer *x, size_t e, const size_t *ord
     const nytte_alloc_element_result *er = &r->elements[e];
     alloc_x_element *xe = &x->el[e];
     xe->cfg = x->in->elements[e].config ? x->in->elements[e].config : x->in->config;
+    xe->payable = er->pool.pool_ore + er->compensation_ore - er->residual_ore;
     xe->up_frac = xe->yup_frac = 1.0;
     for (size_t j = 0; j < r->nparcels; j++) {
         const nytte_alloc_line *l = &r->lines[e * r->nparcels + order[j]];
         if (l->exempt != NYTTE_EXEMPT_NONE)
             continue;
         if (l->cap != NYTTE_CAP_NONE) {
+            unsigned k = (unsigned)l->cap < ALLOC_X_CAP_KINDS ? (unsigned)l->cap : 0;
             xe->ncapped++;
             xe->capped_ore += l->exact_ore;
+            if (xe->nkind[k] == 0)
+                xe->kind_first[k] = l->exact_ore;
+            xe->kind_same[k] = xe->nkind[k] == 0 || (xe->kind_same[k] && l->exact_ore == xe->kind_first[k]);
+            xe->nkind[k]++;
+            xe->kind_ore[k] += l->exact_ore;
         } else {
             xe->free_wsum += l->weight;
         }
@@ -573,6 +635,15 @@ static void x_parcel_cell(alloc_sbuf *b, const nytte_alloc_explainer *x, size_t 
         const nytte_alloc_line *l = &r->lines[e * r->nparcels + p];
         const char *eid = r->elements[e].id ? r->elements[e].id : "?";
         alloc_sb_printf(b, "%s%s", e ? "; " : "", eid);
+        const nytte_alloc_owner_part *pt = ow ? x_owner_part(r, ow, e, p) : NULL;
+        if (l->exempt == NYTTE_EXEMPT_HARMED && l->ore != 0) {
+            alloc_sb_printf(b, " (harmed): ");
+            alloc_xout o = {b, false, true};
+            alloc_x_paid_back(&o, l);
+            if (pt && !x_sole(x, p))
+                alloc_x_part(&o, x, p, pt->share, l->ore, pt->ore, false);
+            continue;
+        }
         if (!l->in_area && !l->contributor_only) {
             alloc_sb_printf(b, ": outside");
             continue;
@@ -584,7 +655,6 @@ static void x_parcel_cell(alloc_sbuf *b, const nytte_alloc_explainer *x, size_t 
         alloc_sb_printf(b, "%s: ", l->contributor_only ? " (as a contributor)" : "");
         alloc_xout o = {b, false, true};
         alloc_x_line(&o, x, e, p);
-        const nytte_alloc_owner_part *pt = ow ? x_owner_part(r, ow, e, p) : NULL;
         if (pt && !x_sole(x, p)) {
             alloc_x_part(&o, x, p, pt->share, l->ore, pt->ore, false);
             if (r->elements[e].pool.yearly_ore > 0)
@@ -622,8 +692,11 @@ static void x_owner_total(alloc_sbuf *b, const nytte_alloc_result *r, const nytt
     if (n > 1)
         for (size_t q = ow->part0, i = 0; q < ow->part0 + ow->nparts; q++) {
             int64_t v = yearly ? r->parts[q].yearly_ore : r->parts[q].ore;
-            if (v != 0)
-                alloc_sb_printf(b, "%s%s kr", i++ ? " + " : "", nytte_money_format(a, sizeof a, NULL, v));
+            if (v != 0) {
+                bool first = i++ == 0; /* then a negative amount (paid back) as " − its size" */
+                alloc_sb_printf(b, "%s%s kr", first ? "" : v < 0 ? " − " : " + ",
+                                nytte_money_format(a, sizeof a, NULL, !first && v < 0 ? -v : v));
+            }
         }
     alloc_sb_printf(b, "%s%s kr", n > 1 ? " = " : "",
                     nytte_money_format(a, sizeof a, NULL, yearly ? ow->yearly_ore : ow->total_ore));

@@ -73,36 +73,86 @@ static void text_pool(alloc_xout *o, const nytte_alloc_element *el, const nytte_
                         nytte_money_format(a, sizeof a, NULL, p->yearly_ore));
 }
 
-/* The element's payers, its caps and its rounding: the numbers every payer's arithmetic uses. */
+/* How the payers held at one kind of cap read in the element's header; a new kind of cap gets a case here. */
+static const char *text_cap_kind(nytte_alloc_cap c)
+{
+    switch (c) {
+    case NYTTE_CAP_MIN:
+        return "at the minimum payment";
+    case NYTTE_CAP_MAX:
+        return "at the maximum payment";
+    case NYTTE_CAP_BENEFIT:
+        return "at their benefit bounds";
+    case NYTTE_CAP_NONE:
+    default:
+        return "at a cap";
+    }
+}
+
+/* The payers held at caps: n × amount per kind when a kind's amounts are all the same, else their sum. */
+static void text_caps(alloc_xout *o, const nytte_alloc_element_result *er, const alloc_x_element *xe)
+{
+    char a[48], label[512];
+    bool same = true, first = true;
+    int k0 = snprintf(label, sizeof label, "held at caps (loft),");
+    for (unsigned k = 0; k < ALLOC_X_CAP_KINDS; k++)
+        if (xe->nkind[k] && k0 > 0 && (size_t)k0 < sizeof label) {
+            k0 += snprintf(label + k0, sizeof label - (size_t)k0, "%s %zu %s", first ? "" : " +", xe->nkind[k],
+                           text_cap_kind((nytte_alloc_cap)k));
+            same = same && xe->kind_same[k];
+            first = false;
+        }
+    alloc_x_label(o, label, "");
+    if (same) {
+        first = true;
+        for (unsigned k = 0; k < ALLOC_X_CAP_KINDS; k++)
+            if (xe->nkind[k]) {
+                alloc_sb_printf(o->b, "%s%zu × %s kr", first ? "" : " + ", xe->nkind[k],
+                                alloc_x_money(a, sizeof a, xe->kind_first[k]));
+                first = false;
+            }
+        alloc_sb_printf(o->b, " = ");
+    }
+    /* amounts that differ (benefit bounds) are each in their parcel's row of parcels.csv */
+    alloc_sb_printf(o->b, "%s kr\n", alloc_x_money(a, sizeof a, xe->capped_ore));
+    alloc_sb_printf(o->b, "    Σ weights of the %zu payers not held at a cap: %s\n", er->npayers - xe->ncapped,
+                    alloc_x_num(a, sizeof a, xe->free_wsum));
+}
+
+/* The element's payers, what they share, its caps and its rounding: the numbers every payer's arithmetic uses. */
 static void text_element(alloc_xout *o, const nytte_alloc_explainer *x, size_t e)
 {
     const nytte_alloc_element_result *er = &x->r->elements[e];
     const alloc_x_element *xe = &x->el[e];
-    char a[32], b[32], c[48];
+    char a[32], b[32], c[48], label[512];
     alloc_sb_printf(o->b, "    payers (bidragydere): %zu; parcels in the benefit area %zu", er->npayers, er->nin_area);
     if (er->ncontributors)
         alloc_sb_printf(o->b, ", parcels sending water (contributors) %zu", er->ncontributors);
     alloc_sb_printf(o->b, "\n    Σ weights of the payers (sum af vægte): %s\n", alloc_x_num(c, sizeof c, er->weight_sum));
-    if (xe->ncapped) {
-        const nytte_alloc_rules *ru = &xe->cfg->rules;
-        /* a new kind of cap adds its term here */
-        alloc_x_label(o, "held at caps (loft), minimum payments + maximum payments", "");
-        if (er->ncap_min)
-            alloc_sb_printf(o->b, "%zu × %s kr", er->ncap_min, nytte_money_format(a, sizeof a, NULL, ru->min_ore));
-        if (er->ncap_max)
-            alloc_sb_printf(o->b, "%s%zu × %s kr", er->ncap_min ? " + " : "", er->ncap_max,
-                            nytte_money_format(a, sizeof a, NULL, ru->max_ore));
-        alloc_sb_printf(o->b, " = %s kr\n", alloc_x_money(c, sizeof c, xe->capped_ore));
-        alloc_sb_printf(o->b, "    Σ weights of the %zu payers not held at a cap: %s\n", er->npayers - xe->ncapped,
-                        alloc_x_num(c, sizeof c, xe->free_wsum));
+    if (er->compensation_ore || er->residual_ore) {
+        snprintf(label, sizeof label, "shared by the payers (fordeles), pool%s%s%s%s",
+                 er->compensation_ore ? " + paid back to the harmed" : "",
+                 er->residual_ore ? " − left to " : "", er->residual_ore ? (er->residual_payer ? er->residual_payer : "the residual payer") : "",
+                 er->residual_ore ? " (what the payers' benefit bounds do not cover)" : "");
+        alloc_x_label(o, label, "");
+        alloc_sb_printf(o->b, "%s kr", nytte_money_format(a, sizeof a, NULL, er->pool.pool_ore));
+        if (er->compensation_ore)
+            alloc_sb_printf(o->b, " + %s kr", nytte_money_format(a, sizeof a, NULL, er->compensation_ore));
+        if (er->residual_ore)
+            alloc_sb_printf(o->b, " − %s kr", nytte_money_format(a, sizeof a, NULL, er->residual_ore));
+        alloc_sb_printf(o->b, " = %s kr\n", nytte_money_format(a, sizeof a, NULL, xe->payable));
     }
+    if (xe->ncapped)
+        text_caps(o, er, xe);
     for (int y = 0; y < 2; y++) {
-        int64_t pool = y ? er->pool.yearly_ore : er->pool.pool_ore, cut = y ? xe->ycut : xe->cut;
+        int64_t pool = y ? er->pool.yearly_ore : xe->payable, cut = y ? xe->ycut : xe->cut;
         size_t nup = y ? xe->nyup : xe->nup;
         if (y && pool == 0)
             continue;
         alloc_x_label(o, y ? "rounding yearly (afrunding årligt), yearly pool − the payers' yearly amounts cut down to the øre"
-                           : "rounding (afrunding), pool − the payers' amounts cut down to the øre", "");
+                      : er->compensation_ore || er->residual_ore
+                          ? "rounding (afrunding), shared by the payers − their amounts cut down to the øre"
+                          : "rounding (afrunding), pool − the payers' amounts cut down to the øre", "");
         alloc_sb_printf(o->b, "%s kr − %s kr = %lld øre\n", nytte_money_format(a, sizeof a, NULL, pool),
                         nytte_money_format(b, sizeof b, NULL, cut), (long long)(pool - cut));
         /* the fraction as the amounts show it: cut after 4 decimals of an øre */
@@ -151,6 +201,21 @@ static void text_parcel(alloc_xout *o, const nytte_alloc_explainer *x, size_t e,
     const nytte_alloc_line *l = &r->lines[e * r->nparcels + pt->parcel];
     char c[40], a[32];
     alloc_sb_printf(o->b, "  Parcel (matrikel) %s, ownership share (ejerandel) %s\n", f->id, alloc_x_num(c, sizeof c, pt->share));
+    size_t h0 = x->hfirst[pt->parcel], h1 = x->hfirst[pt->parcel + 1];
+    bool sole = h1 - h0 == 1 && x->hshare[h0] == 1.0 && x->hsum[pt->parcel] == 1.0;
+    if (l->exempt == NYTTE_EXEMPT_HARMED && l->ore != 0) {
+        alloc_sb_printf(o->b, "    harmed (skadet): the element raises the expected damage of the parcel; it is paid its loss "
+                              "back out of the pool (allocation.compensate_harmed)\n");
+        text_facts(o->b, x, f, l);
+        alloc_x_paid_back(o, l);
+        if (!sole) {
+            alloc_x_part(o, x, pt->parcel, pt->share, l->ore, pt->ore, false);
+        } else {
+            alloc_x_label(o, "paid back to you (tilbagebetales til dig), the whole parcel being yours", "");
+            alloc_sb_printf(o->b, "%s kr\n", nytte_money_format(a, sizeof a, NULL, -pt->ore));
+        }
+        return;
+    }
     if (!l->in_area && !l->contributor_only) {
         alloc_sb_printf(o->b, "    not in the benefit area (uden for nytteområdet): pays nothing for this element\n");
         return;
@@ -170,8 +235,7 @@ static void text_parcel(alloc_xout *o, const nytte_alloc_explainer *x, size_t e,
         return;
     }
     alloc_x_line(o, x, e, pt->parcel);
-    size_t h0 = x->hfirst[pt->parcel], h1 = x->hfirst[pt->parcel + 1];
-    if (h1 - h0 == 1 && x->hshare[h0] == 1.0 && x->hsum[pt->parcel] == 1.0) {
+    if (sole) {
         alloc_x_label(o, "you pay (du betaler), the whole parcel being yours", "");
         alloc_sb_printf(o->b, "%s kr\n", nytte_money_format(a, sizeof a, NULL, pt->ore));
         if (r->elements[e].pool.yearly_ore > 0) {
@@ -199,8 +263,11 @@ static void text_sum(alloc_sbuf *b, const nytte_alloc_result *r, const nytte_all
                 continue;
             if (pass == 0)
                 n++;
-            else if (n > 1)
-                alloc_sb_printf(b, "%s%s kr", i++ ? " + " : "", nytte_money_format(a, sizeof a, NULL, v));
+            else if (n > 1) {
+                bool first = i++ == 0; /* then a negative amount (paid back) as " − its size" */
+                alloc_sb_printf(b, "%s%s kr", first ? "" : v < 0 ? " − " : " + ",
+                                nytte_money_format(a, sizeof a, NULL, !first && v < 0 ? -v : v));
+            }
         }
     alloc_sb_printf(b, "%s%s kr\n", n > 1 ? " = " : "", nytte_money_format(a, sizeof a, NULL, total));
 }

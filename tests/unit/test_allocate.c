@@ -456,8 +456,8 @@ static void test_caps_hand(void **state)
         free(line);
         char *txt = NULL;
         assert_int_equal(nytte_alloc_explain_owner(ctx, &txt, r, &in, "d"), NYTTE_OK);
-        assert_non_null(strstr(txt, "    held at caps (loft), minimum payments + maximum payments: 1 × 1000.00 kr + 1 × "
-                                    "5000.00 kr = 6000.00 kr\n"));
+        assert_non_null(strstr(txt, "    held at caps (loft), 1 at the minimum payment + 1 at the maximum payment: 1 × "
+                                    "1000.00 kr + 1 × 5000.00 kr = 6000.00 kr\n"));
         assert_non_null(strstr(txt, "    Σ weights of the 2 payers not held at a cap: 5\n"));
         assert_non_null(strstr(txt, "    amount (beløb), held at the maximum payment (maksimumsbidrag): 5000.000000 kr\n"));
         assert_non_null(strstr(txt, "benefit (nytte) = PV of avoided damage at 3.5 % over 50 years (nutidsværdi af "
