@@ -16,7 +16,8 @@ static const char help[] =
     "Prints per model: payers, mean, median and largest payment, the share paid by the\n"
     "10 % who pay most, the Gini coefficient of payments, the median payment per mille\n"
     "of property value, and how many owners pay more, less or the same as under the\n"
-    "first model. Nothing is written.\n";
+    "first model. A model that cannot run on the project is listed with the reason.\n"
+    "Nothing is written.\n";
 
 static void print_row(const char *model, const nytte_alloc_metrics *m, int first)
 {
@@ -53,11 +54,23 @@ int nytte_cli_compare(nytte_ctx *ctx, int argc, char **argv)
     if (rc == NYTTE_OK && (rc = nytte_results_compare(ctx, &c, &n, r)) != NYTTE_OK)
         nytte_cli_error(ctx);
     if (rc == NYTTE_OK) {
-        printf("%s: %zu models compared on the same flooding, pools and owners (amounts in kr)\n\n", argv[0], n);
-        printf("%-12s %7s %12s %12s %12s %7s %6s %9s %6s %6s %6s\n", "model", "payers", "mean", "median", "max",
+        size_t nfailed = 0;
+        for (size_t i = 0; i < n; i++)
+            nfailed += c[i].rc != NYTTE_OK;
+        printf("%s: %zu models compared on the same flooding, pools and owners (amounts in kr)", argv[0], n);
+        if (nfailed)
+            printf("; %zu cannot run on it", nfailed);
+        printf("\n\n%-12s %7s %12s %12s %12s %7s %6s %9s %6s %6s %6s\n", "model", "payers", "mean", "median", "max",
                "top10%", "gini", "\u2030value", "more", "less", "same");
         for (size_t i = 0; i < n; i++)
-            print_row(nytte_alloc_model_name(c[i].model), &c[i].metrics, i == 0);
+            if (c[i].rc == NYTTE_OK)
+                print_row(nytte_alloc_model_name(c[i].model), &c[i].metrics, i == 0);
+        /* the models that cannot run on these facts, each with why (their rows have no amounts) */
+        if (nfailed)
+            printf("\n");
+        for (size_t i = 0; i < n; i++)
+            if (c[i].rc != NYTTE_OK)
+                printf("%-12s cannot run: %s\n", nytte_alloc_model_name(c[i].model), c[i].error);
         printf("\ntop10%%: share of the total paid by the 10 %% of payers who pay most; gini over payers;\n"
                "\u2030value: median payment per mille of public property value; more/less/same vs %s.\n",
                n ? nytte_alloc_model_name(c[0].model) : "-");

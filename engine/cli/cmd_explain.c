@@ -1,4 +1,4 @@
-/* cmd_explain.c — nytte explain PROJECT OWNER: why an owner pays what they pay. */
+/* cmd_explain.c — nytte explain PROJECT OWNER...: why each owner pays what they pay. */
 #include "nytte/config.h"
 #include "nytte/pipeline.h"
 
@@ -9,12 +9,14 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: nytte explain PROJECT OWNER_ID\n"
+    "usage: nytte explain PROJECT OWNER_ID...\n"
     "\n"
     "Run the project in memory (no outputs are written) and print the chain from\n"
-    "inputs to amount for one owner: each parcel, its flooding, the model's facts and\n"
-    "weight, the share of each element's pool, caps and the rounded amount.\n"
-    "OWNER_ID is the owner id of the ownership table (owners.csv: owner_id).\n";
+    "inputs to amount for each owner given: each parcel, its flooding, the model's facts\n"
+    "and weight, each element's pool, caps and rounding, the exact amount and the øre.\n"
+    "Every step is printed as arithmetic that gives the printed amount to the øre.\n"
+    "OWNER_ID is the owner id of the ownership table (owners.csv: owner_id); several\n"
+    "owners are explained from one run, separated by a blank line.\n";
 
 int nytte_cli_explain(nytte_ctx *ctx, int argc, char **argv)
 {
@@ -25,7 +27,7 @@ int nytte_cli_explain(nytte_ctx *ctx, int argc, char **argv)
         fputs(help, stdout);
         return 0;
     }
-    if (argc != 2) {
+    if (argc < 2) {
         fprintf(stderr, "nytte explain: expected PROJECT and OWNER_ID\n%s", help);
         return 2;
     }
@@ -35,11 +37,15 @@ int nytte_cli_explain(nytte_ctx *ctx, int argc, char **argv)
     int rc = nytte_cli_load(ctx, &p, argv[0]);
     if (rc == NYTTE_OK && (rc = nytte_compute(ctx, &r, p)) != NYTTE_OK)
         nytte_cli_error(ctx);
-    if (rc == NYTTE_OK && (rc = nytte_results_explain(ctx, &text, r, argv[1])) != NYTTE_OK)
-        nytte_cli_error(ctx);
-    if (text)
-        fputs(text, stdout);
-    free(text);
+    /* the owners in order; an unknown one stops the command with its message */
+    for (int i = 1; rc == NYTTE_OK && i < argc; i++) {
+        if ((rc = nytte_results_explain(ctx, &text, r, argv[i])) != NYTTE_OK)
+            nytte_cli_error(ctx);
+        if (text)
+            printf("%s%s", i > 1 ? "\n" : "", text);
+        free(text);
+        text = NULL;
+    }
     nytte_results_free(r);
     nytte_project_free(p);
     return nytte_cli_exit_code(rc);

@@ -25,7 +25,7 @@ static const char usage[] =
     "commands:\n"
     "  run PROJECT...        run one or more projects, writing their outputs\n"
     "  validate PROJECT...   check project files and their inputs without running\n"
-    "  explain PROJECT OWNER why an owner pays what they pay\n"
+    "  explain PROJECT OWNER... why owners pay what they pay\n"
     "  compare PROJECT       the allocation models of allocation.compare side by side\n"
     "  diff OUT_A OUT_B      what changed between two finished runs: owners' amounts,\n"
     "                        model, rules, inputs (for a new hearing or not)\n"

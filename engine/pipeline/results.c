@@ -51,17 +51,16 @@ int nytte_results_compare(nytte_ctx *ctx, nytte_alloc_comparison **out, size_t *
     *out = NULL;
     *n = 0;
     const run_state *s = &r->s;
-    /* a model that cannot run on these facts fails the command, naming the model */
-    for (size_t m = 0; m < s->nmodels; m++)
-        if (s->models[m].rc != NYTTE_OK)
-            return nytte_error(ctx, s->models[m].rc, "model %s: %s", nytte_alloc_model_name(s->models[m].model),
-                               s->models[m].error);
-    /* the caller's copy of the rows the run computed (comparison stage) */
+    /* the caller's copy of the rows the run computed (comparison stage); a model that cannot
+     * run on these facts keeps its reason in its row */
     nytte_alloc_comparison *c = calloc(s->nmodels ? s->nmodels : 1, sizeof *c);
     if (!c)
         return nytte_nomem(ctx, "comparing %zu models", s->nmodels);
     for (size_t m = 0; m < s->nmodels; m++) {
         c[m] = s->models[m];
+        c[m].owner_ore = NULL;
+        if (!s->models[m].owner_ore)
+            continue;
         c[m].owner_ore = malloc((c[m].nowners ? c[m].nowners : 1) * sizeof *c[m].owner_ore);
         if (!c[m].owner_ore) {
             nytte_alloc_comparison_free(c, m);

@@ -10,7 +10,12 @@ int pipeline_report(run_state *s)
     static const char *const stage_names[STAGE_COUNT] = {"inputs", "hazard", "overlay", "damage", "allocate", "report"};
     double t = nytte_now();
     size_t nb = s->in.nbuildings;
+    nytte_alloc_explainer *explainer = NULL;
+    int rc = nytte_alloc_explainer_new(s->ctx, &explainer, s->alloc, &s->ain);
+    if (rc)
+        return rc;
     nytte_report_data rd = {.project = s->p, .inputs = &s->in, .metrics = s->metrics, .alloc = s->alloc,
+                            .explainer = explainer,
                             .loans = s->loans, .ead_rule = s->ead_rule,
                             .building_design = s->bstats ? s->bstats + s->design_k : NULL,
                             .building_stride = s->nrasters,
@@ -22,10 +27,12 @@ int pipeline_report(run_state *s)
                             .timing = s->timing, .timing_names = stage_names,
                             .ntiming = STAGE_COUNT};
     /* NULL: the project's outputs.csv_dialect */
-    int rc = nytte_report_write(s->ctx, &rd, s->folder.tmp, NULL);
-    if (rc)
-        return rc;
-    /* the manifest reports this stage's time too */
-    s->timing[STAGE_REPORT] = nytte_now() - t;
-    return nytte_report_write_manifest(s->ctx, &rd, s->folder.tmp);
+    rc = nytte_report_write(s->ctx, &rd, s->folder.tmp, NULL);
+    if (!rc) {
+        /* the manifest reports this stage's time too */
+        s->timing[STAGE_REPORT] = nytte_now() - t;
+        rc = nytte_report_write_manifest(s->ctx, &rd, s->folder.tmp);
+    }
+    nytte_alloc_explainer_free(explainer);
+    return rc;
 }

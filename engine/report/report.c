@@ -206,8 +206,9 @@ static int parcel_row_of(parcel_row *row, const nytte_report_data *d, size_t i)
         weight += l->weight;
         share += l->share;
     }
-    char line[2048];
-    nytte_alloc_parcel_summary(line, sizeof line, r, i);
+    char *line = NULL;
+    if (d->explainer && nytte_alloc_parcel_summary(&line, d->explainer, i) != NYTTE_OK)
+        return NYTTE_ENOMEM;
     *row = (parcel_row){
         .id = in->parcels[i].id,
         .area = in->parcels[i].area,
@@ -232,7 +233,7 @@ static int parcel_row_of(parcel_row *row, const nytte_report_data *d, size_t i)
         .share = share,
         .amount = r->parcel_ore[i],
         .yearly = r->parcel_yearly_ore[i],
-        .explanation = strdup(line),
+        .explanation = line ? line : strdup(""),
         .benefit_ratio = ratio,
         .harmed = harmed,
         .geom = &in->parcels[i].geom,

@@ -35,8 +35,9 @@ int sb_write_file(nytte_ctx *ctx, const sbuf *b, const char *dir, const char *na
 
 /*
  * The distinct parcels of owner o of d->alloc, in the order of its parts: their ids joined
- * by "; " appended to *parcels, and their explanations ("id (share s): summary", joined by
- * " | ") to *expl. Both end as strings (never NULL) unless they failed. Returns the count.
+ * by "; " appended to *parcels, and the owner's explanation (nytte_alloc_owner_summary;
+ * nothing without d->explainer) to *expl. Both end as strings (never NULL) unless they
+ * failed. Returns the count.
  */
 size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels, sbuf *expl);
 

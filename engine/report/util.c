@@ -157,20 +157,18 @@ size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels,
         const nytte_alloc_owner_part *pt = &r->parts[k];
         if (repeats_parcel(r, ow, k))
             continue;
-        const char *pid = d->inputs->parcels[pt->parcel].id;
-        char line[2048];
-        nytte_alloc_parcel_summary(line, sizeof line, r, pt->parcel);
-        if (n++) {
+        if (n++)
             sb_add(parcels, "; ");
-            sb_add(expl, " | ");
-        }
-        sb_add(parcels, pid);
-        sb_add(expl, pid);
-        if (pt->share < 1.0)
-            sb_printf(expl, " (share %.6g)", pt->share);
-        sb_add(expl, ": ");
-        sb_add(expl, line);
+        sb_add(parcels, d->inputs->parcels[pt->parcel].id);
     }
+    char *line = NULL;
+    if (d->explainer) {
+        if (nytte_alloc_owner_summary(&line, d->explainer, o) != NYTTE_OK)
+            expl->failed = true;
+        else
+            sb_add(expl, line);
+    }
+    free(line);
     return n;
 }
 

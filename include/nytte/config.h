@@ -131,6 +131,11 @@ typedef struct nytte_project {
     char *residual_payer;      /**< allocation.benefit_cap.residual_payer (alloc.rules borrows it) */
     nytte_alloc_config *compare;  /**< models for `nytte compare` (the chosen model first) */
     size_t ncompare;
+    /** where allocation.min_payment and max_payment were given (line 0: not given), for the
+        messages of the run about them (infeasible payment caps) */
+    struct {
+        int line, col;
+    } min_payment_at, max_payment_at;
 
     /* damage and benefit */
     nytte_damage_model damage;

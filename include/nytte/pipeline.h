@@ -82,8 +82,9 @@ int nytte_results_explain(nytte_ctx *ctx, char **text, const nytte_results *r, c
 /**
  * Run every model of the project's allocation.compare list (the chosen model first)
  * on the same overlay, pools and owners (nytte_alloc_compare). *out holds *n rows, free
- * with nytte_alloc_comparison_free. A model that cannot run on these facts fails the
- * call: `model parts: element dike: ...`.
+ * with nytte_alloc_comparison_free. A model that cannot run on these facts is in its row
+ * all the same, with its status and reason (rc, error: `element dike: ...`) and no
+ * amounts; the call fails only when memory runs out.
  */
 int nytte_results_compare(nytte_ctx *ctx, nytte_alloc_comparison **out, size_t *n, const nytte_results *r);
 

@@ -48,6 +48,8 @@ typedef struct nytte_report_data {
     const nytte_inputs *inputs;
     const nytte_parcel_metrics *metrics;   /**< one per parcel */
     const nytte_alloc_result *alloc;
+    const nytte_alloc_explainer *explainer; /**< the explanations of alloc (nytte_alloc_explainer_new), for the
+                                                 explanation columns; NULL leaves them empty */
     const nytte_loan *loans;               /**< one per alloc->owners[] */
     const char *ead_rule;                  /**< "trapezoid/zero/constant" */
 

@@ -174,7 +174,7 @@ static void test_compare(void **state)
     nytte_alloc_config_init(&cfg[1]);
     cfg[0].model = NYTTE_ALLOC_EQUAL;
     cfg[1].model = NYTTE_ALLOC_AREA;
-    nytte_alloc_input in = {3, &el, 1, NULL, 0, &cfg[1]};
+    nytte_alloc_input in = {3, &el, 1, NULL, 0, &cfg[1], {0, 0, false}};
     nytte_alloc_comparison *m = NULL;
     assert_int_equal(nytte_alloc_compare(ctx, &m, &in, cfg, 2), NYTTE_OK);
     assert_int_equal(m[0].rc, NYTTE_OK);
