@@ -209,6 +209,8 @@ check "excel_da: UTF-8 byte-order mark, then the header" test "$(head -c 28 "$B/
 check "excel_da: ; separator" grep -q '^owner_id;owner_name;n_parcels;' <(sed '1s/^\xEF\xBB\xBF//' "$B/owners.csv")
 check "excel_da: decimal comma" grep -q '^E00001;Kerteminde Kommune;13;"[^"]*";2399939,36;' "$B/owners.csv"
 check "excel_da: '=' owner neutralised" grep -q "^E00421;'=Jensen Holding ApS;" "$B/owners.csv"
+check "excel_da: the explanations' numbers have decimal commas" grep -q ' × 0,8 × ' "$B/owners.csv"
+check "excel_da: ... and no decimal point is left in a number" test -z "$(grep -oE '(^|[ (×/=])[0-9]+\.[0-9]' "$B/owners.csv" "$B/parcels.csv" | head -3)"
 check "shapefile written" test -s "$B/parcels.shp" -a -s "$B/parcels.dbf" -a -s "$B/parcels.prj"
 check "shapefile: 1209 rows" grep -q "Feature Count: 1209" <(ogrinfo -ro -so "$B/parcels.shp" parcels)
 check "parcels_fields.csv: 28 fields" test "$(tail -n +2 "$B/parcels_fields.csv" | wc -l)" -eq 28

@@ -55,7 +55,7 @@ static const report_col owner_cols[] = {
     {"property_value_kr", NULL, REPORT_COL_REAL, 0, O(property_value)},
     {"model", NULL, REPORT_COL_TEXT, 0, O(model)},
     {"ead_rule", NULL, REPORT_COL_TEXT, 0, O(ead_rule)},
-    {"explanation", NULL, REPORT_COL_LONG_TEXT, 0, O(explanation)},
+    {"explanation", NULL, REPORT_COL_PROSE, 0, O(explanation)},
 };
 #undef O
 
@@ -168,7 +168,7 @@ static const report_col parcel_cols[] = {
     {"amount_kr", "amount_kr", REPORT_COL_MONEY, 0, P(amount)},
     {"amount_ore", "amount_ore", REPORT_COL_INT, 0, P(amount)},
     {"yearly_om_kr", "yearly_om", REPORT_COL_MONEY, 0, P(yearly)},
-    {"explanation", "explain", REPORT_COL_LONG_TEXT, 0, P(explanation)},
+    {"explanation", "explain", REPORT_COL_PROSE, 0, P(explanation)},
     {"benefit_ratio", "ben_ratio", REPORT_COL_REAL, 4, P(benefit_ratio)},
     {"harmed", "harmed", REPORT_COL_INT, 0, P(harmed)},
 };

@@ -96,6 +96,8 @@ typedef enum {
     REPORT_COL_TEXT,      /* const char *; NULL: an empty CSV cell, a null field */
     REPORT_COL_LONG_TEXT, /* the same, free text that can outgrow a DBF field: a Shapefile gets its first
                            * 254 bytes, cut at a character boundary */
+    REPORT_COL_PROSE,     /* long text whose numbers follow the CSV dialect: with a decimal comma
+                           * (excel_da) "5000000.00 kr × 74.4" is written "5000000,00 kr × 74,4" */
     REPORT_COL_INT,       /* int64_t */
     REPORT_COL_MONEY,     /* int64_t øre: exact with two decimals in CSV, kr as a real number in the
                            * spreadsheet and the layers; REPORT_NO_MONEY is an unknown amount */
