@@ -121,7 +121,7 @@ static int parse_int(const char *s, int *out)
 /* The options of a command that take a value (the next argument): moved with it. */
 static bool takes_value(const char *cmd, const char *opt)
 {
-    static const char *const with_value[][2] = {{"run", "--out"}, {"run", "--tile"}, {"diff", "--csv"}};
+    static const char *const with_value[][2] = {{"run", "--out"}, {"run", "--tile"}, {"diff", "--csv"}, {"compare", "--csv"}};
     for (size_t k = 0; cmd && k < sizeof with_value / sizeof with_value[0]; k++)
         if (!strcmp(cmd, with_value[k][0]) && !strcmp(opt, with_value[k][1]))
             return true;

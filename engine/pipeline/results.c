@@ -46,6 +46,8 @@ int nytte_results_explain(nytte_ctx *ctx, char **text, const nytte_results *r, c
     return nytte_alloc_explain_owner(ctx, text, r->s.alloc, &r->s.ain, owner_id);
 }
 
+const nytte_alloc_result *nytte_results_allocation(const nytte_results *r) { return r->s.alloc; }
+
 int nytte_results_compare(nytte_ctx *ctx, nytte_alloc_comparison **out, size_t *n, const nytte_results *r)
 {
     *out = NULL;

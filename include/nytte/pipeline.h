@@ -88,6 +88,9 @@ int nytte_results_explain(nytte_ctx *ctx, char **text, const nytte_results *r, c
  */
 int nytte_results_compare(nytte_ctx *ctx, nytte_alloc_comparison **out, size_t *n, const nytte_results *r);
 
+/** The run's allocation under the chosen model (its owners, in id order, are the comparison's). */
+const nytte_alloc_result *nytte_results_allocation(const nytte_results *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -106,6 +106,16 @@ int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, cons
 /** A short description of a model with its parameters, in words, into buf. Returns buf. */
 char *nytte_report_model_words(char *buf, size_t size, const nytte_alloc_config *c);
 
+/**
+ * The per-owner table of a model comparison (`nytte compare --csv FILE`): one row per
+ * owner of `base` (id order), with the amount under each model that ran
+ * (`<model>_kr`) and, for every model but the first, its difference to the first
+ * (`<model>_minus_<first>_kr`). A path ending in .xlsx writes a spreadsheet, else CSV in
+ * the dialect `o` (NULL: standard). Written to "<path>.part" and renamed into place.
+ */
+int nytte_report_compare_table(nytte_ctx *ctx, const char *path, const nytte_alloc_result *base,
+                               const nytte_alloc_comparison *c, size_t n, const nytte_csv_opts *o);
+
 /* ---- a finished run read back ------------------------------------------------ */
 
 /*
