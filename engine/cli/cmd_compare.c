@@ -71,6 +71,9 @@ int nytte_cli_compare(nytte_ctx *ctx, int argc, char **argv)
         fprintf(stderr, "nytte compare: expected one PROJECT\n%s", help);
         return 2;
     }
+    /* the run's warnings belong to `nytte run`: a read-only command does not repeat them (-v shows them) */
+    if (nytte_ctx_verbosity(ctx) == NYTTE_LOG_WARN)
+        nytte_ctx_set_verbosity(ctx, NYTTE_LOG_ERROR);
     nytte_project *p = NULL;
     nytte_results *r = NULL;
     nytte_alloc_comparison *c = NULL;

@@ -163,7 +163,9 @@ int pipeline_overlay(run_state *s);   /* stage_overlay.c: zonal statistics of pa
 int pipeline_damage(run_state *s);    /* stage_damage.c: EAD per building and scenario, parcel metrics */
 int pipeline_catchment(run_state *s); /* stage_catchment.c: who sends the water (contributor facts) */
 int pipeline_allocate(run_state *s);  /* stage_allocate.c: the facts per element, the allocation */
-int pipeline_safeguards(run_state *s); /* stage_safeguards.c: findings on benefit, harm and economics */
+int pipeline_safeguards(run_state *s);
+/* results.c: owner o's explanation (nytte_alloc_explain_owner) and how the amount is paid. */
+int pipeline_owner_text(nytte_ctx *ctx, char **text, const run_state *s, size_t o); /* stage_safeguards.c: findings on benefit, harm and economics */
 int pipeline_compare(run_state *s);   /* stage_allocate.c: every model of allocation.compare on the same facts */
 int pipeline_finance(run_state *s);   /* stage_allocate.c: each owner's loan */
 int pipeline_report(run_state *s);    /* stage_report.c: tables, layers, report, manifest */

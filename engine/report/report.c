@@ -485,7 +485,8 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
     if (!(rc = write_owners(ctx, d, dir, o)) && !(rc = write_parcels(ctx, d, dir, o)) &&
         !(rc = write_buildings(ctx, d, gpkg)) && !(rc = read_measures(ctx, d, ls)) &&
         !(rc = write_measures(ctx, d, gpkg, ls)) && !(rc = report_write_styles(ctx, d, dir, breaks, ls)))
-        rc = report_write_html(ctx, d, dir, breaks, ls);
+        if (!(rc = report_write_html(ctx, d, dir, breaks, ls)))
+            rc = report_write_explanations(ctx, d, dir);
     for (size_t m = 0; m < nm; m++)
         nytte_vlayer_clear(&ls[m]);
     free(ls);

@@ -77,6 +77,9 @@ void report_html_safeguards(sbuf *b, const nytte_report_data *d);
  * geometries as the measures layer was written from them. */
 int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],
                         const nytte_vlayer *measures);
+/* explanations.txt: every owner's explanation, for `nytte explain OUT_DIR OWNER` (explanations.c). */
+int report_write_explanations(nytte_ctx *ctx, const nytte_report_data *d, const char *dir);
+
 /* report.html; measures[m] holds measure m's geometries (drawn on the map). */
 int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],
                       const nytte_vlayer *measures);

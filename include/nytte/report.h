@@ -65,6 +65,7 @@ typedef struct nytte_report_data {
     size_t nmodels;
     const nytte_project_pv *element_pv;    /**< per element: PV of benefits and costs, benefit-cost ratio */
     const char *const *findings;           /**< the safeguards' findings, one line each (report's first screen, manifest) */
+    const char *const *explanations;       /**< per alloc->owners[]: `nytte explain`'s text (explanations.txt), or NULL */
     size_t nfindings;
     const double *timing;                  /**< seconds per stage, for the manifest */
     const char *const *timing_names;       /**< names of the stages */
@@ -185,6 +186,13 @@ typedef struct nytte_outdir {
                                    "owners.csv", "parcels.csv" */
     size_t nmodified;
 } nytte_outdir;
+
+/**
+ * Owner `owner_id`'s explanation as the run wrote it into dir/explanations.txt: the text
+ * `nytte explain PROJECT OWNER` prints for that run (*text malloc'ed). NYTTE_EUSAGE when
+ * the owner is not in it, NYTTE_EINPUT naming the file when it is missing or damaged.
+ */
+int nytte_outdir_explanation(nytte_ctx *ctx, char **text, const char *dir, const char *owner_id);
 
 /** What nytte_outdir_read reads besides the manifest. */
 enum { NYTTE_OUTDIR_OWNERS = 1, NYTTE_OUTDIR_PARCELS = 2 };
