@@ -6,6 +6,7 @@
  */
 #include "allocate/allocate_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,15 +250,63 @@ static void text_parcel(alloc_xout *o, const nytte_alloc_explainer *x, size_t e,
         alloc_x_part(o, x, pt->parcel, pt->share, l->yearly_ore, pt->yearly_ore, true);
 }
 
+/*
+ * Ids in the order people read them: runs of digits compare as numbers, so parcel 8 comes
+ * before 10 and 10a before 70 (strcmp, which the arithmetic uses for its ties, puts 10
+ * before 8). Equal as numbers ("08", "8"): by strcmp, so the order is total.
+ */
+static int natural_cmp(const char *a, const char *b)
+{
+    const char *x = a, *y = b;
+    while (*x && *y) {
+        if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
+            while (*x == '0' && isdigit((unsigned char)x[1]))
+                x++;
+            while (*y == '0' && isdigit((unsigned char)y[1]))
+                y++;
+            size_t nx = strspn(x, "0123456789"), ny = strspn(y, "0123456789");
+            if (nx != ny)
+                return nx < ny ? -1 : 1;
+            int c = strncmp(x, y, nx);
+            if (c)
+                return c;
+            x += nx, y += ny;
+        } else {
+            if (*x != *y)
+                return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
+            x++, y++;
+        }
+    }
+    if (*x || *y)
+        return *x ? 1 : -1;
+    return strcmp(a, b);
+}
+
+/* A part of the owner as shown: by element, then parcel id in natural order. */
+typedef struct shown_part {
+    size_t element;
+    const char *parcel;
+    size_t q; /* index into the result's parts */
+} shown_part;
+
+static int by_shown(const void *pa, const void *pb)
+{
+    const shown_part *a = pa, *b = pb;
+    if (a->element != b->element)
+        return a->element < b->element ? -1 : 1;
+    return natural_cmp(a->parcel, b->parcel);
+}
+
 /* "label: a kr + b kr = t kr" over the owner's parts of element e (every element: e = SIZE_MAX) that are not 0. */
-static void text_sum(alloc_sbuf *b, const nytte_alloc_result *r, const nytte_alloc_owner *ow, size_t e, bool yearly,
-                     const char *label, int64_t total)
+static void text_sum(alloc_sbuf *b, const nytte_alloc_result *r, const size_t *shown, size_t nshown, size_t e,
+                     bool yearly, const char *label, int64_t total)
 {
     char a[32];
     size_t n = 0;
     alloc_sb_printf(b, "%s: ", label);
     for (int pass = 0; pass < 2; pass++)
-        for (size_t q = ow->part0, i = 0; q < ow->part0 + ow->nparts; q++) {
+        for (size_t k = 0, i = 0; k < nshown; k++) {
+            size_t q = shown[k];
             int64_t v = yearly ? r->parts[q].yearly_ore : r->parts[q].ore;
             if (v == 0 || (e != SIZE_MAX && r->parts[q].element != e))
                 continue;
@@ -284,6 +333,25 @@ int nytte_alloc_explain_owner(nytte_ctx *ctx, char **out, const nytte_alloc_resu
     if (rc)
         return rc;
     const nytte_alloc_owner *ow = &r->owners[oi];
+    size_t *shown = malloc((ow->nparts ? ow->nparts : 1) * sizeof *shown);
+    if (!shown) {
+        nytte_alloc_explainer_free(x);
+        return nytte_nomem(ctx, "owner %s: the explanation", owner_id);
+    }
+    shown_part *sp = malloc((ow->nparts ? ow->nparts : 1) * sizeof *sp);
+    if (!sp) {
+        free(shown);
+        nytte_alloc_explainer_free(x);
+        return nytte_nomem(ctx, "owner %s: the explanation", owner_id);
+    }
+    for (size_t k = 0; k < ow->nparts; k++) {
+        const nytte_alloc_owner_part *pt = &r->parts[ow->part0 + k];
+        sp[k] = (shown_part){pt->element, in->nelements ? in->elements[0].parcels[pt->parcel].id : "", ow->part0 + k};
+    }
+    qsort(sp, ow->nparts, sizeof *sp, by_shown);
+    for (size_t k = 0; k < ow->nparts; k++)
+        shown[k] = sp[k].q;
+    free(sp);
     alloc_sbuf b = {0};
     alloc_xout o = {&b, true, true};
     char a[32];
@@ -299,23 +367,25 @@ int nytte_alloc_explain_owner(nytte_ctx *ctx, char **out, const nytte_alloc_resu
         alloc_sb_printf(&b, "\nElement (delprojekt) %s — model %s\n", er->id ? er->id : "?", nytte_alloc_model_name(er->model));
         text_pool(&o, &in->elements[e], er);
         text_element(&o, x, e);
-        for (size_t q = ow->part0; q < ow->part0 + ow->nparts; q++)
-            if (r->parts[q].element == e)
-                text_parcel(&o, x, e, &r->parts[q]);
+        for (size_t k = 0; k < ow->nparts; k++)
+            if (r->parts[shown[k]].element == e)
+                text_parcel(&o, x, e, &r->parts[shown[k]]);
         int64_t et = 0, ey = 0;
         for (size_t q = ow->part0; q < ow->part0 + ow->nparts; q++)
             if (r->parts[q].element == e) {
                 et += r->parts[q].ore;
                 ey += r->parts[q].yearly_ore;
             }
-        text_sum(&b, r, ow, e, false, "  Element sum (i alt for delprojektet)", et);
+        text_sum(&b, r, shown, ow->nparts, e, false, "  Element sum (i alt for delprojektet)", et);
         if (er->pool.yearly_ore > 0)
-            text_sum(&b, r, ow, e, true, "  Element sum yearly (i alt årligt for delprojektet)", ey);
+            text_sum(&b, r, shown, ow->nparts, e, true, "  Element sum yearly (i alt årligt for delprojektet)", ey);
     }
     alloc_sb_printf(&b, "\n");
-    text_sum(&b, r, ow, SIZE_MAX, false, "Total (i alt), what you pay", ow->total_ore);
+    text_sum(&b, r, shown, ow->nparts, SIZE_MAX, false, "Total (i alt), what you pay", ow->total_ore);
     if (r->yearly_ore)
-        text_sum(&b, r, ow, SIZE_MAX, true, "Total yearly (i alt årligt), what you pay yearly", ow->yearly_ore);
+        text_sum(&b, r, shown, ow->nparts, SIZE_MAX, true, "Total yearly (i alt årligt), what you pay yearly",
+                 ow->yearly_ore);
+    free(shown);
     nytte_alloc_explainer_free(x);
     if (b.oom) {
         free(b.s);
