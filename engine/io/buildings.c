@@ -315,7 +315,8 @@ int io_read_buildings(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p, 
     breader r = {.c = &p->buildings, .path = p->buildings.src.path, .ln = io_layer_name(&p->buildings.src)};
     choose_fields(&r);
     const nytte_buildings_cfg *c = r.c;
-    int rc = nytte_vlayer_read(ctx, &r.l, c->src.path, c->src.layer, c->src.where, r.fields, r.nf, wkt);
+    int rc = nytte_vlayer_read_as(ctx, &r.l, c->src.path, c->src.layer, c->src.where, c->src.crs, r.fields, r.nf,
+                                  wkt);
     if (rc)
         return rc;
     size_t n = r.l.nfeatures;

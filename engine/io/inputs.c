@@ -212,7 +212,7 @@ static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p
     pf.ipaved = io_opt_field(pf.names, &pf.n, c->paved_area);
     pf.iprop = io_opt_field(pf.names, &pf.n, c->property);
     nytte_vlayer l;
-    int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, pf.names, pf.n, wkt);
+    int rc = nytte_vlayer_read_as(ctx, &l, c->src.path, c->src.layer, c->src.where, c->src.crs, pf.names, pf.n, wkt);
     if (rc)
         return rc;
     const char *path = c->src.path, *ln = io_layer_name(&c->src);
