@@ -167,6 +167,30 @@ int nytte_raster_info(nytte_ctx *ctx, const char *path, nytte_grid *grid, char *
     return rc;
 }
 
+int io_raster_head(nytte_ctx *ctx, const char *path, nytte_grid *grid, char **crs_wkt, bool *has_nodata,
+                   double *nodata, const char **type)
+{
+    *crs_wkt = NULL;
+    *type = "";
+    *has_nodata = false;
+    *nodata = 0.0;
+    GDALDatasetH ds;
+    int rc = open_raster(ctx, path, &ds);
+    if (rc != NYTTE_OK)
+        return rc;
+    if ((rc = dataset_grid(ctx, ds, path, grid, crs_wkt)) == NYTTE_OK) {
+        int has = 0;
+        GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+        *nodata = GDALGetRasterNoDataValue(b, &has);
+        *type = GDALGetDataTypeName(GDALGetRasterDataType(b));
+        *has_nodata = has != 0;
+        if (!has)
+            *nodata = 0.0;
+    }
+    GDALClose(ds);
+    return rc;
+}
+
 int nytte_raster_read(nytte_ctx *ctx, nytte_raster *out, const char *path, int band)
 {
     nytte_raster_census census;
