@@ -1,6 +1,6 @@
 /*
- * inputs.c — the inputs section: the terrain and the vector layers of parcels, buildings
- * and owners with the names of their fields.
+ * inputs.c — the inputs section: the terrain (one raster or many tiles: terrain.c) and the
+ * vector layers of parcels, buildings and owners with the names of their fields.
  */
 #include "config/config_int.h"
 
@@ -8,7 +8,7 @@ void cfg_load_inputs(loader *L, const ynode *in, nytte_project *p)
 {
     cfg_map im = cfg_map_at(L, in, "inputs", "inputs");
     cfg_check_keys(&im);
-    cfg_get_path(&im, "terrain", 1, &p->terrain);
+    cfg_load_terrain(&im, p);
     cfg_get_str(&im, "vertical_datum", &p->vertical_datum);
 
     const ynode *v = cfg_get(&im, "parcels");
