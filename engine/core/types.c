@@ -175,5 +175,8 @@ void nytte_inputs_free(nytte_inputs *in)
     free(in->owners);
     free(in->holdings);
     free(in->crs_wkt);
+    for (size_t i = 0; i < in->nterrain_files; i++)
+        free(in->terrain_files[i]);
+    free(in->terrain_files);
     memset(in, 0, sizeof *in);
 }

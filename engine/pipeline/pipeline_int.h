@@ -68,6 +68,9 @@ typedef struct run_state {
     char *wkt;                    /* working CRS */
     nytte_inputs in;
     nytte_raster dem;             /* the terrain; with `tile`, only its grid, CRS and nodata (v is NULL) */
+    const char *terrain;          /* the raster the terrain is read from: the project's file, or the mosaic of
+                                     its tiles near the study area (mosaic.c); messages name p->terrain */
+    char *mosaic;                 /* that mosaic (a GDAL memory file), removed with the run; NULL: one raster */
     bool writer;                  /* this process writes the run's files (rank 0 of a shared folder) and
                                      computes the stages after the overlay */
     bool report_follows;          /* nytte_run: the report stage follows the computation (progress counts it) */
@@ -131,6 +134,14 @@ int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, co
 int pipeline_write_raster(const run_state *s, const nytte_raster *r, const char *path);
 /** Read every feature of a layer (at least one) into l, in the working CRS; errors start with `what`. */
 int pipeline_read_geoms(nytte_ctx *ctx, nytte_vlayer *l, const nytte_layer_cfg *c, const char *wkt, const char *what);
+/**
+ * s->terrain: the project's raster, or, for a terrain of many tiles, the mosaic of the tiles
+ * within inputs.terrain_margin of the study area (mosaic.c); parcels where no tile is
+ * warned about; the tiles used kept in s->in.terrain_files.
+ */
+int pipeline_terrain_source(run_state *s);
+/** A message naming the mosaic's memory file names the project's tiles instead. */
+void pipeline_terrain_name_error(run_state *s);
 /**
  * The terrain's cells in s->dem: read whole now when the run so far read it by windows
  * (the catchment's flow directions need the whole terrain; under mpirun on the writer alone).

@@ -185,6 +185,10 @@ typedef struct nytte_inputs {
     nytte_holding *holdings;   /**< sorted by parcel, then owner */
     size_t nholdings;
     char *crs_wkt;             /**< working CRS */
+    char **terrain_files;      /**< the files the terrain's cells come from besides the project's terrain file:
+                                    the tiles a run read (a terrain of many tiles), or a VRT's sources;
+                                    NULL when none (manifest.json lists them) */
+    size_t nterrain_files;
 } nytte_inputs;
 
 void nytte_inputs_free(nytte_inputs *in);
