@@ -399,6 +399,7 @@ int nytte_project_load(nytte_ctx *ctx, nytte_project **out, const char *path, ny
     }
     dirname_in_place(dir);
     p->dir = dir;
+    nytte_ctx_set_threads(L.scratch, nytte_ctx_threads(ctx)); /* the tiles' headers are read on them */
     L.dir = dir;
     if (diag)
         nytte_diag_clear(diag);

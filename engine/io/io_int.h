@@ -25,7 +25,7 @@ void io_cells_finite(float *v, size_t n);
 
 /*
  * Open band 1 of a raster and read, without its cells, its grid (north-up: else an error
- * naming the path), its CRS (WKT2, caller frees; NULL when it has none) and its nodata
+ * naming the path), its CRS (the WKT GDAL gives, caller frees; NULL when it has none), its nodata
  * value as GDAL gives it (a double; *has_nodata false and *nodata 0 when none) and the
  * name of band 1's data type ("Float32", static). Errors as nytte_raster_info's
  * ("x.tif: not a raster GDAL can read").

@@ -179,15 +179,34 @@ cleanup:
     return rc;
 }
 
-/* The mosaic's file is GDAL's memory file: a message names the tiles as the project does instead. */
-void pipeline_terrain_name_error(run_state *s)
+/*
+ * The mosaic could not be read: name the first tile that cannot be read through alone (a
+ * truncated download: GDAL's message about it may have stayed on one of its decoding
+ * threads), or else say the project's name for the tiles where the message names the
+ * mosaic's memory file. Rewrites the message once, before anyone adds to it.
+ */
+int pipeline_terrain_error(run_state *s, int rc)
 {
+    if (!s->mosaic || rc == NYTTE_ENOMEM)
+        return rc;
+    nytte_ctx *one = NULL;
+    if (nytte_ctx_new(&one) != NYTTE_OK)
+        return rc;
+    for (size_t k = 0; k < s->in.nterrain_files; k++) {
+        nytte_raster_census c;
+        int trc = nytte_raster_scan(one, &c, s->in.terrain_files[k]);
+        if (trc) {
+            rc = nytte_error(s->ctx, trc, "%s: %s", s->p->terrain, nytte_ctx_errmsg(one));
+            nytte_ctx_free(one);
+            return rc;
+        }
+    }
+    nytte_ctx_free(one);
     const char *msg = nytte_ctx_errmsg(s->ctx);
-    size_t n = s->mosaic ? strlen(s->mosaic) : 0;
-    if (!n || strncmp(msg, s->mosaic, n) != 0)
-        return;
-    char *copy = strdup(msg + n);
-    if (copy)
-        nytte_error(s->ctx, nytte_ctx_errcode(s->ctx), "%s%s", s->p->terrain, copy);
-    free(copy);
+    size_t n = strlen(s->mosaic);
+    char *rest = strncmp(msg, s->mosaic, n) == 0 ? strdup(msg + n) : NULL;
+    if (rest)
+        nytte_error(s->ctx, rc, "%s%s", s->p->terrain, rest);
+    free(rest);
+    return rc;
 }

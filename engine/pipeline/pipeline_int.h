@@ -140,8 +140,12 @@ int pipeline_read_geoms(nytte_ctx *ctx, nytte_vlayer *l, const nytte_layer_cfg *
  * warned about; the tiles used kept in s->in.terrain_files.
  */
 int pipeline_terrain_source(run_state *s);
-/** A message naming the mosaic's memory file names the project's tiles instead. */
-void pipeline_terrain_name_error(run_state *s);
+/**
+ * After a failure (rc) to read the terrain: for a mosaic, the message names the first tile
+ * that cannot be read alone, or the project's tiles instead of the mosaic's memory file.
+ * Returns rc.
+ */
+int pipeline_terrain_error(run_state *s, int rc);
 /**
  * The terrain's cells in s->dem: read whole now when the run so far read it by windows
  * (the catchment's flow directions need the whole terrain; under mpirun on the writer alone).

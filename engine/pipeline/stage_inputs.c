@@ -101,10 +101,8 @@ static int read_terrain(run_state *s)
             !(rc = pipeline_check_crs(ctx, p->terrain, s->dem.crs_wkt, s->wkt)))
             rc = terrain_census(s, &c);
     }
-    if (rc) {
-        pipeline_terrain_name_error(s);
-        return rc;
-    }
+    if (rc)
+        return pipeline_terrain_error(s, rc);
     /* one raster that is a VRT: the files it reads, which the manifest lists too */
     if (!s->mosaic)
         rc = nytte_raster_vrt_files(ctx, &s->in.terrain_files, &s->in.nterrain_files, s->terrain);
@@ -118,9 +116,7 @@ int pipeline_terrain_cells(run_state *s)
     /* read over tiles so far: grid, CRS and nodata were checked then */
     nytte_raster_clear(&s->dem);
     int rc = nytte_raster_read(s->ctx, &s->dem, s->terrain, 1);
-    if (rc)
-        pipeline_terrain_name_error(s);
-    return rc;
+    return rc ? pipeline_terrain_error(s, rc) : NYTTE_OK;
 }
 
 int pipeline_inputs(run_state *s)
