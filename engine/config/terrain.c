@@ -125,7 +125,8 @@ static void add_folder(loader *L, tile_list *t, const char *dir, const ynode *at
         cfg_nomem(L, at, kp);
         return;
     }
-    qsort(t->path + first, t->n - first, sizeof *t->path, by_name);
+    if (t->n > first) /* t->path is still NULL when nothing was found */
+        qsort(t->path + first, t->n - first, sizeof *t->path, by_name);
     if (t->n == first)
         cfg_problem(L, at, NYTTE_EIO, kp, "the folder %s holds no files%s", dir,
                     subfolders ? " (the files of its subfolders are not read: name them with a glob such as "
@@ -164,7 +165,8 @@ static void add_glob(loader *L, tile_list *t, const char *pattern, const ynode *
         cfg_nomem(L, at, kp);
         return;
     }
-    qsort(t->path + first, t->n - first, sizeof *t->path, by_name);
+    if (t->n > first) /* t->path is still NULL when nothing was found */
+        qsort(t->path + first, t->n - first, sizeof *t->path, by_name);
     if (t->n == first)
         cfg_problem(L, at, NYTTE_EIO, kp, "no file matches %s", pattern);
 }
