@@ -57,6 +57,47 @@ check "an unknown global option before the command: exit 2" $? "$(cat "$work/e11
 check "options but no command: exit 2" $? "$(cat "$work/e12")"
 "$nytte" explain project.yaml O1 -q >"$work/o13" 2>"$work/e13"
 check "explain PROJECT OWNER -q: exit 0" $? "$(cat "$work/e13")"
+# a GeoJSON in metres without a crs member, and the crs key that says what it is in
+mkdir -p "$work/nocrs" && cp -r "$work/p/." "$work/nocrs/" && rm -rf "$work/nocrs/out" "$work/nocrs/other"
+sed -i 's/"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25832"}},//' "$work/nocrs/parcels.geojson"
+! grep -q '"crs"' "$work/nocrs/parcels.geojson" && ogrinfo -ro -so "$work/nocrs/parcels.geojson" parcels >/dev/null 2>&1
+check "the parcels without a crs member still read as GeoJSON" $? "$(head -5 "$work/nocrs/parcels.geojson")"
+(cd "$work/nocrs" && "$nytte" -q run project.yaml 2>"$work/nocrs.err")
+[ $? -eq 1 ] && grep -q "coordinates look like metres" "$work/nocrs.err"
+check "metres read as degrees: exit 1, said so" $? "$(cat "$work/nocrs.err")"
+sed -i 's|^    path: parcels.geojson$|    path: parcels.geojson\n    crs: EPSG:25832|' "$work/nocrs/project.yaml"
+(cd "$work/nocrs" && "$nytte" -q run project.yaml 2>"$work/nocrs2.err")
+check "with crs: EPSG:25832 on the parcels: exit 0" $? "$(cat "$work/nocrs2.err")"
+cmp -s "$work/nocrs/out/owners.csv" "$work/p/out/owners.csv"
+check "... the same owners.csv as with the crs member" $? "differs"
+
+# explain from the finished run: the same text as from the project, by id in any case, by
+# parcel, by part of a name; several owners named: listed, exit 2; and no warnings repeated
+"$nytte" explain out O2 >"$work/x1" 2>"$work/x1.err"
+check "explain OUT_DIR O2: exit 0" $? "$(cat "$work/x1.err")"
+"$nytte" explain project.yaml O2 >"$work/x2" 2>"$work/x2.err"
+check "explain PROJECT O2: exit 0" $? "$(cat "$work/x2.err")"
+cmp -s "$work/x1" "$work/x2"
+check "... the same text from the run's folder as from the project" $? "$(diff "$work/x1" "$work/x2" | head -5)"
+[ ! -s "$work/x1.err" ] && [ ! -s "$work/x2.err" ]
+check "... and no warning repeated (they belong to the run)" $? "$(cat "$work/x1.err" "$work/x2.err")"
+grep -q "^Payment (betaling): annuity loan (lån) over 20 years at 3.00 % a year, 12 payments a year: 240 payments" "$work/x1"
+check "... the payment plan is in it" $? "$(tail -2 "$work/x1")"
+"$nytte" explain out o2 | cmp -s - "$work/x1"
+check "explain OUT_DIR o2: the id in any letter case" $? "differs"
+"$nytte" explain out Blixen | grep -q "^Owner (ejer) O1$"
+check "explain OUT_DIR Blixen: part of a name" $? "not O1"
+"$nytte" explain out P1 | grep -q "^Owner (ejer) O1$"
+check "explain OUT_DIR P1: a parcel with one owner" $? "not O1"
+"$nytte" explain out P2 >/dev/null 2>"$work/x3.err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "^nytte explain: 'P2' names 2 owners; give one of their ids:" "$work/x3.err" && grep -q "^  O3 " "$work/x3.err"
+check "explain OUT_DIR P2: a parcel of two owners lists them, exit 2" $? "exit $rc: $(cat "$work/x3.err")"
+"$nytte" explain out nobody >/dev/null 2>"$work/x4.err"
+rc=$?
+[ $rc -eq 2 ] && grep -qx "nytte: owner nobody: not found (no owner id, parcel id or name matches it)" "$work/x4.err"
+check "explain OUT_DIR nobody: not found, exit 2" $? "exit $rc: $(cat "$work/x4.err")"
+
 # progress on a terminal only (script(1) gives the run one), and never with -q
 if command -v script >/dev/null; then
     script -qc "'$nytte' run --force project.yaml" /dev/null >"$work/tty.out" 2>&1

@@ -18,9 +18,23 @@ done
 sed 's/^  design_event: 100$/&\n  compensate_harmed: true/' "$work/project.yaml" >"$work/paid.yaml"
 grep -q "compensate_harmed: true" "$work/paid.yaml" || { echo "FAIL could not make paid.yaml"; exit 1; }
 
-col() { # col FILE ID COLUMN: the cell of row ID under the header COLUMN
-    awk -F, -v id="$2" -v c="$3" '{ sub(/\r$/, "") } NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
-        NR > 1 && $1 == id { print $k }' "$1"
+col() { # col FILE ID COLUMN: the cell of row ID under the header COLUMN (quoted cells may hold commas: the explanations)
+    awk -v id="$2" -v c="$3" '
+        function cells(line, f,   n, i, ch, q, cur) {
+            n = 0; q = 0; cur = ""
+            for (i = 1; i <= length(line); i++) {
+                ch = substr(line, i, 1)
+                if (q && ch == "\"" && substr(line, i + 1, 1) == "\"") { cur = cur ch; i++ }
+                else if (ch == "\"") q = !q
+                else if (!q && ch == ",") { f[++n] = cur; cur = "" }
+                else cur = cur ch
+            }
+            f[++n] = cur
+            return n
+        }
+        { sub(/\r$/, ""); n = cells($0, f) }
+        NR == 1 { for (i = 1; i <= n; i++) if (f[i] == c) k = i }
+        NR > 1 && f[1] == id { print f[k] }' "$1"
 }
 # the owners' amounts in øre, summed exactly (no floating point): "123.45" -> 12345
 ore_sum() { awk -F, 'NR > 1 { sub(/\r$/, ""); a = $5; neg = sub(/^-/, "", a); split(a, p, "."); v = p[1] * 100 + p[2]; s += neg ? -v : v } END { print s }' "$1"; }

@@ -25,7 +25,7 @@ static const char usage[] =
     "commands:\n"
     "  run PROJECT...        run one or more projects, writing their outputs\n"
     "  validate PROJECT...   check project files and their inputs without running\n"
-    "  explain PROJECT OWNER why an owner pays what they pay\n"
+    "  explain PROJECT OWNER... why owners pay what they pay\n"
     "  compare PROJECT       the allocation models of allocation.compare side by side\n"
     "  diff OUT_A OUT_B      what changed between two finished runs: owners' amounts,\n"
     "                        model, rules, inputs (for a new hearing or not)\n"
@@ -121,7 +121,7 @@ static int parse_int(const char *s, int *out)
 /* The options of a command that take a value (the next argument): moved with it. */
 static bool takes_value(const char *cmd, const char *opt)
 {
-    static const char *const with_value[][2] = {{"run", "--out"}, {"run", "--tile"}, {"diff", "--csv"}};
+    static const char *const with_value[][2] = {{"run", "--out"}, {"run", "--tile"}, {"diff", "--csv"}, {"compare", "--csv"}};
     for (size_t k = 0; cmd && k < sizeof with_value / sizeof with_value[0]; k++)
         if (!strcmp(cmd, with_value[k][0]) && !strcmp(opt, with_value[k][1]))
             return true;

@@ -18,8 +18,10 @@
 #define CATCH NYTTE_HAZARD_BIT(NYTTE_HAZARD_CATCHMENT)
 #define DEPTHS (COAST | GIVEN | BLUE | GW) /* the hazards that give depths (or exposure) */
 
-/* The mappings that share one shape: a vector layer, and a deduction. */
+/* The mappings that share one shape: a vector layer (with geometries: and the CRS its
+ * coordinates are in, for a file that does not say or says wrong), and a deduction. */
 #define LAYER_KEYS(sec) {sec ".path", ANY, ANY}, {sec ".layer", ANY, 0}, {sec ".where", ANY, 0}
+#define GEOM_LAYER_KEYS(sec) LAYER_KEYS(sec), {sec ".crs", ANY, 0}
 #define DEDUCTION_KEYS(sec)                                                                                      \
     {sec ".name", ANY, ANY}, {sec ".kind", ANY, 0}, {sec ".amount", ANY, 0}, {sec ".percent", ANY, 0}
 
@@ -45,14 +47,14 @@ static const nytte_config_key keys[] = {
     {"inputs.owners", ANY, 0},
 
     /* inputs.parcels: the layer and its fields */
-    LAYER_KEYS("inputs.parcels"),
+    GEOM_LAYER_KEYS("inputs.parcels"),
     {"inputs.parcels.id", ANY, ANY},
     {"inputs.parcels.value", ANY, 0},
     {"inputs.parcels.landuse", ANY, 0},
     {"inputs.parcels.paved_area", ANY, 0},
 
     /* inputs.buildings */
-    LAYER_KEYS("inputs.buildings"),
+    GEOM_LAYER_KEYS("inputs.buildings"),
     {"inputs.buildings.id", ANY, ANY},
     {"inputs.buildings.parcel", ANY, ANY},
     {"inputs.buildings.use", ANY, ANY},
@@ -87,8 +89,8 @@ static const nytte_config_key keys[] = {
     {"hazards[].rain", BLUE, 0},
 
     /* hazards[].sea, .protected_area: a layer (or a plain path) */
-    LAYER_KEYS("hazards[].sea"),
-    LAYER_KEYS("hazards[].protected_area"),
+    GEOM_LAYER_KEYS("hazards[].sea"),
+    GEOM_LAYER_KEYS("hazards[].protected_area"),
 
     /* hazards[].with_measure: one list of rasters per measure id (and all) */
     {"hazards[].with_measure.<measure id>", ANY, 0},
@@ -115,7 +117,7 @@ static const nytte_config_key keys[] = {
     {"measures[].deductions", ANY, 0},
 
     /* measures[].geometry, measures[].deductions[] */
-    LAYER_KEYS("measures[].geometry"),
+    GEOM_LAYER_KEYS("measures[].geometry"),
     DEDUCTION_KEYS("measures[].deductions[]"),
 
     /* allocation */

@@ -115,7 +115,7 @@ static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p
     int iland = opt_field(fields, &nf, c->landuse);
     int ipaved = opt_field(fields, &nf, c->paved_area);
     nytte_vlayer l;
-    int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, wkt);
+    int rc = nytte_vlayer_read_as(ctx, &l, c->src.path, c->src.layer, c->src.where, c->src.crs, fields, nf, wkt);
     if (rc)
         return rc;
     const char *path = c->src.path, *ln = layer_name(&c->src);
@@ -208,7 +208,7 @@ static int read_buildings(nytte_ctx *ctx, nytte_inputs *in, const nytte_project 
     int ih = opt_field(fields, &nf, c->floor_height);
     int iv = opt_field(fields, &nf, c->value);
     nytte_vlayer l;
-    int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, wkt);
+    int rc = nytte_vlayer_read_as(ctx, &l, c->src.path, c->src.layer, c->src.where, c->src.crs, fields, nf, wkt);
     if (rc)
         return rc;
     const char *path = c->src.path, *ln = layer_name(&c->src);

@@ -132,6 +132,12 @@ int pipeline_compute(run_state *s);
 int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, const char *working_wkt);
 /** Write a raster of the run at path, when this process is the run's writer (s->writer). */
 int pipeline_write_raster(const run_state *s, const nytte_raster *r, const char *path);
+/**
+ * The same for n rasters at once, on the context's threads (one raster per thread: every
+ * file's bytes are those of a serial write); the first failure in the order of the
+ * rasters is the error. Writing the depth rasters was most of a default run on one core.
+ */
+int pipeline_write_rasters(const run_state *s, const nytte_raster *const *r, const char *const *paths, size_t n);
 /** Read every feature of a layer (at least one) into l, in the working CRS; errors start with `what`. */
 int pipeline_read_geoms(nytte_ctx *ctx, nytte_vlayer *l, const nytte_layer_cfg *c, const char *wkt, const char *what);
 /**
@@ -172,7 +178,9 @@ int pipeline_overlay(run_state *s);   /* stage_overlay.c: zonal statistics of pa
 int pipeline_damage(run_state *s);    /* stage_damage.c: EAD per building and scenario, parcel metrics */
 int pipeline_catchment(run_state *s); /* stage_catchment.c: who sends the water (contributor facts) */
 int pipeline_allocate(run_state *s);  /* stage_allocate.c: the facts per element, the allocation */
-int pipeline_safeguards(run_state *s); /* stage_safeguards.c: findings on benefit, harm and economics */
+int pipeline_safeguards(run_state *s);
+/* results.c: owner o's explanation (nytte_alloc_explain_owner) and how the amount is paid. */
+int pipeline_owner_text(nytte_ctx *ctx, char **text, const run_state *s, size_t o); /* stage_safeguards.c: findings on benefit, harm and economics */
 int pipeline_compare(run_state *s);   /* stage_allocate.c: every model of allocation.compare on the same facts */
 int pipeline_finance(run_state *s);   /* stage_allocate.c: each owner's loan */
 int pipeline_report(run_state *s);    /* stage_report.c: tables, layers, report, manifest */

@@ -26,7 +26,7 @@ int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, co
 
 int pipeline_read_geoms(nytte_ctx *ctx, nytte_vlayer *l, const nytte_layer_cfg *c, const char *wkt, const char *what)
 {
-    int rc = nytte_vlayer_read(ctx, l, c->path, c->layer, c->where, NULL, 0, wkt);
+    int rc = nytte_vlayer_read_as(ctx, l, c->path, c->layer, c->where, c->crs, NULL, 0, wkt);
     if (rc) {
         nytte_error_prefix(ctx, "%s", what);
         return rc;

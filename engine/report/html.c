@@ -45,21 +45,29 @@ static void row2(sbuf *b, const char *label, const char *value)
     sb_xmlf(b, "<tr><th>%s</th><td>%s</td></tr>\n", label, value);
 }
 
+/* Readable from a phone (390 px) to a wide screen: a table wider than the page scrolls
+ * sideways inside its own box (display:block, as wide as its content up to the page),
+ * pictures shrink to the page, long words break; nothing widens the page itself
+ * (tests/outputs.sh measures it in Chromium at 1280 and 390 px). */
 static const char css[] =
-    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:0;color:#222;background:#fafafa}"
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:0;color:#222;background:#fafafa;"
+    "overflow-wrap:break-word}"
     "main{max-width:1232px;margin:0 auto;padding:16px 24px 48px}"
     "h1{font-size:1.6em;margin:.4em 0}h2{font-size:1.25em;margin-top:1.8em;border-bottom:2px solid #3182bd;"
     "padding-bottom:4px}"
-    "table{border-collapse:collapse;margin:.6em 0;background:#fff;font-size:.92em}th,td{border:1px solid #ccc;padding:4px 8px;"
+    "table{border-collapse:collapse;margin:.6em 0;background:#fff;font-size:.92em;display:block;width:max-content;"
+    "max-width:100%;overflow-x:auto}th,td{border:1px solid #ccc;padding:4px 8px;"
     "text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}thead th.n,td.n .note{white-space:normal}"
     "table.kv th{background:#f0f4f8;font-weight:600}thead th{background:#dbe7f3}"
     ".note{color:#555;font-size:.9em}.legend span{display:inline-block;margin-right:14px;font-size:.9em}"
     ".sw{display:inline-block;width:14px;height:14px;border:1px solid #888;vertical-align:middle;margin-right:4px}"
-    "svg{background:#fff;border:1px solid #ccc}"
-    "#q{font-size:1.05em;padding:6px;width:320px}#hits td{font-size:.92em}"
+    "svg{background:#fff;border:1px solid #ccc;max-width:100%;height:auto;box-sizing:border-box}"
+    "#q{font-size:1.05em;padding:6px;width:320px;max-width:100%;box-sizing:border-box}#hits td{font-size:.92em}"
     "tr.chosen td{font-weight:600;background:#fff8dc}"
     ".findings{border-left:4px solid #d95f0e;background:#fff5eb;padding:4px 16px;margin:1em 0}"
-    ".findings h2{border:0;margin-top:.4em}.findings li{margin:.3em 0}";
+    ".findings h2{border:0;margin-top:.4em}.findings li{margin:.3em 0}"
+    "@media (max-width:640px){main{padding:8px 12px 32px}h1{font-size:1.35em}table{font-size:.85em}"
+    ".findings{padding:2px 10px}.findings ul{padding-left:1.2em}}";
 
 static const char js[] =
     "(function(){\n"
@@ -89,9 +97,6 @@ static void path_of(sbuf *b, const nytte_geom *g, double x0, double y1)
     }
 }
 
-/* The measures' colours on the map (and in its legend), by measure index. */
-static const char *const measure_colors[] = {"#d7301f", "#6a51a3", "#238b45", "#dd3497", "#8c510a", "#02818a"};
-#define NMEASURE_COLORS (sizeof measure_colors / sizeof measure_colors[0])
 
 /* Every measure over the parcels: its lines (polygons by their outline, points as dots),
  * and its name at the middle vertex of its first feature. */
@@ -100,7 +105,7 @@ static void map_measures(sbuf *b, const nytte_report_data *d, const nytte_vlayer
 {
     const nytte_project *p = d->project;
     for (size_t m = 0; ls && m < p->nmeasures; m++) {
-        const char *c = measure_colors[m % NMEASURE_COLORS];
+        const char *c = report_measure_colors[m % REPORT_NMEASURE_COLORS];
         sb_printf(b, "<g fill=\"none\" stroke=\"%s\" stroke-width=\"%.2f\" stroke-linecap=\"round\" "
                      "stroke-linejoin=\"round\">\n",
                   c, sw * 3.5);
@@ -213,7 +218,7 @@ static void map(sbuf *b, const nytte_report_data *d, const double breaks[REPORT_
     for (size_t m = 0; ls && m < d->project->nmeasures; m++) {
         const nytte_measure_cfg *mc = &d->project->measures[m];
         sb_printf(b, "<span><i class=\"sw\" style=\"background:%s;height:4px;border:0\"></i>",
-                  measure_colors[m % NMEASURE_COLORS]);
+                  report_measure_colors[m % REPORT_NMEASURE_COLORS]);
         sb_xml(b, mc->name ? mc->name : mc->id);
         sb_add(b, "</span>");
     }

@@ -55,7 +55,7 @@ static const report_col owner_cols[] = {
     {"property_value_kr", NULL, REPORT_COL_REAL, 0, O(property_value)},
     {"model", NULL, REPORT_COL_TEXT, 0, O(model)},
     {"ead_rule", NULL, REPORT_COL_TEXT, 0, O(ead_rule)},
-    {"explanation", NULL, REPORT_COL_LONG_TEXT, 0, O(explanation)},
+    {"explanation", NULL, REPORT_COL_PROSE, 0, O(explanation)},
 };
 #undef O
 
@@ -168,7 +168,7 @@ static const report_col parcel_cols[] = {
     {"amount_kr", "amount_kr", REPORT_COL_MONEY, 0, P(amount)},
     {"amount_ore", "amount_ore", REPORT_COL_INT, 0, P(amount)},
     {"yearly_om_kr", "yearly_om", REPORT_COL_MONEY, 0, P(yearly)},
-    {"explanation", "explain", REPORT_COL_LONG_TEXT, 0, P(explanation)},
+    {"explanation", "explain", REPORT_COL_PROSE, 0, P(explanation)},
     {"benefit_ratio", "ben_ratio", REPORT_COL_REAL, 4, P(benefit_ratio)},
     {"harmed", "harmed", REPORT_COL_INT, 0, P(harmed)},
 };
@@ -206,8 +206,9 @@ static int parcel_row_of(parcel_row *row, const nytte_report_data *d, size_t i)
         weight += l->weight;
         share += l->share;
     }
-    char line[2048];
-    nytte_alloc_parcel_summary(line, sizeof line, r, i);
+    char *line = NULL;
+    if (d->explainer && nytte_alloc_parcel_summary(&line, d->explainer, i) != NYTTE_OK)
+        return NYTTE_ENOMEM;
     *row = (parcel_row){
         .id = in->parcels[i].id,
         .area = in->parcels[i].area,
@@ -232,7 +233,7 @@ static int parcel_row_of(parcel_row *row, const nytte_report_data *d, size_t i)
         .share = share,
         .amount = r->parcel_ore[i],
         .yearly = r->parcel_yearly_ore[i],
-        .explanation = strdup(line),
+        .explanation = line ? line : strdup(""),
         .benefit_ratio = ratio,
         .harmed = harmed,
         .geom = &in->parcels[i].geom,
@@ -430,7 +431,7 @@ static int read_measures(nytte_ctx *ctx, const nytte_report_data *d, nytte_vlaye
     const nytte_project *p = d->project;
     for (size_t m = 0; m < p->nmeasures; m++) {
         const nytte_layer_cfg *g = &p->measures[m].geometry;
-        if (nytte_vlayer_read(ctx, &ls[m], g->path, g->layer, g->where, NULL, 0, d->inputs->crs_wkt)) {
+        if (nytte_vlayer_read_as(ctx, &ls[m], g->path, g->layer, g->where, g->crs, NULL, 0, d->inputs->crs_wkt)) {
             nytte_error_prefix(ctx, "measure %s", p->measures[m].id);
             return nytte_ctx_errcode(ctx);
         }
@@ -483,8 +484,9 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
     int rc;
     if (!(rc = write_owners(ctx, d, dir, o)) && !(rc = write_parcels(ctx, d, dir, o)) &&
         !(rc = write_buildings(ctx, d, gpkg)) && !(rc = read_measures(ctx, d, ls)) &&
-        !(rc = write_measures(ctx, d, gpkg, ls)) && !(rc = report_write_styles(ctx, d, dir, breaks)))
-        rc = report_write_html(ctx, d, dir, breaks, ls);
+        !(rc = write_measures(ctx, d, gpkg, ls)) && !(rc = report_write_styles(ctx, d, dir, breaks, ls)))
+        if (!(rc = report_write_html(ctx, d, dir, breaks, ls)))
+            rc = report_write_explanations(ctx, d, dir);
     for (size_t m = 0; m < nm; m++)
         nytte_vlayer_clear(&ls[m]);
     free(ls);

@@ -35,8 +35,9 @@ int sb_write_file(nytte_ctx *ctx, const sbuf *b, const char *dir, const char *na
 
 /*
  * The distinct parcels of owner o of d->alloc, in the order of its parts: their ids joined
- * by "; " appended to *parcels, and their explanations ("id (share s): summary", joined by
- * " | ") to *expl. Both end as strings (never NULL) unless they failed. Returns the count.
+ * by "; " appended to *parcels, and the owner's explanation (nytte_alloc_owner_summary;
+ * nothing without d->explainer) to *expl. Both end as strings (never NULL) unless they
+ * failed. Returns the count.
  */
 size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels, sbuf *expl);
 
@@ -58,6 +59,11 @@ extern const char *const report_class_colors[REPORT_NCLASSES + 1]; /* "#rrggbb";
 extern const char *const report_depth_colors[REPORT_NDEPTH];
 extern const double report_depth_values[REPORT_NDEPTH];
 
+/* The measures' colours, by measure index modulo the count: QGIS's measures layer. The
+ * map of report.html draws with the same list (tests/qgis.sh compares the two legends). */
+#define REPORT_NMEASURE_COLORS 6
+extern const char *const report_measure_colors[REPORT_NMEASURE_COLORS];
+
 /* Amounts in report.html: "1 234 567,80 kr", Danish grouping and decimal comma, non-breaking
  * spaces, a true minus sign (html.c). */
 extern const nytte_money_style report_html_kr;
@@ -67,8 +73,13 @@ extern const nytte_money_style report_html_kr;
 void report_html_findings(sbuf *b, const nytte_report_data *d);
 void report_html_safeguards(sbuf *b, const nytte_report_data *d);
 
-/* The outputs besides the tables (styles.c, html.c). */
-int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES]);
+/* The outputs besides the tables (styles.c, html.c); measures[m] holds measure m's
+ * geometries as the measures layer was written from them. */
+int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],
+                        const nytte_vlayer *measures);
+/* explanations.txt: every owner's explanation, for `nytte explain OUT_DIR OWNER` (explanations.c). */
+int report_write_explanations(nytte_ctx *ctx, const nytte_report_data *d, const char *dir);
+
 /* report.html; measures[m] holds measure m's geometries (drawn on the map). */
 int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],
                       const nytte_vlayer *measures);
@@ -88,6 +99,8 @@ typedef enum {
     REPORT_COL_TEXT,      /* const char *; NULL: an empty CSV cell, a null field */
     REPORT_COL_LONG_TEXT, /* the same, free text that can outgrow a DBF field: a Shapefile gets its first
                            * 254 bytes, cut at a character boundary */
+    REPORT_COL_PROSE,     /* long text whose numbers follow the CSV dialect: with a decimal comma
+                           * (excel_da) "5000000.00 kr × 74.4" is written "5000000,00 kr × 74,4" */
     REPORT_COL_INT,       /* int64_t */
     REPORT_COL_MONEY,     /* int64_t øre: exact with two decimals in CSV, kr as a real number in the
                            * spreadsheet and the layers; REPORT_NO_MONEY is an unknown amount */

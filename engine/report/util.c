@@ -157,20 +157,18 @@ size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels,
         const nytte_alloc_owner_part *pt = &r->parts[k];
         if (repeats_parcel(r, ow, k))
             continue;
-        const char *pid = d->inputs->parcels[pt->parcel].id;
-        char line[2048];
-        nytte_alloc_parcel_summary(line, sizeof line, r, pt->parcel);
-        if (n++) {
+        if (n++)
             sb_add(parcels, "; ");
-            sb_add(expl, " | ");
-        }
-        sb_add(parcels, pid);
-        sb_add(expl, pid);
-        if (pt->share < 1.0)
-            sb_printf(expl, " (share %.6g)", pt->share);
-        sb_add(expl, ": ");
-        sb_add(expl, line);
+        sb_add(parcels, d->inputs->parcels[pt->parcel].id);
     }
+    char *line = NULL;
+    if (d->explainer) {
+        if (nytte_alloc_owner_summary(&line, d->explainer, o) != NYTTE_OK)
+            expl->failed = true;
+        else
+            sb_add(expl, line);
+    }
+    free(line);
     return n;
 }
 
@@ -180,6 +178,9 @@ const char *const report_class_colors[REPORT_NCLASSES + 1] = {"#e3e3e3", "#ffffb
 /* ColorBrewer Blues: shallow light, deep dark. */
 const char *const report_depth_colors[REPORT_NDEPTH] = {"#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"};
 const double report_depth_values[REPORT_NDEPTH] = {0.1, 0.25, 0.5, 1.0, 2.0};
+/* Distinct, dark enough to read over the amount classes (ColorBrewer Set1/Dark2-like). */
+const char *const report_measure_colors[REPORT_NMEASURE_COLORS] = {"#d7301f", "#6a51a3", "#238b45",
+                                                                  "#dd3497", "#8c510a", "#02818a"};
 
 static int cmp_i64(const void *a, const void *b)
 {

@@ -25,6 +25,7 @@ typedef struct nytte_layer_cfg {
     char *path;      /**< resolved against the project folder */
     char *layer;     /**< NULL = first layer */
     char *where;     /**< OGR attribute filter or NULL */
+    char *crs;       /**< the CRS of its coordinates ("EPSG:25832") when the file has none or a wrong one; NULL: the file's */
     int line, col;   /**< where it was given, for messages */
 } nytte_layer_cfg;
 
@@ -136,6 +137,11 @@ typedef struct nytte_project {
     char *residual_payer;      /**< allocation.benefit_cap.residual_payer (alloc.rules borrows it) */
     nytte_alloc_config *compare;  /**< models for `nytte compare` (the chosen model first) */
     size_t ncompare;
+    /** where allocation.min_payment and max_payment were given (line 0: not given), for the
+        messages of the run about them (infeasible payment caps) */
+    struct {
+        int line, col;
+    } min_payment_at, max_payment_at;
 
     /* damage and benefit */
     nytte_damage_model damage;

@@ -261,6 +261,15 @@ typedef struct nytte_vlayer {
  */
 int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const char *layer, const char *where,
                       const char *const *fields, size_t nfields, const char *target_wkt);
+/**
+ * The same with the CRS of the coordinates given (`src_crs`, "EPSG:25832", WKT or a PROJ
+ * string; NULL: the file's), for a file that has none or a wrong one (a project file's
+ * `crs:` on a layer). Either way, a layer whose CRS is in degrees but whose coordinates
+ * cannot be degrees (a GeoJSON in UTM metres without a `crs` member is read as WGS 84)
+ * is an error saying so, with the fix.
+ */
+int nytte_vlayer_read_as(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const char *layer, const char *where,
+                         const char *src_crs, const char *const *fields, size_t nfields, const char *target_wkt);
 void nytte_vlayer_clear(nytte_vlayer *l);
 
 /* ---- writing tables and layers ------------------------------------------- */
