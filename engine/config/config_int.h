@@ -2,7 +2,8 @@
  * config_int.h — private to engine/config/: the YAML tree with positions (ytree.c), the
  * loader that collects every problem with file:line:col (loader.c), the key table that
  * is the schema (schema.c), and the section loaders that fill a nytte_project
- * (inputs.c, hazards.c, measures.c, allocation.c, damage.c, finance.c, project.c).
+ * (inputs.c with terrain.c, hazards.c, measures.c, allocation.c, damage.c, finance.c,
+ * project.c).
  */
 #ifndef NYTTE_CONFIG_INT_H
 #define NYTTE_CONFIG_INT_H
@@ -169,6 +170,8 @@ extern const char *const cfg_hazard_types[];  /* by nytte_hazard_type, NULL-term
 void cfg_load_inputs(loader *L, const ynode *in, nytte_project *p);
 /* Free what cfg_load_inputs read (the parcels', buildings' and owners' settings). */
 void cfg_inputs_clear(nytte_project *p);
+/* inputs.terrain (one raster; or tiles: found and checked) and inputs.terrain_margin (terrain.c). */
+void cfg_load_terrain(const cfg_map *im, nytte_project *p);
 /* hazards[idx]; the measures are loaded first (with_measure names them). */
 void cfg_load_hazard(loader *L, const ynode *h, size_t idx, nytte_project *p);
 void cfg_hazard_clear(nytte_hazard_cfg *h, size_t nmeasures);

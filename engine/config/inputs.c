@@ -1,9 +1,10 @@
 /*
- * inputs.c — the inputs section: the terrain and the vector layers of parcels, buildings
- * and owners with the names of their fields. A key may be made of several fields (the
- * Matrikelkort's landsejerlavskode + matrikelnummer); the buildings may come as published
- * (no parcel, use or floor area: docs/project-file.md, Buildings as published), with a
- * BBR table joined to them; the owners may be given per property instead of per parcel.
+ * inputs.c — the inputs section: the terrain (one raster or many tiles: terrain.c) and the
+ * vector layers of parcels, buildings and owners with the names of their fields. A key may
+ * be made of several fields (the Matrikelkort's landsejerlavskode + matrikelnummer); the
+ * buildings may come as published (no parcel, use or floor area: docs/project-file.md,
+ * Buildings as published), with a BBR table joined to them; the owners may be given per
+ * property instead of per parcel.
  */
 #include "config/config_int.h"
 
@@ -124,7 +125,7 @@ void cfg_load_inputs(loader *L, const ynode *in, nytte_project *p)
 {
     cfg_map im = cfg_map_at(L, in, "inputs", "inputs");
     cfg_check_keys(&im);
-    cfg_get_path(&im, "terrain", 1, &p->terrain);
+    cfg_load_terrain(&im, p);
     cfg_get_str(&im, "vertical_datum", &p->vertical_datum);
 
     const ynode *v = cfg_get(&im, "parcels");

@@ -105,7 +105,11 @@ static void add_all(input_list *l, char *const *list, const char *role)
 int nytte_project_inputs(nytte_ctx *ctx, nytte_project_input **out, size_t *n, const nytte_project *p)
 {
     input_list l = {0};
-    add(&l, p->terrain, "terrain");
+    if (p->nterrain_tiles)
+        for (size_t k = 0; k < p->nterrain_tiles; k++)
+            add(&l, p->terrain_tiles[k], "terrain");
+    else
+        add(&l, p->terrain, "terrain");
     add(&l, p->parcels.src.path, "parcels");
     if (p->buildings.given) {
         add(&l, p->buildings.src.path, "buildings");

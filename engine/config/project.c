@@ -72,8 +72,13 @@ static void check_crs_place(const cfg_map *rm, const nytte_project *p)
     nytte_crs_place at;
     struct stat st;
     nytte_ctx_clear_error(L->scratch);
-    if (!p->crs || !p->terrain || stat(p->terrain, &st) != 0 || nytte_crs_wkt(L->scratch, &wkt, p->crs) != NYTTE_OK ||
-        nytte_raster_info(L->scratch, p->terrain, &g, &twkt) != NYTTE_OK || !twkt ||
+    /* a terrain of tiles: the first tile's CRS (they share it), the centre of them all */
+    const char *terrain = p->nterrain_tiles ? p->terrain_tiles[0] : p->terrain;
+    bool known = p->crs && terrain && stat(terrain, &st) == 0 && nytte_crs_wkt(L->scratch, &wkt, p->crs) == NYTTE_OK &&
+                 nytte_raster_info(L->scratch, terrain, &g, &twkt) == NYTTE_OK && twkt;
+    if (known && p->nterrain_tiles)
+        nytte_mosaic_union(&g, p->terrain_grids, NULL, p->nterrain_tiles);
+    if (!known ||
         nytte_crs_at(L->scratch, &at, wkt, twkt, g.x0 + 0.5 * g.nx * g.dx, g.y0 - 0.5 * g.ny * g.dy) != NYTTE_OK ||
         fabs(at.areal - 1.0) <= CRS_AREAL_TOLERANCE) {
         nytte_ctx_clear_error(L->scratch);
@@ -320,6 +325,10 @@ void nytte_project_free(nytte_project *p)
     char *strs[] = {p->path, p->dir, p->name, p->crs, p->terrain, p->vertical_datum, p->out_dir, p->residual_payer};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(strs[i]);
+    for (size_t i = 0; i < p->nterrain_tiles; i++)
+        free(p->terrain_tiles[i]);
+    free(p->terrain_tiles);
+    free(p->terrain_grids);
     for (size_t i = 0; i < p->nhazards; i++)
         cfg_hazard_clear(&p->hazards[i], p->nmeasures);
     free(p->hazards);
@@ -384,6 +393,7 @@ int nytte_project_load(nytte_ctx *ctx, nytte_project **out, const char *path, ny
     }
     dirname_in_place(dir);
     p->dir = dir;
+    nytte_ctx_set_threads(L.scratch, nytte_ctx_threads(ctx)); /* the tiles' headers are read on them */
     L.dir = dir;
     if (diag)
         nytte_diag_clear(diag);

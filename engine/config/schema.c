@@ -40,6 +40,7 @@ static const nytte_config_key keys[] = {
 
     /* inputs */
     {"inputs.terrain", ANY, ANY},
+    {"inputs.terrain_margin", ANY, 0},
     {"inputs.vertical_datum", ANY, 0},
     {"inputs.parcels", ANY, ANY},
     {"inputs.buildings", ANY, 0},

@@ -186,5 +186,8 @@ void nytte_inputs_free(nytte_inputs *in)
     for (size_t i = 0; i < in->bnotes.nunassigned; i++)
         free(in->bnotes.unassigned[i].id);
     free(in->bnotes.unassigned);
+    for (size_t i = 0; i < in->nterrain_files; i++)
+        free(in->terrain_files[i]);
+    free(in->terrain_files);
     memset(in, 0, sizeof *in);
 }

@@ -27,6 +27,16 @@ void io_census_add(nytte_raster_census *c, float *v, int col0, int row0, int w, 
 /* Make every ±Inf cell of v[n] NaN: what every reader does (docs/reliability.md). */
 void io_cells_finite(float *v, size_t n);
 
+/*
+ * Open band 1 of a raster and read, without its cells, its grid (north-up: else an error
+ * naming the path), its CRS (the WKT GDAL gives, caller frees; NULL when it has none), its nodata
+ * value as GDAL gives it (a double; *has_nodata false and *nodata 0 when none) and the
+ * name of band 1's data type ("Float32", static). Errors as nytte_raster_info's
+ * ("x.tif: not a raster GDAL can read").
+ */
+int io_raster_head(nytte_ctx *ctx, const char *path, nytte_grid *grid, char **crs_wkt, bool *has_nodata,
+                   double *nodata, const char **type);
+
 /* ---- parcels that overlap (overlap.c) ------------------------------------------ */
 
 /* Overlaps smaller than this (m²) are digitising slivers: counted, not listed. */

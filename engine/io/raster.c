@@ -56,6 +56,11 @@ static pthread_once_t io_once = PTHREAD_ONCE_INIT;
 static void io_init_once(void)
 {
     CPLSetErrorHandler(capture_handler);
+    /* GDAL lists a file's whole folder on every open, to find its side files: a folder of
+     * the country's 43 000 terrain tiles made that 43 000 × 43 000 names. Probing each side
+     * file by name finds the same (unless the user set it otherwise). */
+    if (!CPLGetConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", NULL))
+        CPLSetConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", "TRUE");
     GDALAllRegister();
 }
 
@@ -163,6 +168,34 @@ int nytte_raster_info(nytte_ctx *ctx, const char *path, nytte_grid *grid, char *
     if (rc != NYTTE_OK)
         return rc;
     rc = dataset_grid(ctx, ds, path, grid, crs_wkt);
+    GDALClose(ds);
+    return rc;
+}
+
+int io_raster_head(nytte_ctx *ctx, const char *path, nytte_grid *grid, char **crs_wkt, bool *has_nodata,
+                   double *nodata, const char **type)
+{
+    *crs_wkt = NULL;
+    *type = "";
+    *has_nodata = false;
+    *nodata = 0.0;
+    GDALDatasetH ds;
+    int rc = open_raster(ctx, path, &ds);
+    if (rc != NYTTE_OK)
+        return rc;
+    /* GDAL's own WKT, not an export through PROJ: this is read for every tile of a mosaic */
+    const char *wkt = GDALGetProjectionRef(ds);
+    if ((rc = dataset_grid(ctx, ds, path, grid, NULL)) == NYTTE_OK && wkt && wkt[0] && !(*crs_wkt = strdup(wkt)))
+        rc = nytte_nomem(ctx, "%s", path);
+    if (rc == NYTTE_OK) {
+        int has = 0;
+        GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+        *nodata = GDALGetRasterNoDataValue(b, &has);
+        *type = GDALGetDataTypeName(GDALGetRasterDataType(b));
+        *has_nodata = has != 0;
+        if (!has)
+            *nodata = 0.0;
+    }
     GDALClose(ds);
     return rc;
 }

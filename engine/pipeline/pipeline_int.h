@@ -68,6 +68,9 @@ typedef struct run_state {
     char *wkt;                    /* working CRS */
     nytte_inputs in;
     nytte_raster dem;             /* the terrain; with `tile`, only its grid, CRS and nodata (v is NULL) */
+    const char *terrain;          /* the raster the terrain is read from: the project's file, or the mosaic of
+                                     its tiles near the study area (mosaic.c); messages name p->terrain */
+    char *mosaic;                 /* that mosaic (a GDAL memory file), removed with the run; NULL: one raster */
     bool writer;                  /* this process writes the run's files (rank 0 of a shared folder) and
                                      computes the stages after the overlay */
     bool report_follows;          /* nytte_run: the report stage follows the computation (progress counts it) */
@@ -137,6 +140,18 @@ int pipeline_write_raster(const run_state *s, const nytte_raster *r, const char 
 int pipeline_write_rasters(const run_state *s, const nytte_raster *const *r, const char *const *paths, size_t n);
 /** Read every feature of a layer (at least one) into l, in the working CRS; errors start with `what`. */
 int pipeline_read_geoms(nytte_ctx *ctx, nytte_vlayer *l, const nytte_layer_cfg *c, const char *wkt, const char *what);
+/**
+ * s->terrain: the project's raster, or, for a terrain of many tiles, the mosaic of the tiles
+ * within inputs.terrain_margin of the study area (mosaic.c); parcels where no tile is
+ * warned about; the tiles used kept in s->in.terrain_files.
+ */
+int pipeline_terrain_source(run_state *s);
+/**
+ * After a failure (rc) to read the terrain: for a mosaic, the message names the first tile
+ * that cannot be read alone, or the project's tiles instead of the mosaic's memory file.
+ * Returns rc.
+ */
+int pipeline_terrain_error(run_state *s, int rc);
 /**
  * The terrain's cells in s->dem: read whole now when the run so far read it by windows
  * (the catchment's flow directions need the whole terrain; under mpirun on the writer alone).

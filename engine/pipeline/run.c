@@ -21,6 +21,8 @@ void run_state_free(run_state *s)
 {
     nytte_inputs_free(&s->in);
     nytte_raster_clear(&s->dem);
+    nytte_mosaic_remove(s->mosaic);
+    free(s->mosaic);
     free(s->wkt);
     for (size_t i = 0; i < s->nepoch * s->nscen * s->nlev; i++)
         free(s->paths ? s->paths[i] : NULL);

@@ -33,7 +33,7 @@ static int bluespots_tiled(run_state *s, const nytte_hazard_cfg *h, size_t sc, c
     nytte_dist_bathtub_opts o = hazard_tiled_opts(s, BLUESPOT_CONNECTIVITY, modes, tiles, sizeof tiles);
     nytte_minimax_stats st;
     if (!rc) {
-        rc = nytte_dist_bluespots_tiled(ctx, &o, s->p->terrain, bars, nbars, s->nlev, outs, &st);
+        rc = nytte_dist_bluespots_tiled(ctx, &o, s->terrain, bars, nbars, s->nlev, outs, &st);
         if (!rc)
             hazard_log_tiled(s, &st);
         else if (rc == NYTTE_EINPUT && sc > 0)

@@ -24,7 +24,7 @@ static int coastal_tiled(run_state *s, const nytte_hazard_cfg *h, size_t sc, con
     /* 4 neighbours: as nytte_hazard_bathtub */
     nytte_dist_bathtub_opts o = hazard_tiled_opts(s, NYTTE_CONNECT_4, modes, tiles, sizeof tiles);
     nytte_minimax_stats st;
-    int rc = nytte_dist_bathtub_tiled(s->ctx, &o, s->p->terrain, sea, nsea, bars, nbars, lv, n, outs, &st);
+    int rc = nytte_dist_bathtub_tiled(s->ctx, &o, s->terrain, sea, nsea, bars, nbars, lv, n, outs, &st);
     if (!rc)
         hazard_log_tiled(s, &st);
     /* the whole-raster path's prefixes: the sea is checked first (scenario 0 has no

@@ -1,8 +1,9 @@
 /*
  * stage_inputs.c — the inputs stage: the working CRS, the parcels, buildings and owners
- * as checked tables (nytte_inputs_read), and the terrain: read whole, or, when the hazard
- * runs over tiles and nothing else needs its cells, only its grid, CRS and nodata. Also
- * the reading helpers the other stage drivers share.
+ * as checked tables (nytte_inputs_read), and the terrain (one raster, or the mosaic of the
+ * tiles near the study area: mosaic.c): read whole, or, when the hazard runs over tiles
+ * and nothing else needs its cells, only its grid, CRS and nodata. Also the reading
+ * helpers the other stage drivers share.
  */
 #include "pipeline/pipeline_int.h"
 
@@ -52,17 +53,17 @@ static int terrain_census(run_state *s, const nytte_raster_census *c)
 static int terrain_header(run_state *s)
 {
     nytte_ctx *ctx = s->ctx;
-    const char *path = s->p->terrain;
+    const char *path = s->terrain, *name = s->p->terrain;
     nytte_raster *d = &s->dem;
     int rc;
     if ((rc = nytte_raster_info(ctx, path, &d->grid, NULL)) ||
         (rc = nytte_raster_band_info(ctx, path, &d->has_nodata, &d->nodata, &d->crs_wkt)))
         return rc;
     if (!(d->grid.dx > 0.0) || !(d->grid.dy > 0.0))
-        return nytte_error(ctx, NYTTE_EUSAGE, "%s: cell size must be > 0 (got %g x %g)", path, d->grid.dx, d->grid.dy);
+        return nytte_error(ctx, NYTTE_EUSAGE, "%s: cell size must be > 0 (got %g x %g)", name, d->grid.dx, d->grid.dy);
     if (!d->crs_wkt || !d->crs_wkt[0])
-        return nytte_error(ctx, NYTTE_EINPUT, "%s: the terrain has no CRS", path);
-    if ((rc = pipeline_check_crs(ctx, path, d->crs_wkt, s->wkt)))
+        return nytte_error(ctx, NYTTE_EINPUT, "%s: the terrain has no CRS", name);
+    if ((rc = pipeline_check_crs(ctx, name, d->crs_wkt, s->wkt)))
         return rc;
     /* read through once by strips (memory: one strip), for the census the whole read makes */
     nytte_raster_census c;
@@ -90,15 +91,22 @@ static int read_terrain(run_state *s)
         nytte_log(ctx, NYTTE_LOG_INFO, "tiles apply to every hazard but bluespots with rain: the whole terrain is read");
         s->tile = 0;
     }
-    if (s->tile > 0)
-        return terrain_header(s);
     int rc;
-    nytte_raster_census c;
-    if ((rc = nytte_raster_read_ex(ctx, &s->dem, p->terrain, 1, &c)) ||
-        (rc = nytte_hazard_check_terrain(ctx, &s->dem, p->terrain)) ||
-        (rc = pipeline_check_crs(ctx, p->terrain, s->dem.crs_wkt, s->wkt)))
-        return rc;
-    return terrain_census(s, &c);
+    if (s->tile > 0) {
+        rc = terrain_header(s);
+    } else {
+        nytte_raster_census c;
+        if (!(rc = nytte_raster_read_ex(ctx, &s->dem, s->terrain, 1, &c)) &&
+            !(rc = nytte_hazard_check_terrain(ctx, &s->dem, p->terrain)) &&
+            !(rc = pipeline_check_crs(ctx, p->terrain, s->dem.crs_wkt, s->wkt)))
+            rc = terrain_census(s, &c);
+    }
+    if (rc)
+        return pipeline_terrain_error(s, rc);
+    /* one raster that is a VRT: the files it reads, which the manifest lists too */
+    if (!s->mosaic)
+        rc = nytte_raster_vrt_files(ctx, &s->in.terrain_files, &s->in.nterrain_files, s->terrain);
+    return rc;
 }
 
 int pipeline_terrain_cells(run_state *s)
@@ -107,7 +115,8 @@ int pipeline_terrain_cells(run_state *s)
         return NYTTE_OK;
     /* read over tiles so far: grid, CRS and nodata were checked then */
     nytte_raster_clear(&s->dem);
-    return nytte_raster_read(s->ctx, &s->dem, s->p->terrain, 1);
+    int rc = nytte_raster_read(s->ctx, &s->dem, s->terrain, 1);
+    return rc ? pipeline_terrain_error(s, rc) : NYTTE_OK;
 }
 
 int pipeline_inputs(run_state *s)
@@ -117,7 +126,8 @@ int pipeline_inputs(run_state *s)
     if ((rc = nytte_crs_wkt(ctx, &s->wkt, s->p->crs)))
         return rc;
     nytte_log(ctx, NYTTE_LOG_INFO, "reading inputs");
-    if ((rc = nytte_inputs_read(ctx, &s->in, s->p, s->wkt)) || (rc = read_terrain(s)))
+    if ((rc = nytte_inputs_read(ctx, &s->in, s->p, s->wkt)) || (rc = pipeline_terrain_source(s)) ||
+        (rc = read_terrain(s)))
         return rc;
     nytte_log(ctx, NYTTE_LOG_INFO, "%zu parcels, %zu buildings, %zu owners; terrain %d x %d cells of %g m",
               s->in.nparcels, s->in.nbuildings, s->in.nowners, s->dem.grid.nx, s->dem.grid.ny, s->dem.grid.dx);

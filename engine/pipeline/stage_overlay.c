@@ -47,7 +47,7 @@ int pipeline_overlay(run_state *s)
 #endif
     int rc = zonal(ctx, &o, geoms, np + nb, (const char *const *)s->paths, nr, s->pstats);
     if (!rc) {
-        const char *terrain = s->p->terrain;
+        const char *terrain = s->terrain;
         rc = zonal(ctx, &o, geoms, np, &terrain, 1, s->tstats);
     }
     free(geoms);

@@ -95,19 +95,30 @@ static int project_entry(nytte_ctx *ctx, sbuf *b, const nytte_project *p)
 /*
  * "inputs": every input file once, with its roles, size and SHA-256; a file outside the
  * project's folder (shared data, an absolute path, ../) says so, and "inputs_outside_project"
- * lists them: a run is reproduced with those files too.
+ * lists them: a run is reproduced with those files too. The terrain is the files its cells
+ * came from: of a terrain of many tiles the tiles the run read (not every tile the project
+ * names), of a VRT the VRT and its sources.
  */
-static int inputs_entry(nytte_ctx *ctx, sbuf *b, const nytte_project *p)
+static int inputs_entry(nytte_ctx *ctx, sbuf *b, const nytte_project *p, const nytte_inputs *run)
 {
     nytte_project_input *all = NULL;
-    size_t nall = 0;
+    size_t nall = 0, nterrain = run ? run->nterrain_files : 0;
     int rc = nytte_project_inputs(ctx, &all, &nall, p);
-    input_file *in = calloc(nall ? nall : 1, sizeof *in);
+    size_t cap = nall + nterrain;
+    input_file *in = calloc(cap ? cap : 1, sizeof *in);
     size_t nin = 0, nout = 0;
+    bool terrain_done = false;
     if (!rc && !in)
-        rc = nytte_nomem(ctx, "manifest.json: %zu inputs", nall);
-    for (size_t i = 0; !rc && i < nall; i++)
-        add_input(in, &nin, nall, all[i].path, all[i].role);
+        rc = nytte_nomem(ctx, "manifest.json: %zu inputs", cap);
+    for (size_t i = 0; !rc && i < nall; i++) {
+        bool terrain = !strcmp(all[i].role, "terrain");
+        if (!terrain || !p->nterrain_tiles)
+            add_input(in, &nin, cap, all[i].path, all[i].role);
+        if (terrain && !terrain_done)
+            for (size_t k = 0; k < nterrain; k++)
+                add_input(in, &nin, cap, run->terrain_files[k], "terrain");
+        terrain_done |= terrain;
+    }
     sb_add(b, ",\n  \"inputs\": [");
     for (size_t i = 0; !rc && i < nin; i++) {
         sb_add(b, i ? ",\n    {\"roles\": " : "\n    {\"roles\": ");
@@ -355,7 +366,7 @@ int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, cons
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
     sb_add(&b, ",\n  \"created_utc\": ");
     sb_json(&b, when);
-    if ((rc = project_entry(ctx, &b, d->project)) || (rc = inputs_entry(ctx, &b, d->project)))
+    if ((rc = project_entry(ctx, &b, d->project)) || (rc = inputs_entry(ctx, &b, d->project, d->inputs)))
         goto cleanup;
     buildings_entry(&b, d);
     settings_entries(ctx, &b, d);

@@ -150,7 +150,13 @@ typedef struct nytte_project {
     char *dir;                 /**< its folder; relative paths resolve here */
     char *name;
     char *crs;                 /**< working CRS as given (e.g. "EPSG:25832") */
-    char *terrain;
+    char *terrain;             /**< one raster: its file; many tiles: how the project names them, for
+                                    messages (the folder, the glob, or "FIRST and N more tiles" for a list of several) */
+    char **terrain_tiles;      /**< many tiles (a folder, a glob or a list): every file, a folder's and a glob's
+                                    in name order, a list's as listed; NULL for one raster */
+    size_t nterrain_tiles;
+    nytte_grid *terrain_grids; /**< each tile's grid; the tiles were checked to form one mosaic */
+    double terrain_margin;     /**< m: a run reads the tiles within this distance of its study area */
     char *vertical_datum;
     nytte_parcels_cfg parcels;
     nytte_buildings_cfg buildings;

@@ -178,6 +178,62 @@ int nytte_raster_vrt_write(nytte_ctx *ctx, const char *vrt_path, const nytte_gri
  */
 int nytte_raster_vrt_to_tiff(nytte_ctx *ctx, const char *vrt, const char *path);
 
+/* ---- a terrain of many tiles (mosaic.c) ----------------------------------------- */
+
+/**
+ * Check that the rasters paths[0 .. n) (n >= 1) form one mosaic and put the grid of each
+ * into grids[i]: each a raster GDAL reads, north-up, with band 1 in the CRS of the first
+ * (the same CRS, names aside), its cell size, on its grid (origins a whole number of
+ * cells apart, to 1e-6 of a cell), with its data type and its nodata value (or, as it,
+ * none), and no two overlapping. The first tile that differs is named, with what differs and the first tile:
+ * "dhm/DTM_1km_6150_601.tif: cells of 2 x 2 m, the first tile's are 1 x 1 m
+ * (dhm/DTM_1km_6150_600.tif)". *bad is the index of the tile the message names (n when
+ * none). Opens each header once; reads no cells. NYTTE_OK, NYTTE_EINPUT (a tile that
+ * differs or cannot be read as a raster), NYTTE_EIO (a missing file) or NYTTE_ENOMEM.
+ */
+int nytte_mosaic_check(nytte_ctx *ctx, nytte_grid *grids, size_t *bad, const char *const *paths, size_t n);
+
+/** The smallest grid holding the tiles grids[sel[k]], k < nsel (nsel >= 1; sel NULL: grids[0 .. nsel)), on their grid. */
+void nytte_mosaic_union(nytte_grid *out, const nytte_grid *grids, const size_t *sel, size_t nsel);
+
+/**
+ * The tiles among grids[0 .. n) that reach into the rectangle [xmin, xmax] × [ymin, ymax]
+ * (share more than an edge with it): their indexes, in order, into sel (room for n).
+ * Returns how many.
+ */
+size_t nytte_mosaic_select(size_t *sel, const nytte_grid *grids, size_t n, double xmin, double ymin, double xmax,
+                           double ymax);
+
+/**
+ * The mosaic of the tiles paths[sel[k]] (checked by nytte_mosaic_check; grids their
+ * grids) as a one-band VRT written by GDALBuildVRT at vrt_path (a GDAL memory
+ * file, "/vsimem/...", keeps it in memory): the cells are the tiles' own (no copy, no
+ * resampling: the tiles' cell size exactly), and where no tile is, nodata: the tiles'
+ * nodata value, or NaN when they have none. `name` (how the project names the tiles)
+ * begins the messages. Remove with nytte_mosaic_remove.
+ */
+int nytte_mosaic_build(nytte_ctx *ctx, const char *vrt_path, const char *name, const char *const *paths,
+                       const nytte_grid *grids, const size_t *sel, size_t nsel);
+
+/** Remove a mosaic written by nytte_mosaic_build (NULL is accepted). */
+void nytte_mosaic_remove(const char *vrt_path);
+
+/**
+ * *area = the area of polygon g (m², its signed rings as nytte_geom_area adds them) that
+ * none of the tiles grids[sel[k]] covers: where a parcel lies in a gap between the tiles
+ * or beyond them. Exact up to rounding (each ring clipped to each tile it reaches).
+ * NYTTE_OK or NYTTE_ENOMEM (ctx may be NULL).
+ */
+int nytte_mosaic_uncovered(nytte_ctx *ctx, double *area, const nytte_geom *g, const nytte_grid *grids,
+                           const size_t *sel, size_t nsel);
+
+/**
+ * The files a raster reads besides itself when it is a GDAL VRT (its sources, as GDAL
+ * lists them): *files (caller frees each and the array) and *n; none (NULL, 0) for any
+ * other raster. Errors name the path.
+ */
+int nytte_raster_vrt_files(nytte_ctx *ctx, char ***files, size_t *n, const char *path);
+
 /* ---- vector layers ------------------------------------------------------ */
 
 /** A layer of features with their geometry and attributes read as text. */

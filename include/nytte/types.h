@@ -223,6 +223,10 @@ typedef struct nytte_inputs {
     size_t nholdings;
     char *crs_wkt;             /**< working CRS */
     nytte_building_notes bnotes; /**< how the buildings were read */
+    char **terrain_files;      /**< the files the terrain's cells come from besides the project's terrain file:
+                                    the tiles a run read (a terrain of many tiles), or a VRT's sources;
+                                    NULL when none (manifest.json lists them) */
+    size_t nterrain_files;
 } nytte_inputs;
 
 void nytte_inputs_free(nytte_inputs *in);

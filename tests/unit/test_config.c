@@ -411,6 +411,7 @@ static const char *const every_key[] = {
     "crs: EPSG:25832\n"
     "inputs:\n"
     "  terrain: terrain.tif\n"
+    "  terrain_margin: 500\n"
     "  vertical_datum: DVR90\n"
     "  parcels: {path: parcels.geojson, layer: p, where: 'a > 0', crs: EPSG:25832, id: pid, value: v, landuse: lu,\n"
     "            paved_area: pa, property: sfe}\n"
