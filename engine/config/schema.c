@@ -22,6 +22,11 @@
 #define LAYER_KEYS(sec) {sec ".path", ANY, ANY}, {sec ".layer", ANY, 0}, {sec ".where", ANY, 0}
 #define DEDUCTION_KEYS(sec)                                                                                      \
     {sec ".name", ANY, ANY}, {sec ".kind", ANY, 0}, {sec ".amount", ANY, 0}, {sec ".percent", ANY, 0}
+/* An uncertain input: its family and the parameters of every family (each family takes its own). */
+#define DIST_KEYS(sec)                                                                                           \
+    {sec ".distribution", ANY, ANY}, {sec ".mean", ANY, 0}, {sec ".sd", ANY, 0}, {sec ".median", ANY, 0},       \
+        {sec ".sigma", ANY, 0}, {sec ".min", ANY, 0}, {sec ".mode", ANY, 0}, {sec ".max", ANY, 0},              \
+        {sec ".values", ANY, 0}, {sec ".weights", ANY, 0}
 
 static const nytte_config_key keys[] = {
     /* the root */
@@ -34,6 +39,8 @@ static const nytte_config_key keys[] = {
     {"allocation", ANY, ANY},
     {"damage", ANY, 0},
     {"finance", ANY, 0},
+    {"uncertainty", ANY, 0},
+    {"horizons", COAST, 0},
     {"outputs", ANY, 0},
 
     /* inputs */
@@ -194,6 +201,26 @@ static const nytte_config_key keys[] = {
     {"finance.years", ANY, 0},
     {"finance.rate", ANY, 0},
     {"finance.payments_per_year", ANY, 0},
+
+    /* uncertainty: the sea-level inputs need a coastal hazard (docs/uncertainty.md) */
+    {"uncertainty.draws", ANY, ANY},
+    {"uncertainty.seed", ANY, 0},
+    {"uncertainty.damage_curve", ANY, 0},
+    {"uncertainty.building_value", ANY, 0},
+    {"uncertainty.floor_height", ANY, 0},
+    {"uncertainty.level_shift", COAST, 0},
+    {"uncertainty.sea_level_rise", COAST, 0},
+    DIST_KEYS("uncertainty.damage_curve"),
+    DIST_KEYS("uncertainty.building_value"),
+    {"uncertainty.building_value.correlation", ANY, 0},
+    DIST_KEYS("uncertainty.floor_height"),
+    {"uncertainty.floor_height.correlation", ANY, 0},
+    DIST_KEYS("uncertainty.level_shift"),
+    DIST_KEYS("uncertainty.sea_level_rise"),
+
+    /* horizons[] */
+    {"horizons[].year", ANY, ANY},
+    {"horizons[].sea_level_rise", ANY, ANY},
 
     /* outputs */
     {"outputs.folder", ANY, 0},

@@ -6,6 +6,7 @@
  *   statistics of parcels and buildings) -> damage (EAD with and without each element)
  *   -> catchment (who sends the water) -> allocate (the chosen model, exact to the øre)
  *   -> comparison (the other models on the same facts) -> finance (loans per owner)
+ *   -> uncertainty (draws and climate horizons, when the project asks for them)
  *   -> report (tables, layers, the report)
  *
  * Everything is written into the run's temporary folder (folder.c), which becomes the
@@ -45,6 +46,7 @@ void run_state_free(run_state *s)
     free(s->loans);
     nytte_alloc_result_free(s->alloc);
     nytte_alloc_comparison_free(s->models, s->nmodels);
+    nytte_unc_result_free(s->unc);
     for (size_t i = 0; i < s->nfindings; i++)
         free(s->findings[i]);
     free(s->findings);
@@ -77,6 +79,7 @@ static const stage stages[] = {
     {"safeguards", pipeline_safeguards, STAGE_ALLOCATE, ON_THE_WRITER},
     {"comparison", pipeline_compare, STAGE_ALLOCATE, ON_THE_WRITER},
     {"finance", pipeline_finance, STAGE_ALLOCATE, ON_THE_WRITER},
+    {"uncertainty", pipeline_uncertainty, STAGE_UNCERTAINTY, ON_THE_WRITER},
 };
 
 int pipeline_compute(run_state *s)

@@ -7,7 +7,8 @@
 
 int pipeline_report(run_state *s)
 {
-    static const char *const stage_names[STAGE_COUNT] = {"inputs", "hazard", "overlay", "damage", "allocate", "report"};
+    static const char *const stage_names[STAGE_COUNT] = {"inputs", "hazard",   "overlay",    "damage",
+                                                         "allocate", "report", "uncertainty"};
     double t = nytte_now();
     size_t nb = s->in.nbuildings;
     nytte_report_data rd = {.project = s->p, .inputs = &s->in, .metrics = s->metrics, .alloc = s->alloc,
@@ -20,7 +21,7 @@ int pipeline_report(run_state *s)
                             .models = s->models, .nmodels = s->nmodels, .element_pv = s->element_pv,
                             .findings = (const char *const *)s->findings, .nfindings = s->nfindings,
                             .timing = s->timing, .timing_names = stage_names,
-                            .ntiming = STAGE_COUNT};
+                            .ntiming = s->unc ? STAGE_COUNT : STAGE_UNCERTAINTY, .uncertainty = s->unc};
     /* NULL: the project's outputs.csv_dialect */
     int rc = nytte_report_write(s->ctx, &rd, s->folder.tmp, NULL);
     if (rc)
