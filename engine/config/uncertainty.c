@@ -120,7 +120,7 @@ static void load_dist(loader *L, const ynode *v, const char *kp, const char *sec
     if (L->nerr != bad)
         return;
     nytte_ctx_clear_error(L->scratch);
-    if (nytte_unc_dist_check(L->scratch, d, nonneg, nytte_unc_kind_name(d->kind)) != NYTTE_OK)
+    if (nytte_unc_dist_check(L->scratch, d, nonneg, NULL) != NYTTE_OK)
         cfg_problem(L, v, NYTTE_ECONFIG, kp, "%s", nytte_ctx_errmsg(L->scratch));
 }
 
@@ -136,7 +136,7 @@ static bool applies(loader *L, const ynode *at, const char *sec, const char *key
     char kp[96];
     snprintf(kp, sizeof kp, "%s%s%s", sec, *sec ? "." : "", key);
     cfg_problem(L, at, NYTTE_ECONFIG, kp,
-                "needs a coastal hazard (a sea level that a new level floods cell by cell), not the %s hazard '%s'",
+                "applies to a coastal hazard only (a sea level to raise), not to the %s hazard '%s'",
                 cfg_hazard_types[h->type], h->id ? h->id : "?");
     return false;
 }

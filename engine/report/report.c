@@ -515,7 +515,7 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
     int rc;
     if ((rc = write_owners(ctx, d, dir, o)) || (rc = write_parcels(ctx, d, dir, o)) ||
         (rc = write_buildings(ctx, d, gpkg)) || (rc = write_measures(ctx, d, gpkg)) ||
-        (rc = report_write_styles(ctx, d, dir, breaks)))
+        (rc = report_write_uncertainty(ctx, d, dir, o)) || (rc = report_write_styles(ctx, d, dir, breaks)))
         return rc;
     return report_write_html(ctx, d, dir, breaks);
 }

@@ -36,53 +36,55 @@ const char *nytte_unc_input_name(nytte_unc_input i)
 int nytte_unc_dist_check(nytte_ctx *ctx, const nytte_unc_dist *d, bool nonneg, const char *what)
 {
     const char *k = nytte_unc_kind_name(d->kind);
-    if (!what)
-        what = "distribution";
+    char what_[128] = ""; /* "what: ", or nothing */
+    if (what)
+        snprintf(what_, sizeof what_, "%s: ", what);
+    what = what_;
     switch (d->kind) {
     case NYTTE_UNC_NONE:
         return NYTTE_OK;
     case NYTTE_UNC_NORMAL:
         if (!(isfinite(d->a) && isfinite(d->b) && d->b >= 0))
-            return nytte_error(ctx, NYTTE_ECONFIG, "%s: normal: sd %g must be a number >= 0", what, d->b);
+            return nytte_error(ctx, NYTTE_ECONFIG, "%snormal: sd %g must be a number >= 0", what, d->b);
         return NYTTE_OK;
     case NYTTE_UNC_LOGNORMAL:
         if (!(isfinite(d->a) && d->a > 0))
-            return nytte_error(ctx, NYTTE_ECONFIG, "%s: lognormal: median %g must be above 0", what, d->a);
+            return nytte_error(ctx, NYTTE_ECONFIG, "%slognormal: median %g must be above 0", what, d->a);
         if (!(isfinite(d->b) && d->b >= 0 && d->b <= 5))
-            return nytte_error(ctx, NYTTE_ECONFIG, "%s: lognormal: sigma %g must be 0 to 5 (the sd of ln X)", what,
+            return nytte_error(ctx, NYTTE_ECONFIG, "%slognormal: sigma %g must be 0 to 5 (the sd of ln X)", what,
                                d->b);
         return NYTTE_OK;
     case NYTTE_UNC_UNIFORM:
     case NYTTE_UNC_TRIANGULAR:
         if (!(isfinite(d->a) && isfinite(d->b) && d->a <= d->b))
-            return nytte_error(ctx, NYTTE_ECONFIG, "%s: %s: min %g is above max %g", what, k, d->a, d->b);
+            return nytte_error(ctx, NYTTE_ECONFIG, "%s%s: min %g is above max %g", what, k, d->a, d->b);
         if (d->kind == NYTTE_UNC_TRIANGULAR && !(isfinite(d->c) && d->c >= d->a && d->c <= d->b))
-            return nytte_error(ctx, NYTTE_ECONFIG, "%s: triangular: mode %g is not between min %g and max %g", what,
+            return nytte_error(ctx, NYTTE_ECONFIG, "%striangular: mode %g is not between min %g and max %g", what,
                                d->c, d->a, d->b);
         if (nonneg && d->a < 0)
-            return nytte_error(ctx, NYTTE_ECONFIG, "%s: %s: min %g is below 0 (a multiplier is at least 0)", what, k,
+            return nytte_error(ctx, NYTTE_ECONFIG, "%s%s: min %g is below 0 (a multiplier is at least 0)", what, k,
                                d->a);
         return NYTTE_OK;
     case NYTTE_UNC_DISCRETE: {
         if (d->n < 1 || d->n > NYTTE_UNC_MAX_VALUES)
-            return nytte_error(ctx, NYTTE_ECONFIG, "%s: discrete: %zu values (1 to %d)", what, d->n,
+            return nytte_error(ctx, NYTTE_ECONFIG, "%sdiscrete: %zu values (1 to %d)", what, d->n,
                                NYTTE_UNC_MAX_VALUES);
         double sum = 0;
         for (size_t i = 0; i < d->n; i++) {
             if (!isfinite(d->value[i]) || (nonneg && d->value[i] < 0))
-                return nytte_error(ctx, NYTTE_ECONFIG, "%s: discrete: value %zu (%g) %s", what, i + 1, d->value[i],
+                return nytte_error(ctx, NYTTE_ECONFIG, "%sdiscrete: value %zu (%g) %s", what, i + 1, d->value[i],
                                    nonneg ? "is below 0 (a multiplier is at least 0)" : "is not a number");
             if (!(isfinite(d->weight[i]) && d->weight[i] >= 0))
-                return nytte_error(ctx, NYTTE_ECONFIG, "%s: discrete: weight %zu (%g) must be >= 0", what, i + 1,
+                return nytte_error(ctx, NYTTE_ECONFIG, "%sdiscrete: weight %zu (%g) must be >= 0", what, i + 1,
                                    d->weight[i]);
             sum += d->weight[i];
         }
         if (!(sum > 0))
-            return nytte_error(ctx, NYTTE_ECONFIG, "%s: discrete: the weights sum to 0", what);
+            return nytte_error(ctx, NYTTE_ECONFIG, "%sdiscrete: the weights sum to 0", what);
         return NYTTE_OK;
     }
     }
-    return nytte_error(ctx, NYTTE_ECONFIG, "%s: unknown distribution", what);
+    return nytte_error(ctx, NYTTE_ECONFIG, "%sunknown distribution", what);
 }
 
 char *nytte_unc_dist_text(char *buf, size_t size, const nytte_unc_dist *d)

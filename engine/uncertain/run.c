@@ -3,7 +3,8 @@
  * numbers and its own output slots; a workspace per thread made before the loop), then per
  * owner and parcel the percentiles of the amounts over the draws that allocated, the
  * share paying more than the base case by 10 % and the share staying in the base decile,
- * reduced in owner order; then the horizons, one evaluation each.
+ * reduced in owner order. Before them the base case, evaluated again as a check, and the
+ * horizons, one evaluation each.
  */
 #include "uncertain/uncertain_int.h"
 
@@ -25,6 +26,7 @@ void nytte_unc_result_free(nytte_unc_result *r)
     free(r->draws);
     free(r->economics);
     free(r->economics_p);
+    free(r->base_economics);
     free(r->horizon_owner_ore);
     free(r->horizon_pool_ore);
     free(r->horizon_economics);
@@ -255,18 +257,33 @@ static int reduce_economics(nytte_ctx *ctx, nytte_unc_result *r)
     return NYTTE_OK;
 }
 
-/* Each horizon: the base case with the sea raised by the horizon's rise at every event. */
-static int run_horizons(nytte_ctx *ctx, nytte_unc_result *r, const nytte_unc_problem *p, const nytte_unc_horizon *h,
-                        size_t nh)
+/*
+ * The base case evaluated again, which must give the base result to the øre (the tables
+ * the draws start from are the base run's), then each horizon: the base case with the sea
+ * raised by the horizon's rise at every event.
+ */
+static int run_fixed(nytte_ctx *ctx, nytte_unc_result *r, const nytte_unc_problem *p, const nytte_unc_horizon *h,
+                     size_t nh)
 {
     size_t no = r->nowners, ne = r->nelements;
     unc_work w;
     int64_t *pam = malloc((r->nparcels ? r->nparcels : 1) * sizeof *pam);
+    int64_t *own = malloc((no ? no : 1) * sizeof *own);
     int rc = unc_work_init(&w, p);
-    if (rc || !pam) {
-        rc = nytte_nomem(ctx, "uncertainty: horizons");
+    if (rc || !pam || !own) {
+        rc = nytte_nomem(ctx, "uncertainty: the base case");
         goto cleanup;
     }
+    unc_sample base = unc_base_sample(p);
+    if ((rc = unc_evaluate(&w, p, &base, own, pam, r->base_economics, NULL))) {
+        rc = nytte_error(ctx, rc, "uncertainty: the base case evaluated again: %s", nytte_ctx_errmsg(w.ctx));
+        goto cleanup;
+    }
+    for (size_t o = 0; o < no && !rc; o++)
+        if (own[o] != p->base->owners[o].total_ore)
+            rc = nytte_error(ctx, NYTTE_ECHECK,
+                             "uncertainty: the base case evaluated again gives owner %s %lld øre, the run %lld øre",
+                             p->base->owners[o].id, (long long)own[o], (long long)p->base->owners[o].total_ore);
     for (size_t i = 0; i < nh && !rc; i++) {
         unc_sample s = unc_base_sample(p);
         s.shift = h[i].rise;
@@ -277,6 +294,7 @@ static int run_horizons(nytte_ctx *ctx, nytte_unc_result *r, const nytte_unc_pro
 cleanup:
     unc_work_free(&w);
     free(pam);
+    free(own);
     return rc;
 }
 
@@ -302,10 +320,13 @@ int nytte_unc_run(nytte_ctx *ctx, nytte_unc_result **out, const nytte_unc_proble
     r->horizon_owner_ore = calloc(nh && no ? nh * no : 1, sizeof *r->horizon_owner_ore);
     r->horizon_pool_ore = calloc(nh && ne ? nh * ne : 1, sizeof *r->horizon_pool_ore);
     r->horizon_economics = calloc(nh && ne ? nh * ne : 1, sizeof *r->horizon_economics);
-    if (!r->horizon_owner_ore || !r->horizon_pool_ore || !r->horizon_economics) {
+    r->base_economics = calloc(ne ? ne : 1, sizeof *r->base_economics);
+    if (!r->horizon_owner_ore || !r->horizon_pool_ore || !r->horizon_economics || !r->base_economics) {
         rc = nytte_nomem(ctx, "uncertainty: %zu horizons", nh);
         goto cleanup;
     }
+    if ((rc = run_fixed(ctx, r, p, h, nh)))
+        goto cleanup;
     if (nd) {
         r->owners = calloc(no ? no : 1, sizeof *r->owners);
         r->parcels = calloc(np ? np : 1, sizeof *r->parcels);
@@ -331,8 +352,6 @@ int nytte_unc_run(nytte_ctx *ctx, nytte_unc_result **out, const nytte_unc_proble
         if ((rc = reduce(ctx, r, &t, p)) || (rc = reduce_economics(ctx, r)))
             goto cleanup;
     }
-    if (nh && (rc = run_horizons(ctx, r, p, h, nh)))
-        goto cleanup;
     r->seconds = nytte_now() - t0;
     *out = r;
     r = NULL;

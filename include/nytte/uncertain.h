@@ -256,6 +256,8 @@ typedef struct nytte_unc_result {
     nytte_unc_draw *draws;            /**< ndraws */
     nytte_unc_economics *economics;   /**< [d * nelements + e] */
     nytte_unc_economics *economics_p; /**< [3 * e + q]: P5, P50, P95 of each figure over the allocated draws */
+    nytte_unc_economics *base_economics; /**< [e]: the base case evaluated again (its amounts are checked
+                                              against the base result to the øre) */
     size_t nhorizons;
     nytte_unc_horizon horizons[NYTTE_UNC_MAX_HORIZONS];
     int64_t *horizon_owner_ore;       /**< [h * nowners + o] */
@@ -273,7 +275,9 @@ typedef struct nytte_unc_result {
  * facts (nobody pays, infeasible caps: NYTTE_ECONFIG, NYTTE_EINPUT) is counted and left
  * out of the statistics (first_failed, first_error); any other failure (NYTTE_ECHECK, out
  * of memory) stops the evaluation, reported for the lowest draw. A horizon that cannot be
- * allocated stops it too. *out is the caller's (nytte_unc_result_free).
+ * allocated stops it too. First of all the base case is evaluated again from the same tables:
+ * an owner's amount that is not the base result's to the øre is a bug (NYTTE_ECHECK, naming
+ * the owner). *out is the caller's (nytte_unc_result_free).
  */
 int nytte_unc_run(nytte_ctx *ctx, nytte_unc_result **out, const nytte_unc_problem *p, const nytte_unc_config *cfg,
                   const nytte_unc_horizon *h, size_t nh);
