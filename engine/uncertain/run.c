@@ -316,7 +316,8 @@ int nytte_unc_run(nytte_ctx *ctx, nytte_unc_result **out, const nytte_unc_proble
     }
     *r = (nytte_unc_result){.ndraws = (int)nd, .first_failed = -1, .nowners = no, .nparcels = np, .nelements = ne,
                             .nhorizons = nh, .threads = 1};
-    memcpy(r->horizons, h, nh * sizeof *h);
+    if (nh)
+        memcpy(r->horizons, h, nh * sizeof *h);
     r->horizon_owner_ore = calloc(nh && no ? nh * no : 1, sizeof *r->horizon_owner_ore);
     r->horizon_pool_ore = calloc(nh && ne ? nh * ne : 1, sizeof *r->horizon_pool_ore);
     r->horizon_economics = calloc(nh && ne ? nh * ne : 1, sizeof *r->horizon_economics);
