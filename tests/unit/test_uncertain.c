@@ -130,6 +130,24 @@ static void test_percentiles_and_deciles(void **state)
     assert_memory_equal(dec, want, 8);
 }
 
+/* docs/models.md, Uncertainty: a draw's damage, the curve multiplier held at the whole value. */
+static void test_scaled_damage(void **state)
+{
+    (void)state;
+    nytte_damage_model dm;
+    nytte_damage_model_default(&dm);
+    const double dd[2] = {0, 10}, ff[2] = {0, 1};
+    assert_int_equal(nytte_curve_set(NULL, &dm.structure[NYTTE_USE_RESIDENTIAL], "r", dd, ff, 2), NYTTE_OK);
+    dm.contents_factor[NYTTE_USE_RESIDENTIAL] = 0;
+    double d = nytte_damage_depth(NYTTE_DEPTH_MAX, 1.05, 1.05, 0.1 + -0.05);
+    assert_true(fabs(d - 1.0) < 1e-12);
+    assert_true(fabs(nytte_damage_at_depth_scaled(&dm, NYTTE_USE_RESIDENTIAL, 1e6, d, 1.2) - 120000) < 1e-6);
+    assert_true(nytte_damage_at_depth_scaled(&dm, NYTTE_USE_RESIDENTIAL, 1e6, d, 20) == 1e6);
+    /* scale 1 is the unscaled damage, to the bit */
+    assert_true(nytte_damage_at_depth_scaled(&dm, NYTTE_USE_RESIDENTIAL, 1e6, 0.37, 1.0) ==
+                nytte_damage_at_depth(&dm, NYTTE_USE_RESIDENTIAL, 1e6, 0.37));
+}
+
 /* ---- the level ladder against the bathtub and the overlay ------------------------------- */
 
 static void rect(nytte_geom *g, double x0, double y0, double x1, double y1)
@@ -442,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_random_numbers),
         cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_percentiles_and_deciles),
+        cmocka_unit_test(test_scaled_damage),
         cmocka_unit_test(test_ladder_is_the_bathtub),
         cmocka_unit_test(test_brute_force),
         cmocka_unit_test(test_no_spread_threads_and_sums),
