@@ -8,7 +8,7 @@
 #     computed here from the two runs' amounts and the draws' own record (uncertainty_draws.csv);
 #  3. a sea-level rise drawn as 0.3 m against a real run with sea_level_rise: 0.3;
 #  4. the same seed at --threads 1 and 2 (and over tiles): the tables, the draws, the horizons and
-#     report.html byte for byte, the manifest's results too;
+#     report.html byte for byte, the manifest's results too; `nytte explain` gives the band;
 #  5. horizons without uncertainty: a horizon's amounts are a real run's with that offset, the
 #     EAD without the wall rises with the sea, no band columns; report.html's sections (and, with
 #     Chromium installed, as rendered);
@@ -132,6 +132,13 @@ n=$(cols out-full1/owners.csv owners "amount_p5_kr, amount_p50_kr, amount_p95_kr
 want "full: owners with P5 <= P50 <= P95 broken" "$n" 0
 n=$(cols out-full1/owners.csv owners "amount_p5_kr, amount_p95_kr" | awk -F, '$1 != $2' | wc -l)
 check "full: the draws spread the amounts ($n owners)" $((n == 0)) ""
+
+# nytte explain adds the owner's band to the explanation, the same as owners.csv's
+p5=$(cols out-full1/owners.csv owners "owner_id, amount_p5_kr" | awk -F, '$1 == "O2" { print $2 }')
+p95=$(cols out-full1/owners.csv owners "owner_id, amount_p95_kr" | awk -F, '$1 == "O2" { print $2 }')
+"$nytte" -q explain full.yaml O2 >explain.txt 2>explain.err
+grep -q "^  in 90 % of the draws the amount lay between $p5 kr (P5) and $p95 kr (P95)" explain.txt
+check "explain O2: the band, as in owners.csv ($p5 – $p95 kr)" $? "$(grep -A3 'How sure' explain.txt)"
 
 # ---- 5. horizons alone -----------------------------------------------------------------------------
 variant hz 's/^x//' 'horizons:

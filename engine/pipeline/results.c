@@ -1,10 +1,12 @@
 /*
  * results.c — runs kept in memory, for `nytte explain` and `nytte compare`: the stages of
- * a run without the report, the hazard rasters in a scratch folder removed at once.
+ * a run without the report, the hazard rasters in a scratch folder removed at once; an
+ * owner's explanation, with the owner's band when the project draws (docs/uncertainty.md).
  */
 #include "pipeline/pipeline_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct nytte_results {
     run_state s;
@@ -43,7 +45,20 @@ void nytte_results_free(nytte_results *r)
 
 int nytte_results_explain(nytte_ctx *ctx, char **text, const nytte_results *r, const char *owner_id)
 {
-    return nytte_alloc_explain_owner(ctx, text, r->s.alloc, &r->s.ain, owner_id);
+    int rc = nytte_alloc_explain_owner(ctx, text, r->s.alloc, &r->s.ain, owner_id);
+    long o = rc ? -1 : nytte_alloc_find_owner(r->s.alloc, owner_id);
+    if (o < 0 || !r->s.unc || !r->s.unc->owners)
+        return rc;
+    /* with draws: the owner's band, after the explanation */
+    char band[1024];
+    nytte_unc_owner_text(band, sizeof band, r->s.unc, (size_t)o, r->s.p->uncertainty.seed);
+    size_t n = strlen(*text), m = strlen(band);
+    char *grown = realloc(*text, n + m + 1);
+    if (!grown)
+        return nytte_nomem(ctx, "owner %s: the explanation", owner_id);
+    memcpy(grown + n, band, m + 1);
+    *text = grown;
+    return NYTTE_OK;
 }
 
 int nytte_results_compare(nytte_ctx *ctx, nytte_alloc_comparison **out, size_t *n, const nytte_results *r)

@@ -295,6 +295,13 @@ int64_t nytte_unc_percentile(const int64_t *sorted, size_t n, int q);
  */
 size_t nytte_unc_deciles(unsigned char *out, const int64_t *ore, size_t n, int64_t *scratch);
 
+/**
+ * Owner o's band in words (a paragraph for `nytte explain`): P5, P50, P95 of the amount and
+ * of the first year's payments, the share of draws paying 10 % more, the decile and its
+ * stability. Empty without draws. Writes into buf (always terminated); returns buf.
+ */
+char *nytte_unc_owner_text(char *buf, size_t size, const nytte_unc_result *r, size_t o, uint64_t seed);
+
 #ifdef __cplusplus
 }
 #endif
