@@ -18,9 +18,23 @@ done
 sed 's/^  design_event: 100$/&\n  compensate_harmed: true/' "$work/project.yaml" >"$work/paid.yaml"
 grep -q "compensate_harmed: true" "$work/paid.yaml" || { echo "FAIL could not make paid.yaml"; exit 1; }
 
-col() { # col FILE ID COLUMN: the cell of row ID under the header COLUMN
-    awk -F, -v id="$2" -v c="$3" '{ sub(/\r$/, "") } NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
-        NR > 1 && $1 == id { print $k }' "$1"
+col() { # col FILE ID COLUMN: the cell of row ID under the header COLUMN (quoted cells may hold commas: the explanations)
+    awk -v id="$2" -v c="$3" '
+        function cells(line, f,   n, i, ch, q, cur) {
+            n = 0; q = 0; cur = ""
+            for (i = 1; i <= length(line); i++) {
+                ch = substr(line, i, 1)
+                if (q && ch == "\"" && substr(line, i + 1, 1) == "\"") { cur = cur ch; i++ }
+                else if (ch == "\"") q = !q
+                else if (!q && ch == ",") { f[++n] = cur; cur = "" }
+                else cur = cur ch
+            }
+            f[++n] = cur
+            return n
+        }
+        { sub(/\r$/, ""); n = cells($0, f) }
+        NR == 1 { for (i = 1; i <= n; i++) if (f[i] == c) k = i }
+        NR > 1 && f[1] == id { print f[k] }' "$1"
 }
 # the owners' amounts in øre, summed exactly (no floating point): "123.45" -> 12345
 ore_sum() { awk -F, 'NR > 1 { sub(/\r$/, ""); a = $5; neg = sub(/^-/, "", a); split(a, p, "."); v = p[1] * 100 + p[2]; s += neg ? -v : v } END { print s }' "$1"; }
@@ -57,6 +71,14 @@ for run in plain paid; do
     fi
 done
 
+# the map's legend with two payers: a class per amount, named exactly (not 1-kr ranges), and the channel
+legend=$(grep -o 'class="legend">.*</div>' "$work/out-plain/report.html")
+echo "$legend" | grep -q '</i>42&#160;424,24&#160;kr</span><span><i class="sw" style="background:#fecc5c"></i>57&#160;575,76&#160;kr</span>'
+check "plain: the legend names the two amounts" $? "$legend"
+! echo "$legend" | grep -q ' – '
+check "plain: ... and no ranges" $? "$legend"
+grep -q '<title>Afledningskanal</title></path>' "$work/out-plain/report.html" && echo "$legend" | grep -q '</i>Afledningskanal</span>'
+check "plain: the map draws the channel and its legend names it" $? "missing"
 # without compensation P4's owners pay nothing and get nothing
 want "plain: P4 amount" "$(col "$work/out-plain/parcels.csv" P4 amount_ore)" 0
 grep -q "allocation.compensate_harmed: true pays them back" "$work/plain.err"

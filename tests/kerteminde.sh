@@ -60,7 +60,7 @@ check "parcels.gpkg holds 1209 parcels" "$([ "$n" = 1209 ]; echo $?)" "got '$n'"
 # Independent check of the rounding on the sluice's payers (no parcel pays for both elements):
 # amount_ore must be within 1 øre of 3.000.000.000 øre × weight / Σ weight.
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-    { if ($0 ~ /sluice: weight/ && $0 !~ /dike_nordstrand: weight/) { n++; w[n] = $h["weight"]; a[n] = $h["amount_ore"]; W += w[n] } }
+    { if ($0 ~ /sluice: [a-z_]+ weight: / && $0 !~ /dike_nordstrand: [a-z_]+ weight: /) { n++; w[n] = $h["weight"]; a[n] = $h["amount_ore"]; W += w[n] } }
     END { bad = 0; for (i = 1; i <= n; i++) { e = 3000000000 * w[i] / W; d = a[i] - e; if (d < 0) d = -d; if (d >= 1) bad++ }
           printf "%d %d\n", n, bad }' "$out/parcels.csv" > "$out.chk"
 read -r npay nbad < "$out.chk"

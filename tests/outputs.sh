@@ -2,9 +2,11 @@
 # outputs.sh — every output of a run of the default case, read back through GDAL/OGR:
 # schemas, CRS, row counts, amounts equal to the CSV, the XLSX equal to the CSV, the
 # "=Jensen Holding ApS" owner neutralised, .qml/.qgs well-formed XML with relative
-# paths, manifest hashes, report.html self-contained (and rendered in headless
-# Chromium when it is installed); the Danish Excel dialect and the Shapefile; and the
-# safety of the output folder when a run is killed midway.
+# paths, manifest hashes, report.html self-contained (and, when Chromium is installed,
+# rendered headless, and measured at 1280 and 390 px: nothing wider than the window,
+# wide tables scrolling in their box; screenshots kept in BUILD_DIR/test-outputs/); the
+# Danish Excel dialect and the Shapefile; and the safety of the output folder when a run
+# is killed midway.
 #
 # usage: bash tests/outputs.sh NYTTE REPO_ROOT BUILD_DIR
 set -u
@@ -100,7 +102,13 @@ check "project.qgs: 23 layers, all relative ($nrel of $nds)" test "$nds" -eq 23 
 for src in $(sed -n 's|.*<datasource>\./\([^|<]*\).*|\1|p' "$A/project.qgs" | sort -u); do
     [ -f "$A/$src" ] || bad "project.qgs names $src, which is not there"
 done
-check "project.qgs: parcels above the rasters" test "$(grep -n 'layer-tree-layer id="parcels_layer"' "$A/project.qgs" | cut -d: -f1)" -lt "$(grep -n 'layer-tree-layer id="raster_0"' "$A/project.qgs" | cut -d: -f1)"
+check "project.qgs: parcels above the rasters" test "$(grep -n 'layer-tree-layer id="parcels_layer"' "$A/project.qgs" | cut -d: -f1)" -lt "$(grep -n 'layer-tree-layer id="depth_layer_00"' "$A/project.qgs" | cut -d: -f1)"
+# what QGIS 3.22 needs (tests/qgis.sh opens it in QGIS where QGIS is installed)
+check "project.qgs: claims QGIS 3.22" grep -q '^<qgis projectname="[^"]*" version="3\.22\.0-' "$A/project.qgs"
+check "project.qgs: the project CRS switched on (ProjectionsEnabled)" grep -q '<ProjectionsEnabled type="int">1</ProjectionsEnabled>' "$A/project.qgs"
+check "project.qgs: layer ids over 10 characters (QGIS replaces shorter ones)" \
+    test -z "$(sed -n 's|.*<id>\([^<]*\)</id>.*|\1|p' "$A/project.qgs" | awk 'length($0) <= 10')"
+check "project.qgs: the map opens on the parcels" grep -q '<mapcanvas name="theMapCanvas"' "$A/project.qgs"
 
 # ---- manifest.json ------------------------------------------------------------------------
 M=$A/manifest.json
@@ -139,6 +147,54 @@ else
     else
         ok "chromium: no console messages, no blocked requests"
     fi
+    # Readable at 1280 px and on a phone (390 px): nothing may widen the page; a wide table
+    # scrolls inside its own box. A copy of the page gets a script (the page's CSP allows
+    # inline scripts) that opens every fold (closed again for the screenshots), looks an
+    # owner up, and measures every element outside the tables and pictures against the
+    # viewport. Chromium's windows are at least 500 px wide, so the copy is shown in an
+    # iframe of the width (srcdoc: same origin, the script writes its verdict into the outer
+    # page, which --dump-dom prints).
+    cat >"$W/layout.js" <<'JS'
+<script>
+(function(){
+var d=document.documentElement,out=[],bad=0,scroll=0,n=0;
+var folds=document.querySelectorAll('details:not([open])');folds.forEach(function(x){x.open=true;});
+var q=document.getElementById('q');if(q){q.value='Jensen';q.dispatchEvent(new Event('input'));}
+var vw=d.clientWidth;
+document.querySelectorAll('body *').forEach(function(e){
+ if(e.parentElement&&e.parentElement.closest('table,svg'))return;
+ var r=e.getBoundingClientRect();if(!r.width&&!r.height)return;
+ if(r.right>vw+0.5||r.left<-0.5){bad++;out.push('overflows: '+e.tagName.toLowerCase()+(e.id?'#'+e.id:'')+' '+Math.round(r.left)+' to '+Math.round(r.right));}
+});
+document.querySelectorAll('table').forEach(function(t){n++;if(t.scrollWidth>t.clientWidth+1)scroll++;});
+out.unshift('layout: viewport '+vw+' page '+d.scrollWidth+' tables '+n+' scrolling '+scroll+' overflowing '+bad+' hits '+document.querySelectorAll('#hits tr').length);
+folds.forEach(function(x){x.open=false;});
+var host=window.parent!==window?parent.document:document,p=host.createElement('pre');
+p.id='layout-check';p.textContent=out.join('\n');host.body.appendChild(p);
+})();
+</script>
+JS
+    awk -v js="$W/layout.js" '$0 == "</body>" { while ((getline l < js) > 0) print l } { print }' "$R" >"$W/layout.html"
+    shots=$(realpath -m "$3/test-outputs")
+    mkdir -p "$shots"
+    for w in 1280 390; do
+        { printf '<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:0}iframe{border:0;display:block}'
+          printf '</style></head><body><iframe width="%s" height="9000" srcdoc="' $w
+          sed -e 's/&/\&amp;/g' -e 's/"/\&quot;/g' "$W/layout.html"
+          printf '"></iframe></body></html>\n'; } >"$W/at-$w.html"
+        timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=$((w + 20)),900 \
+            --dump-dom "file://$W/at-$w.html" 2>/dev/null | sed -n '/<pre id="layout-check">/,/<\/pre>/p' |
+            sed 's/<[^>]*>//g' >"$W/layout-$w.txt"
+        sed 's/^/  /' "$W/layout-$w.txt"
+        check "report.html at $w px: the page is as wide as the window, nothing sticks out" \
+            grep -q "^layout: viewport $w page $w tables [0-9]* scrolling [0-9]* overflowing 0 hits [1-9]" "$W/layout-$w.txt"
+        # a screenshot to look at (scrollbars shown: where a table scrolls)
+        timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --window-size=$((w + 20)),9000 \
+            --screenshot="$shots/report-$w.png" "file://$W/at-$w.html" >/dev/null 2>&1
+    done
+    check "report.html at 390 px: the wide tables scroll in their own box" \
+        grep -q "scrolling [1-9]" "$W/layout-390.txt"
+    echo "note screenshots of report.html: $shots/report-1280.png, report-390.png"
 fi
 
 # ---- Danish Excel dialect and the Shapefile -----------------------------------------------------
@@ -153,6 +209,8 @@ check "excel_da: UTF-8 byte-order mark, then the header" test "$(head -c 28 "$B/
 check "excel_da: ; separator" grep -q '^owner_id;owner_name;n_parcels;' <(sed '1s/^\xEF\xBB\xBF//' "$B/owners.csv")
 check "excel_da: decimal comma" grep -q '^E00001;Kerteminde Kommune;13;"[^"]*";2399939,36;' "$B/owners.csv"
 check "excel_da: '=' owner neutralised" grep -q "^E00421;'=Jensen Holding ApS;" "$B/owners.csv"
+check "excel_da: the explanations' numbers have decimal commas" grep -q ' × 0,8 × ' "$B/owners.csv"
+check "excel_da: ... and no decimal point is left in a number" test -z "$(grep -oE '(^|[ (×/=])[0-9]+\.[0-9]' "$B/owners.csv" "$B/parcels.csv" | head -3)"
 check "shapefile written" test -s "$B/parcels.shp" -a -s "$B/parcels.dbf" -a -s "$B/parcels.prj"
 check "shapefile: 1209 rows" grep -q "Feature Count: 1209" <(ogrinfo -ro -so "$B/parcels.shp" parcels)
 check "parcels_fields.csv: 28 fields" test "$(tail -n +2 "$B/parcels_fields.csv" | wc -l)" -eq 28

@@ -67,6 +67,85 @@ bool alloc_uses_contributor(const nytte_alloc_config *cfg);
  */
 size_t alloc_mix_components(const nytte_alloc_config *cfg, nytte_alloc_model *models, double *fractions);
 
+/* ---- explanations (explain.c, explain_text.c) ---------------------------------- */
+
+/* A growing string; `oom` once an allocation failed (every later call does nothing). */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    bool oom;
+} alloc_sbuf;
+
+void alloc_sb_printf(alloc_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* What the explanations of one element share (sums in parcel-id order, as run.c makes them). */
+#define ALLOC_X_CAP_KINDS 8  /* nytte_alloc_cap values counted apart */
+typedef struct {
+    const nytte_alloc_config *cfg;
+    int64_t payable;         /* what the payers share: pool + paid back to the harmed − the residual payer's */
+    size_t ncapped;          /* payers held at a cap */
+    double capped_ore;       /* Σ their amounts, øre */
+    size_t nkind[ALLOC_X_CAP_KINDS];       /* of them, by the kind of cap */
+    double kind_ore[ALLOC_X_CAP_KINDS];    /* Σ their amounts */
+    double kind_first[ALLOC_X_CAP_KINDS];  /* the first amount of the kind */
+    bool kind_same[ALLOC_X_CAP_KINDS];     /* every amount of the kind the same (n × amount) */
+    double free_wsum;        /* Σ weights of the payers not held at a cap */
+    int64_t cut, ycut;       /* Σ payers' exact amounts cut down to the øre (yearly: ycut) */
+    size_t nup, nyup;        /* payers given one øre more by largest remainder */
+    double up_frac, yup_frac; /* the smallest cut-off fraction (øre) given one */
+} alloc_x_element;
+
+struct nytte_alloc_explainer {
+    const nytte_alloc_result *r;
+    const nytte_alloc_input *in;
+    alloc_x_element *el;     /* per element */
+    const char **howner;     /* holdings sorted by parcel, then owner id: owner and share */
+    double *hshare;
+    size_t *hfirst;          /* parcel p's holdings: [hfirst[p], hfirst[p + 1]) */
+    double *hsum;            /* per parcel: Σ its shares in owner-id order */
+};
+
+/* Statements "label: arithmetic = result": on lines of their own (text) or after ", " (a table cell). */
+typedef struct {
+    alloc_sbuf *b;
+    bool text;               /* nytte explain: one statement a line, indented, Danish terms */
+    bool first;              /* a cell's first statement of an element */
+} alloc_xout;
+
+/* Start a statement: text mode "    en_text: ", cell mode "[, ]en_cell: ". */
+void alloc_x_label(alloc_xout *o, const char *en_text, const char *en_cell);
+
+/* The shortest decimal that reads back as x (positional, never an exponent). */
+char *alloc_x_num(char *buf, size_t size, double x);
+
+/* ore (≥ 0, øre) as kroner cut after 6 decimals, with "…" when digits were cut. */
+char *alloc_x_exact(char *buf, size_t size, double ore, bool mark);
+
+/* An amount in øre that is whole (caps, their sums) as money "1000.00", else as alloc_x_exact. */
+char *alloc_x_money(char *buf, size_t size, double ore);
+
+/* "PV of avoided damage at 3.5 % over 100 years" (or "present value of avoided damage"). */
+void alloc_x_benefit_words(alloc_sbuf *b, const nytte_alloc_benefit_basis *basis);
+
+/* The exact yearly O&M share of a payer, as run.c computes it, øre. */
+double alloc_x_yearly_exact(const nytte_alloc_element_result *er, const nytte_alloc_line *l);
+
+/*
+ * The statements of one payer's line of element e, parcel p: its weight, the amount, what
+ * it pays after rounding, and the same for the yearly O&M.
+ */
+void alloc_x_line(alloc_xout *o, const nytte_alloc_explainer *x, size_t e, size_t p);
+
+/* The statements of an owner's part of a line (amount ore of the line, share, what the owner pays). */
+void alloc_x_part(alloc_xout *o, const nytte_alloc_explainer *x, size_t parcel, double share, int64_t line_ore,
+                  int64_t part_ore, bool yearly);
+
+/* A harmed parcel paid back its loss (compensate_harmed): −benefit rounded to the øre (run.c, element_compensation). */
+void alloc_x_paid_back(alloc_xout *o, const nytte_alloc_line *l);
+
+/* The rounding statement "⌊x kr⌋ + k øre = amount kr" of an exact amount x (øre). */
+void alloc_x_round(alloc_xout *o, double x, int64_t ore);
+
 /*
  * The owners of an allocation whose element lines and per-parcel totals are in res: the
  * holdings checked, each parcel's amounts split over its co-owners, the owners' totals

@@ -307,6 +307,7 @@ static int element_money(nytte_ctx *ctx, const element_ctx *E, scratch *s)
         er->ncap_max += c == NYTTE_CAP_MAX;
         er->ncap_benefit += c == NYTTE_CAP_BENEFIT;
         l->exact_kr = s->x[i] / 100.0;
+        l->exact_ore = s->x[i];
         l->ore = s->amt[i];
     }
 

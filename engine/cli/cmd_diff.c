@@ -39,9 +39,18 @@ int nytte_cli_diff(nytte_ctx *ctx, int argc, char **argv)
     unsigned flags = 0;
     bool exit_code = false;
     int ndirs = 0;
+    bool operands = false; /* after "--" */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        if (operands) {
+            if (ndirs == 2) {
+                fprintf(stderr, "nytte diff: expected two output folders, got a third: '%s'\n%s", a, help);
+                return 2;
+            }
+            dirs[ndirs++] = a;
+        } else if (!strcmp(a, "--")) {
+            operands = true;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(help, stdout);
             return 0;
         } else if (!strcmp(a, "--csv")) {

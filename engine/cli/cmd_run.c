@@ -32,7 +32,10 @@ int nytte_cli_run(nytte_ctx *ctx, int argc, char **argv)
     int first = 0;
     for (; first < argc && argv[first][0] == '-'; first++) {
         const char *a = argv[first];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        if (!strcmp(a, "--")) { /* the end of the options (main.c puts them all before it) */
+            first++;
+            break;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(help, stdout);
             return 0;
         } else if (!strcmp(a, "--force") || !strcmp(a, "-f")) {

@@ -25,8 +25,13 @@ int nytte_cli_validate(nytte_ctx *ctx, int argc, char **argv)
         return 2;
     }
     int worst = 0;
+    bool operands = false; /* after "--" */
     for (int i = 0; i < argc; i++) {
-        if (argv[i][0] == '-') {
+        if (!operands && !strcmp(argv[i], "--")) {
+            operands = true;
+            continue;
+        }
+        if (!operands && argv[i][0] == '-') {
             fprintf(stderr, "nytte validate: unknown option '%s'\n", argv[i]);
             return 2;
         }

@@ -18,14 +18,14 @@ static int nytte_main(int argc, char **argv);
 #include <string.h>
 
 static const char usage[] =
-    "usage: nytte [options] <command> [arguments]\n"
+    "usage: nytte [options] <command> [options] [arguments]\n"
     "\n"
     "Allocate the cost of a climate-adaptation measure to property owners by benefit.\n"
     "\n"
     "commands:\n"
     "  run PROJECT...        run one or more projects, writing their outputs\n"
     "  validate PROJECT...   check project files and their inputs without running\n"
-    "  explain PROJECT OWNER why an owner pays what they pay\n"
+    "  explain PROJECT OWNER... why owners pay what they pay\n"
     "  compare PROJECT       the allocation models of allocation.compare side by side\n"
     "  diff OUT_A OUT_B      what changed between two finished runs: owners' amounts,\n"
     "                        model, rules, inputs (for a new hearing or not)\n"
@@ -36,6 +36,8 @@ static const char usage[] =
     "  -t, --threads N       threads for parallel stages (default: all cores)\n"
     "  -h, --help            show this help (nytte COMMAND --help for a command's)\n"
     "  -V, --version         show the version\n"
+    "Options may come anywhere, before or after the command and its arguments;\n"
+    "-- ends them (what follows is an argument even if it starts with '-').\n"
     "\n"
     "exit status: 0 ok, 1 data or runtime error, 2 usage or project-file error\n"
     "(nytte diff --exit-code: 3 when an owner's amount differs).\n"
@@ -116,6 +118,118 @@ static int parse_int(const char *s, int *out)
     return 0;
 }
 
+/* The options of a command that take a value (the next argument): moved with it. */
+static bool takes_value(const char *cmd, const char *opt)
+{
+    static const char *const with_value[][2] = {{"run", "--out"}, {"run", "--tile"}, {"diff", "--csv"}, {"compare", "--csv"}};
+    for (size_t k = 0; cmd && k < sizeof with_value / sizeof with_value[0]; k++)
+        if (!strcmp(cmd, with_value[k][0]) && !strcmp(opt, with_value[k][1]))
+            return true;
+    return false;
+}
+
+/* A global option at argv[*i] (its value, if any, consumed): 1 taken, 0 not one, -1 bad (said). */
+static int global_option(nytte_ctx *ctx, int argc, char **argv, int *i, int *verbosity)
+{
+    const char *a = argv[*i];
+    if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+        *verbosity = NYTTE_LOG_ERROR;
+    } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+        *verbosity = *verbosity < NYTTE_LOG_INFO ? NYTTE_LOG_INFO : NYTTE_LOG_DEBUG;
+    } else if (!strcmp(a, "-vv")) {
+        *verbosity = NYTTE_LOG_DEBUG;
+    } else if (!strcmp(a, "-t") || !strcmp(a, "--threads") || !strncmp(a, "--threads=", 10)) {
+        const char *v = a[2] == '-' && a[9] == '=' ? a + 10 : (*i + 1 < argc ? argv[++*i] : "");
+        int n;
+        if (parse_int(v, &n) != 0) {
+            fprintf(stderr, "nytte: --threads needs a whole number from 1 to 4096, got '%s'\n", v);
+            return -1;
+        }
+        nytte_ctx_set_threads(ctx, n);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* --help or --version before the command: printed, 1; else 0. */
+static int asked_for_info(const char *a)
+{
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        fputs(usage, stdout);
+        return 1;
+    }
+    if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+#ifdef NYTTE_HAVE_MPI
+        printf("nytte %s (mpi)\n", nytte_version());
+#else
+        printf("nytte %s\n", nytte_version());
+#endif
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Options anywhere on the command line, as users type them (`nytte run project.yaml
+ * --force -v`): the global ones are taken wherever they stand, the command's are moved in
+ * front of its operands with their values (the operands keep their order), and `--` ends
+ * the options: what follows is an operand even if it starts with '-'. The command gets
+ * its options, then `--` if one was given, then its operands, in *cargv (malloc'ed).
+ * Returns 0, 1 when the command line asked for help or the version (printed), or 2.
+ */
+static int split_args(nytte_ctx *ctx, int argc, char **argv, int *verbosity, const char **cmd, char ***cargv,
+                      int *cargc)
+{
+    char **opt = calloc((size_t)argc + 2, sizeof *opt), **ops = calloc((size_t)argc + 1, sizeof *ops);
+    int nopt = 0, nops = 0, rc = 0;
+    bool dd = false;
+    *cmd = NULL;
+    if (!opt || !ops) {
+        fputs("nytte: out of memory\n", stderr);
+        rc = 2;
+    }
+    for (int i = 1; i < argc && !rc; i++) {
+        char *a = argv[i];
+        int g;
+        if (dd || a[0] != '-' || a[1] == '\0') {
+            if (!*cmd && !dd)
+                *cmd = a;
+            else
+                ops[nops++] = a;
+        } else if (!strcmp(a, "--")) {
+            dd = true;
+        } else if ((g = global_option(ctx, argc, argv, &i, verbosity)) != 0) {
+            rc = g < 0 ? 2 : 0;
+        } else if (*cmd) {
+            opt[nopt++] = a;
+            if (takes_value(*cmd, a) && i + 1 < argc)
+                opt[nopt++] = argv[++i];
+        } else if (asked_for_info(a)) {
+            rc = 1;
+        } else {
+            fprintf(stderr, "nytte: unknown option '%s'\n%s", a, usage);
+            rc = 2;
+        }
+    }
+    if (!rc && !*cmd) {
+        fprintf(stderr, "nytte: no command given\n%s", usage);
+        rc = 2;
+    }
+    if (!rc) {
+        if (dd)
+            opt[nopt++] = "--";
+        for (int k = 0; k < nops; k++)
+            opt[nopt++] = ops[k];
+        *cargv = opt;
+        *cargc = nopt;
+        opt = NULL;
+    }
+    free(opt);
+    free(ops);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
 #ifdef NYTTE_HAVE_MPI
@@ -141,61 +255,29 @@ static int nytte_main(int argc, char **argv)
         return 1;
     }
     install_signal_handlers();
-    int verbosity = NYTTE_LOG_WARN, i = 1, rc = 0;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            verbosity = NYTTE_LOG_ERROR;
-        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-            verbosity = verbosity < NYTTE_LOG_INFO ? NYTTE_LOG_INFO : NYTTE_LOG_DEBUG;
-        } else if (!strcmp(a, "-vv")) {
-            verbosity = NYTTE_LOG_DEBUG;
-        } else if (!strcmp(a, "-t") || !strcmp(a, "--threads") || !strncmp(a, "--threads=", 10)) {
-            const char *v = a[2] == '-' && a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : "");
-            int n;
-            if (parse_int(v, &n) != 0) {
-                fprintf(stderr, "nytte: --threads needs a whole number from 1 to 4096, got '%s'\n", v);
-                rc = 2;
-                goto done;
-            }
-            nytte_ctx_set_threads(ctx, n);
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            goto done;
-        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-#ifdef NYTTE_HAVE_MPI
-            printf("nytte %s (mpi)\n", nytte_version());
-#else
-            printf("nytte %s\n", nytte_version());
-#endif
-            goto done;
-        } else {
-            fprintf(stderr, "nytte: unknown option '%s'\n%s", a, usage);
-            rc = 2;
-            goto done;
-        }
+    int verbosity = NYTTE_LOG_WARN, rc = 0, cargc = 0;
+    const char *cmd = NULL;
+    char **cargv = NULL;
+    rc = split_args(ctx, argc, argv, &verbosity, &cmd, &cargv, &cargc);
+    if (rc) {
+        rc = rc == 1 ? 0 : rc;
+        goto done;
     }
 #ifdef NYTTE_HAVE_MPI
     if (nytte_dist_rank() != 0)
         verbosity = NYTTE_LOG_ERROR; /* one rank reports */
 #endif
     nytte_ctx_set_verbosity(ctx, (nytte_log_level)verbosity);
-    if (i >= argc) {
-        fprintf(stderr, "nytte: no command given\n%s", usage);
-        rc = 2;
-        goto done;
-    }
-    const char *cmd = argv[i++];
     if (!strcmp(cmd, "run"))
-        rc = nytte_cli_run(ctx, argc - i, argv + i);
+        rc = nytte_cli_run(ctx, cargc, cargv);
     else if (!strcmp(cmd, "validate"))
-        rc = nytte_cli_validate(ctx, argc - i, argv + i);
+        rc = nytte_cli_validate(ctx, cargc, cargv);
     else if (!strcmp(cmd, "explain"))
-        rc = nytte_cli_explain(ctx, argc - i, argv + i);
+        rc = nytte_cli_explain(ctx, cargc, cargv);
     else if (!strcmp(cmd, "compare"))
-        rc = nytte_cli_compare(ctx, argc - i, argv + i);
+        rc = nytte_cli_compare(ctx, cargc, cargv);
     else if (!strcmp(cmd, "diff"))
-        rc = nytte_cli_diff(ctx, argc - i, argv + i);
+        rc = nytte_cli_diff(ctx, cargc, cargv);
     else if (!strcmp(cmd, "help")) {
         fputs(usage, stdout);
         rc = 0;
@@ -204,6 +286,7 @@ static int nytte_main(int argc, char **argv)
         rc = 2;
     }
 done:
+    free(cargv);
     nytte_ctx_free(ctx);
     return rc;
 }

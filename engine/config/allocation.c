@@ -114,7 +114,7 @@ static void load_design(const cfg_map *am, nytte_project *p)
     else if (has_lv)
         cfg_get_num(am, "design_level", -100, 100, &p->design_level);
     else if (has_ev)
-        cfg_get_num(am, "design_event", 1.0000001, 1e6, &p->design_event);
+        cfg_get_num(am, "design_event", 1, 1e6, &p->design_event);
     else
         p->design_event = 100;
 }
@@ -155,9 +155,15 @@ static void load_project_deductions(loader *L, const ynode *d, nytte_project *p)
     free(ded);
 }
 
-/* Who pays nothing, and the smallest and largest payment. */
-static void load_rules(const cfg_map *am, nytte_alloc_config *c)
+/* Who pays nothing, and the smallest and largest payment (and where they were given). */
+static void load_rules(const cfg_map *am, nytte_project *p)
 {
+    nytte_alloc_config *c = &p->alloc;
+    const ynode *mn = ytree_get(am->node, "min_payment"), *mx = ytree_get(am->node, "max_payment");
+    if (mn)
+        p->min_payment_at.line = mn->line, p->min_payment_at.col = mn->col;
+    if (mx)
+        p->max_payment_at.line = mx->line, p->max_payment_at.col = mx->col;
     cfg_get_bool(am, "exempt_unbuilt", &c->rules.exempt_unbuilt);
     cfg_get_bool(am, "exempt_land_only", &c->rules.exempt_land_only);
     cfg_get_num(am, "min_benefit", 0, 1e12, &c->rules.min_benefit);
@@ -336,7 +342,7 @@ void cfg_load_allocation(loader *L, const ynode *a, nytte_project *p)
     const ynode *d = ytree_get(a, "deductions");
     if (d)
         load_project_deductions(L, d, p);
-    load_rules(&am, c);
+    load_rules(&am, p);
     load_benefit_cap(&am, p);
     load_model_params(&am, c);
     load_contributor(&am, p);

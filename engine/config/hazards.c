@@ -151,15 +151,16 @@ static void load_catchment(const cfg_map *hm, nytte_hazard_cfg *hz)
 static void load_return_periods(const cfg_map *hm, nytte_hazard_cfg *hz)
 {
     char sub[96];
-    cfg_get_num_list(hm, "return_periods", 1.0, &hz->return_periods, &hz->nevents);
+    /* no lower bound here: the check below says why a return period is at least 1 year */
+    cfg_get_num_list(hm, "return_periods", -INFINITY, &hz->return_periods, &hz->nevents);
     snprintf(sub, sizeof sub, "%s.return_periods", hm->kp);
     if (!hz->return_periods)
         return;
     const ynode *seq = ytree_get(hm->node, "return_periods");
     for (size_t i = 0; i < hz->nevents; i++)
-        if (!(hz->return_periods[i] > 1.0)) {
+        if (!(hz->return_periods[i] >= 1.0)) {
             cfg_problem(hm->L, seq->items[i], NYTTE_ECONFIG, sub,
-                        "a return period must be more than 1 year (exceedance probability below 1), got %g",
+                        "a return period must be at least 1 year (exceedance probability at most 1), got %g",
                         hz->return_periods[i]);
             break;
         }

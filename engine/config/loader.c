@@ -5,6 +5,7 @@
  * layers and lists.
  */
 #include "config/config_int.h"
+#include "nytte/io.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -457,6 +458,17 @@ void cfg_get_layer(const cfg_map *m, nytte_layer_cfg *out)
     cfg_get_path(m, "path", 1, &out->path);
     cfg_get_str(m, "layer", &out->layer);
     cfg_get_str(m, "where", &out->where);
+    /* a layer with geometries may say the CRS of its coordinates; PROJ must know it */
+    if (cfg_key_find(m->section, "crs") && cfg_get_str(m, "crs", &out->crs) == NYTTE_OK) {
+        char *wkt = NULL;
+        if (nytte_crs_wkt(m->L->scratch, &wkt, out->crs) != NYTTE_OK) {
+            char kp[KP_MAX];
+            keypath(kp, sizeof kp, m->kp, "crs");
+            cfg_problem(m->L, ytree_get(m->node, "crs"), NYTTE_ECONFIG, kp,
+                        "'%s' is not a CRS PROJ knows (e.g. EPSG:25832)", out->crs);
+        }
+        free(wkt);
+    }
 }
 
 void cfg_get_layer_any(const cfg_map *parent, const char *key, nytte_layer_cfg *out)
@@ -530,4 +542,5 @@ void cfg_layer_clear(nytte_layer_cfg *l)
     free(l->path);
     free(l->layer);
     free(l->where);
+    free(l->crs);
 }

@@ -18,15 +18,12 @@
 #define CATCH NYTTE_HAZARD_BIT(NYTTE_HAZARD_CATCHMENT)
 #define DEPTHS (COAST | GIVEN | BLUE | GW) /* the hazards that give depths (or exposure) */
 
-/* The mappings that share one shape: a vector layer, and a deduction. */
+/* The mappings that share one shape: a vector layer (with geometries: and the CRS its
+ * coordinates are in, for a file that does not say or says wrong), and a deduction. */
 #define LAYER_KEYS(sec) {sec ".path", ANY, ANY}, {sec ".layer", ANY, 0}, {sec ".where", ANY, 0}
+#define GEOM_LAYER_KEYS(sec) LAYER_KEYS(sec), {sec ".crs", ANY, 0}
 #define DEDUCTION_KEYS(sec)                                                                                      \
     {sec ".name", ANY, ANY}, {sec ".kind", ANY, 0}, {sec ".amount", ANY, 0}, {sec ".percent", ANY, 0}
-/* An uncertain input: its family and the parameters of every family (each family takes its own). */
-#define DIST_KEYS(sec)                                                                                           \
-    {sec ".distribution", ANY, ANY}, {sec ".mean", ANY, 0}, {sec ".sd", ANY, 0}, {sec ".median", ANY, 0},       \
-        {sec ".sigma", ANY, 0}, {sec ".min", ANY, 0}, {sec ".mode", ANY, 0}, {sec ".max", ANY, 0},              \
-        {sec ".values", ANY, 0}, {sec ".weights", ANY, 0}
 
 static const nytte_config_key keys[] = {
     /* the root */
@@ -51,14 +48,14 @@ static const nytte_config_key keys[] = {
     {"inputs.owners", ANY, 0},
 
     /* inputs.parcels: the layer and its fields */
-    LAYER_KEYS("inputs.parcels"),
+    GEOM_LAYER_KEYS("inputs.parcels"),
     {"inputs.parcels.id", ANY, ANY},
     {"inputs.parcels.value", ANY, 0},
     {"inputs.parcels.landuse", ANY, 0},
     {"inputs.parcels.paved_area", ANY, 0},
 
     /* inputs.buildings */
-    LAYER_KEYS("inputs.buildings"),
+    GEOM_LAYER_KEYS("inputs.buildings"),
     {"inputs.buildings.id", ANY, ANY},
     {"inputs.buildings.parcel", ANY, ANY},
     {"inputs.buildings.use", ANY, ANY},
@@ -93,8 +90,8 @@ static const nytte_config_key keys[] = {
     {"hazards[].rain", BLUE, 0},
 
     /* hazards[].sea, .protected_area: a layer (or a plain path) */
-    LAYER_KEYS("hazards[].sea"),
-    LAYER_KEYS("hazards[].protected_area"),
+    GEOM_LAYER_KEYS("hazards[].sea"),
+    GEOM_LAYER_KEYS("hazards[].protected_area"),
 
     /* hazards[].with_measure: one list of rasters per measure id (and all) */
     {"hazards[].with_measure.<measure id>", ANY, 0},
@@ -121,7 +118,7 @@ static const nytte_config_key keys[] = {
     {"measures[].deductions", ANY, 0},
 
     /* measures[].geometry, measures[].deductions[] */
-    LAYER_KEYS("measures[].geometry"),
+    GEOM_LAYER_KEYS("measures[].geometry"),
     DEDUCTION_KEYS("measures[].deductions[]"),
 
     /* allocation */
@@ -202,21 +199,23 @@ static const nytte_config_key keys[] = {
     {"finance.rate", ANY, 0},
     {"finance.payments_per_year", ANY, 0},
 
-    /* uncertainty: the sea-level inputs need a coastal hazard (docs/uncertainty.md) */
+    /* uncertainty: an input is named as the loader lists them (damage_curve, building_value, floor_height,
+     * level_shift, sea_level_rise; the last two need a coastal hazard); each is a distribution, whose
+     * family takes its own parameters, the loader says which (docs/uncertainty.md) */
     {"uncertainty.draws", ANY, ANY},
     {"uncertainty.seed", ANY, 0},
-    {"uncertainty.damage_curve", ANY, 0},
-    {"uncertainty.building_value", ANY, 0},
-    {"uncertainty.floor_height", ANY, 0},
-    {"uncertainty.level_shift", COAST, 0},
-    {"uncertainty.sea_level_rise", COAST, 0},
-    DIST_KEYS("uncertainty.damage_curve"),
-    DIST_KEYS("uncertainty.building_value"),
-    {"uncertainty.building_value.correlation", ANY, 0},
-    DIST_KEYS("uncertainty.floor_height"),
-    {"uncertainty.floor_height.correlation", ANY, 0},
-    DIST_KEYS("uncertainty.level_shift"),
-    DIST_KEYS("uncertainty.sea_level_rise"),
+    {"uncertainty.<input>", ANY, 0},
+    {"uncertainty.<input>.distribution", ANY, ANY},
+    {"uncertainty.<input>.mean", ANY, 0},
+    {"uncertainty.<input>.sd", ANY, 0},
+    {"uncertainty.<input>.median", ANY, 0},
+    {"uncertainty.<input>.sigma", ANY, 0},
+    {"uncertainty.<input>.min", ANY, 0},
+    {"uncertainty.<input>.mode", ANY, 0},
+    {"uncertainty.<input>.max", ANY, 0},
+    {"uncertainty.<input>.values", ANY, 0},
+    {"uncertainty.<input>.weights", ANY, 0},
+    {"uncertainty.<input>.correlation", ANY, 0},
 
     /* horizons[] */
     {"horizons[].year", ANY, ANY},

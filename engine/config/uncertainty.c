@@ -71,13 +71,13 @@ cleanup:
 }
 
 /*
- * One uncertain input at kp (section sec): {distribution: normal, mean: 1, sd: 0.1}; the
- * parameters of its family and no others; `correlation` (shared | independent) where the
- * input is per building. nonneg: a multiplier, never below 0.
+ * One uncertain input at kp: {distribution: normal, mean: 1, sd: 0.1}; the parameters of its
+ * family and no others; `correlation` (shared | independent) where the input is per building
+ * (per_building). nonneg: a multiplier, never below 0.
  */
-static void load_dist(loader *L, const ynode *v, const char *kp, const char *sec, nytte_unc_dist *d, bool nonneg)
+static void load_dist(loader *L, const ynode *v, const char *kp, nytte_unc_dist *d, bool nonneg, bool per_building)
 {
-    cfg_map m = cfg_map_at(L, v, kp, sec);
+    cfg_map m = cfg_map_at(L, v, kp, "uncertainty.<input>");
     cfg_check_keys(&m);
     char *fam = NULL, *corr = NULL, what[96];
     int kind = -1, bad = L->nerr;
@@ -108,7 +108,12 @@ static void load_dist(loader *L, const ynode *v, const char *kp, const char *sec
             if (params[kind][i])
                 cfg_get_num(&m, params[kind][i], -1e6, 1e6, slot[i]);
     }
-    if (cfg_get_str(&m, "correlation", &corr) == NYTTE_OK) {
+    const ynode *cn = ytree_get(v, "correlation");
+    if (cn && !per_building)
+        cfg_problem(L, cn, NYTTE_ECONFIG, kp,
+                    "'correlation' applies to building_value and floor_height (one draw per building or one for "
+                    "all), not to %s (one draw for all)", kp + strlen("uncertainty."));
+    else if (cfg_get_str(&m, "correlation", &corr) == NYTTE_OK) {
         if (strcmp(corr, "independent") == 0)
             d->independent = true;
         else if (strcmp(corr, "shared") != 0)
@@ -124,17 +129,15 @@ static void load_dist(loader *L, const ynode *v, const char *kp, const char *sec
         cfg_problem(L, v, NYTTE_ECONFIG, kp, "%s", nytte_ctx_errmsg(L->scratch));
 }
 
-/* A key that needs another hazard than the primary one: where it stands. */
-static bool applies(loader *L, const ynode *at, const char *sec, const char *key, const nytte_project *p)
+/* A key of a sea level (types: the hazard types it applies to) given with another primary hazard:
+ * a problem where it stands. */
+static bool applies(loader *L, const ynode *at, const char *kp, unsigned types, const nytte_project *p)
 {
-    const nytte_config_key *k = cfg_key_find(sec, key);
-    if (!k || p->primary_hazard >= p->nhazards)
+    if (p->primary_hazard >= p->nhazards)
         return true;
     const nytte_hazard_cfg *h = &p->hazards[p->primary_hazard];
-    if (k->hazard_types & NYTTE_HAZARD_BIT(h->type))
+    if (types & NYTTE_HAZARD_BIT(h->type))
         return true;
-    char kp[96];
-    snprintf(kp, sizeof kp, "%s%s%s", sec, *sec ? "." : "", key);
     cfg_problem(L, at, NYTTE_ECONFIG, kp,
                 "applies to a coastal hazard only (a sea level to raise), not to the %s hazard '%s'",
                 cfg_hazard_types[h->type], h->id ? h->id : "?");
@@ -152,21 +155,34 @@ void cfg_load_uncertainty(loader *L, const ynode *u, nytte_project *p)
     int seed = 1;
     if (cfg_get_int(&um, "seed", 0, INT_MAX, &seed) == NYTTE_OK)
         c->seed = (uint64_t)seed;
-    for (int i = 0; i < NYTTE_UNC_NINPUTS; i++) {
-        const char *name = nytte_unc_input_name((nytte_unc_input)i);
-        const ynode *v = ytree_get(u, name);
-        char kp[64], sec[64];
-        snprintf(kp, sizeof kp, "uncertainty.%s", name);
-        snprintf(sec, sizeof sec, "uncertainty.%s", name);
-        if (!v || !cfg_need_map(L, v, kp) || !applies(L, v, "uncertainty", name, p))
+    const unsigned coast = NYTTE_HAZARD_BIT(NYTTE_HAZARD_COASTAL);
+    for (size_t k = 0; k < u->n; k++) {
+        const ynode *key = u->items[2 * k], *v = u->items[2 * k + 1];
+        if (!strcmp(key->text, "draws") || !strcmp(key->text, "seed"))
             continue;
-        load_dist(L, v, kp, sec, &c->input[i], i == NYTTE_UNC_CURVE || i == NYTTE_UNC_VALUE);
+        int i = 0;
+        while (i < NYTTE_UNC_NINPUTS && strcmp(key->text, nytte_unc_input_name((nytte_unc_input)i)) != 0)
+            i++;
+        if (i == NYTTE_UNC_NINPUTS) {
+            cfg_problem(L, key, NYTTE_ECONFIG, "uncertainty",
+                        "unknown key '%s' (expected one of: draws, seed, damage_curve, building_value, floor_height, "
+                        "level_shift, sea_level_rise)", key->text);
+            continue;
+        }
+        char kp[64];
+        snprintf(kp, sizeof kp, "uncertainty.%s", key->text);
+        bool sea = i == NYTTE_UNC_LEVEL || i == NYTTE_UNC_SLR;
+        if (!cfg_need_map(L, v, kp) || !applies(L, v, kp, sea ? coast : NYTTE_HAZARD_ANY, p))
+            continue;
+        load_dist(L, v, kp, &c->input[i], i == NYTTE_UNC_CURVE || i == NYTTE_UNC_VALUE,
+                  i == NYTTE_UNC_VALUE || i == NYTTE_UNC_FLOOR);
     }
 }
 
 void cfg_load_horizons(loader *L, const ynode *h, nytte_project *p)
 {
-    if (!applies(L, h, "", "horizons", p))
+    const nytte_config_key *row = cfg_key_find("", "horizons");
+    if (!applies(L, h, "horizons", row ? row->hazard_types : NYTTE_HAZARD_ANY, p))
         return;
     if (h->type != YT_SEQ) {
         cfg_problem(L, h, NYTTE_ECONFIG, "horizons", "expected a list of horizons ({year: 2050, sea_level_rise: 0.3})");

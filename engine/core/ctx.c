@@ -25,6 +25,8 @@ struct nytte_ctx {
     uint64_t progress_total;
     double progress_last;
     int progress_shown;
+    char progress_stage[64]; /* "[4/9] overlay" while a run's stage runs, else empty */
+    double progress_t0;      /* when the stage began */
 };
 
 const char *nytte_version(void) { return NYTTE_VERSION; }
@@ -203,6 +205,39 @@ static int progress_active(const nytte_ctx *ctx)
     return ctx && ctx->progress && ctx->verbosity >= NYTTE_LOG_WARN && !ctx->log_fn;
 }
 
+/* The progress line: "[2/9] hazard: 12 of 20 rasters  60.0 %  3.1 s" (the unit is the label's). */
+static void progress_show(nytte_ctx *ctx, uint64_t done)
+{
+    double t = nytte_now();
+    char part[160] = "";
+    if (ctx->progress_label[0]) {
+        double pct = ctx->progress_total ? 100.0 * (double)done / (double)ctx->progress_total : 100.0;
+        snprintf(part, sizeof part, "%s%s: %llu of %llu  %5.1f %%", ctx->progress_stage[0] ? " " : "",
+                 ctx->progress_label, (unsigned long long)done, (unsigned long long)ctx->progress_total, pct);
+    }
+    fprintf(stderr, "\r\033[K%s%s  %.1f s", ctx->progress_stage, part, t - ctx->progress_t0);
+    fflush(stderr);
+    ctx->progress_last = t;
+    ctx->progress_shown = 1;
+}
+
+void nytte_progress_stage(nytte_ctx *ctx, size_t k, size_t n, const char *name)
+{
+    if (!ctx)
+        return;
+    ctx->progress_label[0] = '\0';
+    ctx->progress_t0 = nytte_now();
+    if (!name) {
+        ctx->progress_stage[0] = '\0';
+        if (progress_active(ctx))
+            clear_progress_line(ctx);
+        return;
+    }
+    snprintf(ctx->progress_stage, sizeof ctx->progress_stage, "[%zu/%zu] %s", k, n, name);
+    if (progress_active(ctx))
+        progress_show(ctx, 0);
+}
+
 void nytte_progress_begin(nytte_ctx *ctx, const char *label, uint64_t total)
 {
     if (!ctx)
@@ -210,6 +245,8 @@ void nytte_progress_begin(nytte_ctx *ctx, const char *label, uint64_t total)
     snprintf(ctx->progress_label, sizeof ctx->progress_label, "%s", label);
     ctx->progress_total = total;
     ctx->progress_last = 0;
+    if (!ctx->progress_stage[0])
+        ctx->progress_t0 = nytte_now();
     nytte_progress_update(ctx, 0);
 }
 
@@ -217,20 +254,22 @@ void nytte_progress_update(nytte_ctx *ctx, uint64_t done)
 {
     if (!progress_active(ctx))
         return;
-    double t = nytte_now();
-    if (done < ctx->progress_total && t - ctx->progress_last < 0.1)
+    if (done < ctx->progress_total && nytte_now() - ctx->progress_last < 0.1)
         return;
-    ctx->progress_last = t;
-    double pct = ctx->progress_total ? 100.0 * (double)done / (double)ctx->progress_total : 100.0;
-    fprintf(stderr, "\r\033[K%s %5.1f %%", ctx->progress_label, pct);
-    fflush(stderr);
-    ctx->progress_shown = 1;
+    progress_show(ctx, done);
 }
 
 void nytte_progress_end(nytte_ctx *ctx)
 {
+    if (!ctx)
+        return;
+    ctx->progress_label[0] = '\0';
     if (!progress_active(ctx))
         return;
-    clear_progress_line(ctx);
+    /* inside a run's stage the line goes back to the stage; alone, it goes */
+    if (ctx->progress_stage[0])
+        progress_show(ctx, 0);
+    else
+        clear_progress_line(ctx);
     fflush(stderr);
 }

@@ -85,9 +85,11 @@ int nytte_ead_check_periods(nytte_ctx *ctx, const char *what, const double *T, s
     if (n == 0)
         return nytte_error(ctx, NYTTE_ECONFIG, "%s: no return periods", what);
     for (size_t i = 0; i < n; i++) {
-        if (!(isfinite(T[i]) && T[i] > 1))
+        /* T = 1 (p = 1, every year) is the most frequent event there is: Delft-FIAT's series start there.
+         * Every rule integrates it: the lower tail is then empty (the triangle's width 1 − p₁ is 0). */
+        if (!(isfinite(T[i]) && T[i] >= 1))
             return nytte_error(ctx, NYTTE_ECONFIG,
-                               "%s: return period %zu (%g) must be a number greater than 1 year", what, i + 1, T[i]);
+                               "%s: return period %zu (%g) must be a number of at least 1 year", what, i + 1, T[i]);
         if (i > 0 && !(T[i] > T[i - 1]))
             return nytte_error(ctx, NYTTE_ECONFIG,
                                "%s: return period %zu (%g) is not greater than the previous (%g): return periods "

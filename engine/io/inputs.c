@@ -1,8 +1,9 @@
 /*
- * inputs.c — the project's parcels, buildings and ownership as checked tables.
+ * inputs.c — the project's parcels, buildings and ownership as checked tables; parcels
+ * that overlap are warned about (overlap.c).
  */
+#include "io/io_int.h"
 #include "nytte/config.h"
-#include "nytte/io.h"
 
 
 #include <assert.h>
@@ -114,7 +115,7 @@ static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p
     int iland = opt_field(fields, &nf, c->landuse);
     int ipaved = opt_field(fields, &nf, c->paved_area);
     nytte_vlayer l;
-    int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, wkt);
+    int rc = nytte_vlayer_read_as(ctx, &l, c->src.path, c->src.layer, c->src.where, c->src.crs, fields, nf, wkt);
     if (rc)
         return rc;
     const char *path = c->src.path, *ln = layer_name(&c->src);
@@ -182,6 +183,18 @@ static int read_parcels(nytte_ctx *ctx, nytte_inputs *in, const nytte_project *p
     if (l.nrepaired)
         nytte_log(ctx, NYTTE_LOG_WARN, "%s: layer %s: %zu invalid parcel polygons repaired with GEOS (-v lists them)",
                   path, ln, l.nrepaired);
+    /* a register error, not refused: each parcel keeps its polygon (docs/project-file.md) */
+    io_overlaps ov;
+    if ((rc = io_parcel_overlaps(ctx, &ov, in->parcels, in->nparcels))) {
+        nytte_error_prefix(ctx, "%s: layer %s", path, ln);
+        goto cleanup;
+    }
+    io_overlaps_warn(ctx, &ov, in->parcels, path, ln);
+    for (size_t k = 0; k < ov.npairs; k++) {
+        in->parcels[ov.pairs[k].a].shared_area += ov.pairs[k].area;
+        in->parcels[ov.pairs[k].b].shared_area += ov.pairs[k].area;
+    }
+    free(ov.pairs);
 cleanup:
     nytte_vlayer_clear(&l);
     return rc;
@@ -195,7 +208,7 @@ static int read_buildings(nytte_ctx *ctx, nytte_inputs *in, const nytte_project 
     int ih = opt_field(fields, &nf, c->floor_height);
     int iv = opt_field(fields, &nf, c->value);
     nytte_vlayer l;
-    int rc = nytte_vlayer_read(ctx, &l, c->src.path, c->src.layer, c->src.where, fields, nf, wkt);
+    int rc = nytte_vlayer_read_as(ctx, &l, c->src.path, c->src.layer, c->src.where, c->src.crs, fields, nf, wkt);
     if (rc)
         return rc;
     const char *path = c->src.path, *ln = layer_name(&c->src);

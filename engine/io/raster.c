@@ -9,10 +9,9 @@
  * GDAL never prints: the CPL error handler installed by nytte_io_init() keeps the
  * last message per thread (nytte_io_gdal_msg, io.h) and callers put it into the context.
  */
-#include "nytte/io.h"
+#include "io/io_int.h"
 
 #include <errno.h>
-#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -168,21 +167,17 @@ int nytte_raster_info(nytte_ctx *ctx, const char *path, nytte_grid *grid, char *
     return rc;
 }
 
-/* A nodata value as Float32: NaN stays NaN, values beyond Float32 clamp as GDAL clamps cells. */
-static float nodata_as_float(double v)
-{
-    if (isnan(v))
-        return NAN;
-    if (v > FLT_MAX)
-        return FLT_MAX;
-    if (v < -FLT_MAX)
-        return -FLT_MAX;
-    return (float)v;
-}
-
 int nytte_raster_read(nytte_ctx *ctx, nytte_raster *out, const char *path, int band)
 {
+    nytte_raster_census census;
+    return nytte_raster_read_ex(ctx, out, path, band, &census);
+}
+
+int nytte_raster_read_ex(nytte_ctx *ctx, nytte_raster *out, const char *path, int band,
+                         nytte_raster_census *census)
+{
     *out = (nytte_raster)NYTTE_RASTER_INIT;
+    *census = (nytte_raster_census)NYTTE_RASTER_CENSUS_INIT;
     int rc = NYTTE_OK;
     char *wkt = NULL;
     nytte_grid grid;
@@ -208,7 +203,7 @@ int nytte_raster_read(nytte_ctx *ctx, nytte_raster *out, const char *path, int b
     int has = 0;
     double nd = GDALGetRasterNoDataValue(b, &has);
     out->has_nodata = has != 0;
-    out->nodata = has ? nodata_as_float(nd) : 0.0f;
+    out->nodata = has ? io_nodata_as_float(nd) : 0.0f;
     /* Decompress tiles on the context's threads (GTiff honours GDAL_NUM_THREADS since 3.6);
      * the cells read are the same for any thread count. */
     char threads[16];
@@ -221,6 +216,7 @@ int nytte_raster_read(nytte_ctx *ctx, nytte_raster *out, const char *path, int b
         rc = nytte_io_gdal_error(ctx, NYTTE_EIO, "%s: cannot read band %d", path, band);
         goto cleanup;
     }
+    io_census_add(census, out->v, 0, 0, grid.nx, grid.ny, out->has_nodata, out->nodata);
 cleanup:
     if (rc != NYTTE_OK)
         nytte_raster_clear(out);
@@ -404,7 +400,7 @@ int nytte_raster_band_info(nytte_ctx *ctx, const char *path, bool *has_nodata, f
         rc = nytte_nomem(ctx, "%s", path);
     } else {
         *has_nodata = has != 0;
-        *nodata = has ? nodata_as_float(nd) : 0.0f;
+        *nodata = has ? io_nodata_as_float(nd) : 0.0f;
     }
     GDALClose(ds);
     return rc;
@@ -435,6 +431,7 @@ int nytte_raster_reader_read_window(nytte_raster_reader *r, int col0, int row0, 
     if (GDALRasterIO(GDALGetRasterBand(r->ds, 1), GF_Read, col0, row0, w, h, buf, w, h, GDT_Float32, 0, 0) !=
         CE_None)
         return NYTTE_EIO;
+    io_cells_finite(buf, (size_t)w * (size_t)h);
     return NYTTE_OK;
 }
 
@@ -554,7 +551,7 @@ int nytte_raster_vrt_to_tiff(nytte_ctx *ctx, const char *vrt, const char *path)
     if (rc == NYTTE_OK) {
         int has = 0;
         double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(src, 1), &has);
-        rc = write_cog(ctx, path, &g, wkt, has != 0, nodata_as_float(nd), copy_cells, src);
+        rc = write_cog(ctx, path, &g, wkt, has != 0, io_nodata_as_float(nd), copy_cells, src);
     }
     free(wkt);
     GDALClose(src);

@@ -258,6 +258,7 @@ typedef struct vreader {
     int *idx;                          /* per requested field: its index in the layer */
     OGRSpatialReferenceH target;       /* the working CRS, when given */
     OGRCoordinateTransformationH ct;   /* to it, when the layer's CRS differs */
+    OGRSpatialReferenceH given;        /* the CRS given for the coordinates (src_crs), or NULL */
     GEOSContextHandle_t h;
 } vreader;
 
@@ -281,16 +282,49 @@ static int find_fields(vreader *r, OGRLayerH lyr, const char *const *fields, siz
     return NYTTE_OK;
 }
 
-/* The transformation of the layer's geometries to target_wkt (none when NULL or the same CRS). */
-static int make_transform(vreader *r, OGRLayerH lyr, const char *target_wkt)
+/*
+ * A layer read in degrees whose coordinates cannot be degrees: the usual GeoJSON in UTM
+ * metres without a `crs` member (read as WGS 84, as the GeoJSON standard says), which PROJ
+ * then fails to transform with a number for a message. Says what happened and the fix.
+ */
+static int check_degrees(vreader *r, OGRLayerH lyr, OGRSpatialReferenceH src, bool given)
+{
+    OGREnvelope env;
+    if (!OSRIsGeographic(src) || OGR_L_GetExtent(lyr, &env, 1) != OGRERR_NONE)
+        return NYTTE_OK;
+    if (env.MinX >= -180 && env.MaxX <= 360 && env.MinY >= -90 && env.MaxY <= 90)
+        return NYTTE_OK;
+    const char *name = OSRGetName(src);
+    return nytte_error(r->ctx, NYTTE_EINPUT,
+                       "%s: layer %s: coordinates look like metres (x %.0f to %.0f, y %.0f to %.0f), but the %s CRS is "
+                       "%s, in degrees%s; give the layer its CRS: `crs: EPSG:25832` (or the one it is in) under this "
+                       "input in the project file, or ogr2ogr -a_srs EPSG:25832",
+                       r->path, r->lname, env.MinX, env.MaxX, env.MinY, env.MaxY, given ? "given" : "file's",
+                       name ? name : "geographic",
+                       given ? "" : " (a GeoJSON without a \"crs\" member is WGS 84 by the GeoJSON standard)");
+}
+
+/* The transformation of the layer's geometries to target_wkt (none when NULL or the same
+ * CRS), from src_crs when given, else from the layer's own CRS. */
+static int make_transform(vreader *r, OGRLayerH lyr, const char *src_crs, const char *target_wkt)
 {
     if (!target_wkt || OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(lyr)) <= 0)
         return NYTTE_OK;
     OGRSpatialReferenceH src = OGR_L_GetSpatialRef(lyr);
+    if (src_crs) {
+        if (!(r->given = OSRNewSpatialReference(NULL)) || OSRSetFromUserInput(r->given, src_crs) != OGRERR_NONE)
+            return nytte_error(r->ctx, NYTTE_EINPUT, "%s: layer %s: crs '%s' is not a CRS PROJ knows", r->path,
+                               r->lname, src_crs);
+        src = r->given;
+    }
     if (!src)
         return nytte_error(r->ctx, NYTTE_EINPUT,
-                           "%s: layer %s: has no CRS; give the layer a CRS (e.g. with ogr2ogr -a_srs)", r->path,
-                           r->lname);
+                           "%s: layer %s: has no CRS; give the layer its CRS: `crs: EPSG:25832` (or the one it is in) "
+                           "under this input in the project file, or ogr2ogr -a_srs EPSG:25832",
+                           r->path, r->lname);
+    int rc = check_degrees(r, lyr, src, src_crs != NULL);
+    if (rc)
+        return rc;
     r->target = OSRNewSpatialReference(target_wkt);
     if (!r->target)
         return nytte_error(r->ctx, NYTTE_EINPUT, "working CRS cannot be read");
@@ -361,6 +395,12 @@ static int read_feature(vreader *r, OGRFeatureH f)
 int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const char *layer, const char *where,
                       const char *const *fields, size_t nfields, const char *target_wkt)
 {
+    return nytte_vlayer_read_as(ctx, out, path, layer, where, NULL, fields, nfields, target_wkt);
+}
+
+int nytte_vlayer_read_as(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const char *layer, const char *where,
+                         const char *src_crs, const char *const *fields, size_t nfields, const char *target_wkt)
+{
     memset(out, 0, sizeof *out);
     nytte_io_init();
     nytte_io_gdal_msg_clear();
@@ -379,7 +419,7 @@ int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const
         goto cleanup;
     }
     r.lname = OGR_L_GetName(lyr);
-    if ((rc = find_fields(&r, lyr, fields, nfields)) || (rc = make_transform(&r, lyr, target_wkt)))
+    if ((rc = find_fields(&r, lyr, fields, nfields)) || (rc = make_transform(&r, lyr, src_crs, target_wkt)))
         goto cleanup;
     if (where && OGR_L_SetAttributeFilter(lyr, where) != OGRERR_NONE) {
         rc = nytte_io_gdal_error(ctx, NYTTE_EINPUT, "%s: layer %s: invalid filter \"%s\"", path, r.lname, where);
@@ -401,6 +441,8 @@ cleanup:
         OCTDestroyCoordinateTransformation(r.ct);
     if (r.target)
         OSRDestroySpatialReference(r.target);
+    if (r.given)
+        OSRDestroySpatialReference(r.given);
     if (ds)
         GDALClose(ds);
     free(r.idx);

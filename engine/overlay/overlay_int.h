@@ -69,7 +69,7 @@ bool ovl_geom_ok(const nytte_geom *g);
 /* Running sums of one geometry over one raster, in cell weights (not m²). */
 typedef struct ovl_acc {
     double cover;  /* sum of weights of all cells in the grid */
-    double nodata; /* ... of nodata/NaN cells */
+    double nodata; /* ... of nodata, NaN and ±Inf cells */
     double valid;  /* ... of valid cells */
     double wv;     /* sum of weight × value over valid cells */
     double min, max;
@@ -82,7 +82,7 @@ void ovl_acc_merge(ovl_acc *a, const ovl_acc *b);
 
 /*
  * Add the cells of a window: frac[nrows * ncols], values vals[r * stride + c] (Float32;
- * nodata when equal to `nodata` with has_nodata, or NaN), thresholds thr[nthr].
+ * nodata when equal to `nodata` with has_nodata, or NaN or ±Inf), thresholds thr[nthr].
  */
 void ovl_acc_add(ovl_acc *a, const double *frac, int ncols, int nrows, const float *vals, size_t stride,
                  bool has_nodata, float nodata, const double *thr, int nthr);

@@ -54,7 +54,7 @@ static void add_run_missing(const float *v, int c, int e, bool has_nodata, float
     double sum = 0, lo = *mn, hi = *mx;
     for (int i = c; i < e; i++) {
         float x = v[i];
-        if (x != x || (has_nodata && x == nodata)) {
+        if (!isfinite(x) || (has_nodata && x == nodata)) {
             nn++;
             continue;
         }
@@ -158,7 +158,9 @@ static inline __attribute__((always_inline)) bool run_kernel(run_sums *rs, const
         for (int k = 0; k < NTHR; k++)
             cnt[k][0] += x > t[k];
     }
-    if (bad)
+    /* a ±Inf cell has no value (docs/overlay.md): the lane sums of finite floats are finite,
+     * so an infinite or NaN sum says the run holds one, without a test per cell */
+    if (bad || !isfinite((s[0] + s[1]) + (s[2] + s[3])))
         return false;
     lo[0] = lo[1] < lo[0] ? lo[1] : lo[0];
     lo[2] = lo[3] < lo[2] ? lo[3] : lo[2];
@@ -228,7 +230,7 @@ static inline void add_cell(float x, double w, const run_ctx *rc, double *cover,
                             double *wv, double *mn, double *mx, double *above)
 {
     *cover += w;
-    if (x != x || (rc->has_nodata && x == rc->nodata)) {
+    if (!isfinite(x) || (rc->has_nodata && x == rc->nodata)) {
         *nod += w;
         return;
     }

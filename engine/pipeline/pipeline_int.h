@@ -73,6 +73,7 @@ typedef struct run_state {
     nytte_raster dem;             /* the terrain; with `tile`, only its grid, CRS and nodata (v is NULL) */
     bool writer;                  /* this process writes the run's files (rank 0 of a shared folder) and
                                      computes the stages after the overlay */
+    bool report_follows;          /* nytte_run: the report stage follows the computation (progress counts it) */
     bool shared;                  /* the ranks share one run (nytte_run under mpirun with several): the
                                      overlay's statistics go to the writer alone */
     int tile;                     /* > 0: the hazard over tiles of this many cells */
@@ -132,6 +133,12 @@ int pipeline_compute(run_state *s);
 int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, const char *working_wkt);
 /** Write a raster of the run at path, when this process is the run's writer (s->writer). */
 int pipeline_write_raster(const run_state *s, const nytte_raster *r, const char *path);
+/**
+ * The same for n rasters at once, on the context's threads (one raster per thread: every
+ * file's bytes are those of a serial write); the first failure in the order of the
+ * rasters is the error. Writing the depth rasters was most of a default run on one core.
+ */
+int pipeline_write_rasters(const run_state *s, const nytte_raster *const *r, const char *const *paths, size_t n);
 /** Read every feature of a layer (at least one) into l, in the working CRS; errors start with `what`. */
 int pipeline_read_geoms(nytte_ctx *ctx, nytte_vlayer *l, const nytte_layer_cfg *c, const char *wkt, const char *what);
 /**
@@ -160,7 +167,9 @@ int pipeline_overlay(run_state *s);   /* stage_overlay.c: zonal statistics of pa
 int pipeline_damage(run_state *s);    /* stage_damage.c: EAD per building and scenario, parcel metrics */
 int pipeline_catchment(run_state *s); /* stage_catchment.c: who sends the water (contributor facts) */
 int pipeline_allocate(run_state *s);  /* stage_allocate.c: the facts per element, the allocation */
-int pipeline_safeguards(run_state *s); /* stage_safeguards.c: findings on benefit, harm and economics */
+int pipeline_safeguards(run_state *s);
+/* results.c: owner o's explanation (nytte_alloc_explain_owner) and how the amount is paid. */
+int pipeline_owner_text(nytte_ctx *ctx, char **text, const run_state *s, size_t o); /* stage_safeguards.c: findings on benefit, harm and economics */
 int pipeline_compare(run_state *s);   /* stage_allocate.c: every model of allocation.compare on the same facts */
 int pipeline_finance(run_state *s);   /* stage_allocate.c: each owner's loan */
 int pipeline_uncertainty(run_state *s); /* stage_uncertainty.c: the draws and climate horizons (when asked for) */

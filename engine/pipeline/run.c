@@ -82,12 +82,18 @@ static const stage stages[] = {
     {"uncertainty", pipeline_uncertainty, STAGE_UNCERTAINTY, ON_THE_WRITER},
 };
 
+#define NSTAGES (sizeof stages / sizeof stages[0])
+
 int pipeline_compute(run_state *s)
 {
-    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+    /* on a terminal, "[k/n] stage" and its seconds (the report, when one follows, is the last) */
+    size_t n = NSTAGES + (s->report_follows ? 1 : 0);
+    for (size_t i = 0; i < NSTAGES; i++) {
         const stage *st = &stages[i];
         double t = nytte_now();
+        nytte_progress_stage(s->ctx, i + 1, n, st->name);
         int src = st->where == ON_EVERY_RANK || s->writer ? st->run(s) : NYTTE_OK;
+        nytte_log(s->ctx, NYTTE_LOG_DEBUG, "stage %s: %.3f s", st->name, nytte_now() - t);
         /* under mpirun every stage ends with every rank's verdict, so that a rank that failed
          * alone (memory, a file) stops the others instead of leaving them in a collective;
          * it also keeps rank 0's rasters written before any rank reads them */
@@ -96,7 +102,20 @@ int pipeline_compute(run_state *s)
             return rc;
         s->timing[st->timing] += nytte_now() - t;
     }
+    if (!s->report_follows)
+        nytte_progress_stage(s->ctx, 0, 0, NULL);
     return NYTTE_OK;
+}
+
+/* -v: where the run's time went, one line (the manifest has the same figures, timings_s). */
+static void log_timings(const run_state *s, double total)
+{
+    static const char *const names[STAGE_COUNT] = {"inputs", "hazard", "overlay", "damage", "allocation", "report"};
+    char line[512];
+    size_t k = 0;
+    for (int i = 0; i < STAGE_COUNT && k < sizeof line; i++)
+        k += (size_t)snprintf(line + k, sizeof line - k, "%s%s %.2f s", i ? ", " : "", names[i], s->timing[i]);
+    nytte_log(s->ctx, NYTTE_LOG_INFO, "time: %s; total %.2f s", line, total);
 }
 
 /* What the command prints after a run. */
@@ -152,13 +171,19 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
     int rc = opts->out_dir ? nytte_project_check_out_dir(ctx, p, out_dir, "--out") : NYTTE_OK;
     if (!rc)
         rc = run_folder_begin(ctx, &s.folder, out_dir, opts->force, s.shared);
+    s.report_follows = true;
     if (!rc)
         rc = pipeline_compute(&s);
     /* the writer computed the tables from every rank's overlay and writes them */
-    if (!rc && s.writer && !(rc = pipeline_report(&s)) && !(rc = run_folder_commit(ctx, &s.folder))) {
-        summarise(&s, out);
-        out->seconds = nytte_now() - t0;
+    if (!rc && s.writer) {
+        nytte_progress_stage(ctx, NSTAGES + 1, NSTAGES + 1, "report");
+        if (!(rc = pipeline_report(&s)) && !(rc = run_folder_commit(ctx, &s.folder))) {
+            summarise(&s, out);
+            out->seconds = nytte_now() - t0;
+            log_timings(&s, out->seconds);
+        }
     }
+    nytte_progress_stage(ctx, 0, 0, NULL);
     run_folder_name_error(ctx, &s.folder, rc);
     /* every rank of a shared run comes here once: an error common to the ranks is printed once */
     if (s.shared)

@@ -9,6 +9,7 @@
 #include "pipeline/pipeline_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* The facts of every parcel for element e (scenario 1 + e: with the element alone). */
 static void element_facts(run_state *s, size_t e, const nytte_use *use)
@@ -29,7 +30,8 @@ static void element_facts(run_state *s, size_t e, const nytte_use *use)
             .in_area = nytte_alloc_in_benefit_area(m->wet_design, dw->above[0], dn->mean, dw->mean, by_exposure),
             .built = m->nbuildings > 0,
             .nbuildings = m->nbuildings,
-            .plot_area = pc->area,
+            /* an overlap with another parcel counts half in each: the pair's plot areas sum to their union */
+            .plot_area = pc->area - 0.5 * pc->shared_area,
             .building_area = m->building_area,
             .floor_area = m->floor_area,
             .property_value = pc->property_value,
@@ -72,6 +74,29 @@ static void element_pool(run_state *s, size_t e)
                                                          mc->deductions[d].percent};
 }
 
+/*
+ * A project-file problem the allocation finds (NYTTE_ECONFIG) says where in the project
+ * file, as the loader's problems do: payment caps that no split can meet point at
+ * allocation.min_payment or max_payment (the one the message is about; allocate.h gives
+ * the message), anything else at the project file.
+ */
+static void allocation_where(const run_state *s)
+{
+    const nytte_project *p = s->p;
+    const char *msg = nytte_ctx_errmsg(s->ctx);
+    if (strstr(msg, ": infeasible payment caps: ")) {
+        bool max = strstr(msg, " × maximum ") != NULL;
+        const char *key = max ? "max_payment" : "min_payment";
+        int line = max ? p->max_payment_at.line : p->min_payment_at.line;
+        int col = max ? p->max_payment_at.col : p->min_payment_at.col;
+        if (line > 0) {
+            nytte_error_prefix(s->ctx, "%s:%d:%d: allocation.%s", p->path, line, col, key);
+            return;
+        }
+    }
+    nytte_error_prefix(s->ctx, "%s", p->path);
+}
+
 int pipeline_allocate(run_state *s)
 {
     nytte_ctx *ctx = s->ctx;
@@ -95,9 +120,12 @@ int pipeline_allocate(run_state *s)
     for (size_t h = 0; h < s->in.nholdings; h++)
         s->holdings[h] = (nytte_alloc_holding){s->in.holdings[h].parcel, s->in.owners[s->in.holdings[h].owner].id,
                                                s->in.holdings[h].share};
-    s->ain = (nytte_alloc_input){np, s->elements, ne, s->holdings, s->in.nholdings, &p->alloc};
+    s->ain = (nytte_alloc_input){np, s->elements, ne, s->holdings, s->in.nholdings, &p->alloc,
+                                 /* what the benefit facts are, for the explanations (pipeline_benefit_pv) */
+                                 .benefit = {p->discount_rate, p->horizon, s->ead_end != NULL}};
     /* every level sums to its pool, to the øre, or nothing is written: nytte_allocate_run checks */
-    rc = nytte_allocate_run(ctx, &s->alloc, &s->ain);
+    if ((rc = nytte_allocate_run(ctx, &s->alloc, &s->ain)) == NYTTE_ECONFIG)
+        allocation_where(s);
 cleanup:
     free(use);
     return rc;

@@ -87,7 +87,7 @@ int hazard_bluespot(run_state *s, const nytte_hazard_cfg *h)
         rc = nytte_nomem(ctx, "hazard %s", h->id);
         goto cleanup;
     }
-    nytte_progress_begin(ctx, "hazard", s->nscen * s->nlev);
+    nytte_progress_begin(ctx, "depth rasters", s->nscen * s->nlev);
     for (size_t sc = 0; sc < s->nscen; sc++) {
         if (s->tile) {
             /* over tiles (no rain: every event fills every bluespot; one raster, nlev files) */

@@ -38,25 +38,31 @@ static int coastal_tiled(run_state *s, const nytte_hazard_cfg *h, size_t sc, con
     return rc;
 }
 
-/* The same on the whole terrain in memory: burn, then one bathtub per level. */
+/* The same on the whole terrain in memory: burn, one bathtub per level, then the n depth
+ * rasters written at once (pipeline_write_rasters). */
 static int coastal_whole(run_state *s, const nytte_hazard_cfg *h, size_t sc, const measure_layers *ml,
                          nytte_barrier *bars, nytte_burn_mode *modes, const nytte_geom *sea, size_t nsea,
                          const double *lv, const char *const *outs, size_t n, size_t slot0)
 {
-    nytte_raster burned = NYTTE_RASTER_INIT, depth = NYTTE_RASTER_INIT;
+    nytte_raster burned = NYTTE_RASTER_INIT;
+    nytte_raster *depth = calloc(n ? n : 1, sizeof *depth);
+    const nytte_raster **dp = calloc(n ? n : 1, sizeof *dp);
     const nytte_raster *terrain = &s->dem;
-    int rc = hazard_scenario_terrain(s, sc, ml, bars, modes, &burned, &terrain);
+    int rc = !depth || !dp ? nytte_nomem(s->ctx, "hazard %s", h->id)
+                           : hazard_scenario_terrain(s, sc, ml, bars, modes, &burned, &terrain);
     for (size_t j = 0; !rc && j < n; j++) {
-        nytte_raster_clear(&depth);
-        if ((rc = nytte_hazard_bathtub(s->ctx, &depth, terrain, sea, nsea, lv[j]))) {
+        depth[j] = (nytte_raster)NYTTE_RASTER_INIT;
+        dp[j] = &depth[j];
+        if ((rc = nytte_hazard_bathtub(s->ctx, &depth[j], terrain, sea, nsea, lv[j])))
             nytte_error_prefix(s->ctx, "%s", h->sea.path);
-            break;
-        }
-        if (!(rc = pipeline_write_raster(s, &depth, outs[j])))
-            nytte_progress_update(s->ctx, slot0 + j + 1);
     }
+    if (!rc && !(rc = pipeline_write_rasters(s, dp, outs, n)))
+        nytte_progress_update(s->ctx, slot0 + n);
+    for (size_t j = 0; depth && j < n; j++)
+        nytte_raster_clear(&depth[j]);
     nytte_raster_clear(&burned);
-    nytte_raster_clear(&depth);
+    free(depth);
+    free((void *)dp);
     return rc;
 }
 
@@ -93,7 +99,7 @@ int hazard_coastal(run_state *s, const nytte_hazard_cfg *h)
     if (s->tile)
         nytte_log(ctx, NYTTE_LOG_INFO, "hazard %s: over tiles of %d x %d cells%s", h->id, s->tile, s->tile,
                   nytte_dist_size() > 1 ? ", shared by every process" : "");
-    nytte_progress_begin(ctx, "hazard", s->nepoch * s->nscen * s->nlev);
+    nytte_progress_begin(ctx, "depth rasters", s->nepoch * s->nscen * s->nlev);
     for (size_t ep = 0; ep < s->nepoch; ep++) {
         /* the end of the horizon: every event's level raised by the sea-level rise */
         double rise = ep ? h->sea_level_rise : 0.0;

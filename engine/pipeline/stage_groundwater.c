@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Every measure's drains in order: measure m's are all[m0[m] .. m0[m + 1]). */
 typedef struct {
@@ -56,6 +57,15 @@ static int read_drains(run_state *s, const measure_layers *ml, drain_set *d)
     return NYTTE_OK;
 }
 
+/* Whether event k's raster is no earlier event's: its NaN and ±Inf cells are warned about once. */
+static bool first_use(const nytte_hazard_cfg *h, size_t k)
+{
+    for (size_t j = 0; j < k; j++)
+        if (strcmp(h->rasters[j], h->rasters[k]) == 0)
+            return false;
+    return true;
+}
+
 /* A depth-to-groundwater raster must have a CRS, the working one. */
 static int check_table_crs(run_state *s, const char *path, const char *wkt)
 {
@@ -78,12 +88,16 @@ static int groundwater_tiled(run_state *s, const nytte_hazard_cfg *h, size_t k, 
     char *wkt = NULL;
     bool has = false;
     float nd = 0.0f;
+    nytte_raster_census c;
     int rc = nytte_raster_info(ctx, path, &g, NULL);
     if (!rc)
         rc = nytte_raster_band_info(ctx, path, &has, &nd, &wkt);
     if (!rc)
         rc = check_table_crs(s, path, wkt);
     free(wkt);
+    /* scanned by strips for the census the whole read makes (the same warning) */
+    if (!rc && first_use(h, k) && !(rc = nytte_raster_scan(ctx, &c, path)))
+        nytte_raster_census_warn(ctx, path, &g, &c);
     if (rc)
         return rc;
     const nytte_drain **ds = calloc(ns, sizeof *ds);
@@ -124,9 +138,10 @@ static int groundwater_whole(run_state *s, const nytte_hazard_cfg *h, size_t k, 
 {
     nytte_ctx *ctx = s->ctx;
     nytte_raster dtg = NYTTE_RASTER_INIT, lowered = NYTTE_RASTER_INIT, expo = NYTTE_RASTER_INIT;
-    int rc = nytte_raster_read(ctx, &dtg, h->rasters[k], 1);
-    if (!rc)
-        rc = check_table_crs(s, h->rasters[k], dtg.crs_wkt);
+    nytte_raster_census c;
+    int rc = nytte_raster_read_ex(ctx, &dtg, h->rasters[k], 1, &c);
+    if (!rc && !(rc = check_table_crs(s, h->rasters[k], dtg.crs_wkt)) && first_use(h, k))
+        nytte_raster_census_warn(ctx, h->rasters[k], &dtg.grid, &c);
     for (size_t sc = 0; !rc && sc < s->nscen; sc++) {
         const nytte_raster *table = &dtg;
         if (sc > 0) {
@@ -160,7 +175,7 @@ int hazard_groundwater(run_state *s, const nytte_hazard_cfg *h)
     int rc;
     if ((rc = hazard_events(s, h)) || (rc = hazard_read_measures(s, &ml)) || (rc = read_drains(s, &ml, &d)))
         goto cleanup;
-    nytte_progress_begin(s->ctx, "hazard", s->nscen * s->nlev);
+    nytte_progress_begin(s->ctx, "depth rasters", s->nscen * s->nlev);
     for (size_t k = 0; k < s->nev; k++) {
         if (s->tile > 0) {
             /* over tiles: the raster read by windows, every scenario at once */

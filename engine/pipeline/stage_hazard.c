@@ -17,7 +17,56 @@
 int pipeline_write_raster(const run_state *s, const nytte_raster *r, const char *path)
 {
     /* under mpirun every rank computes the same whole-raster hazards; one writes them */
-    return s->writer ? nytte_raster_write(s->ctx, r, path) : NYTTE_OK;
+    if (!s->writer)
+        return NYTTE_OK;
+    double t = nytte_now();
+    int rc = nytte_raster_write(s->ctx, r, path);
+    nytte_log(s->ctx, NYTTE_LOG_DEBUG, "hazard: wrote %s (%zu × %zu cells) in %.3f s", path, (size_t)r->grid.nx,
+              (size_t)r->grid.ny, nytte_now() - t);
+    return rc;
+}
+
+int pipeline_write_rasters(const run_state *s, const nytte_raster *const *r, const char *const *paths, size_t n)
+{
+    if (!s->writer || n == 0)
+        return NYTTE_OK;
+    int *rcs = calloc(n, sizeof *rcs);
+    double *secs = calloc(n, sizeof *secs);
+    nytte_ctx **cs = calloc(n, sizeof *cs);
+    if (!rcs || !secs || !cs) {
+        free(rcs), free(secs), free((void *)cs);
+        return nytte_nomem(s->ctx, "writing %zu rasters", n);
+    }
+    int nt = nytte_ctx_threads(s->ctx);
+    if ((size_t)nt > n)
+        nt = (int)n;
+    /* one raster per thread, each written whole by it: the bytes are those of a serial write;
+     * each thread records its own error, reported below in the order of the rasters */
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (size_t i = 0; i < n; i++) {
+        double t = nytte_now();
+        if (nytte_ctx_new(&cs[i]) != NYTTE_OK) {
+            rcs[i] = NYTTE_ENOMEM;
+            continue;
+        }
+        nytte_ctx_set_verbosity(cs[i], NYTTE_LOG_ERROR);
+        rcs[i] = nytte_raster_write(cs[i], r[i], paths[i]);
+        secs[i] = nytte_now() - t;
+    }
+    int rc = NYTTE_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!rc && rcs[i])
+            rc = cs[i] ? nytte_error(s->ctx, rcs[i], "%s", nytte_ctx_errmsg(cs[i]))
+                       : nytte_nomem(s->ctx, "writing %s", paths[i]);
+        if (!rcs[i])
+            nytte_log(s->ctx, NYTTE_LOG_DEBUG, "hazard: wrote %s (%zu × %zu cells) in %.3f s", paths[i],
+                      (size_t)r[i]->grid.nx, (size_t)r[i]->grid.ny, secs[i]);
+        nytte_ctx_free(cs[i]);
+    }
+    free(rcs);
+    free(secs);
+    free((void *)cs);
+    return rc;
 }
 
 int pipeline_hazard(run_state *s)
@@ -210,6 +259,15 @@ int hazard_given(run_state *s, const nytte_hazard_cfg *h)
             free(wkt);
             if (rc)
                 return rc;
+            /* the overlay reads it by blocks, a ±Inf depth as nodata: say so, once per file */
+            bool seen = false;
+            for (size_t j = 0; j < sc * s->nlev + k && !seen; j++)
+                seen = strcmp(s->paths[j], list[k]) == 0;
+            nytte_raster_census c;
+            if (!seen && (rc = nytte_raster_scan(ctx, &c, list[k])))
+                return rc;
+            if (!seen)
+                nytte_raster_census_warn(ctx, list[k], &g, &c);
             if (!(s->paths[sc * s->nlev + k] = strdup(list[k])))
                 return nytte_nomem(ctx, "hazard %s", h->id);
         }

@@ -6,8 +6,7 @@
  */
 #include "pipeline/pipeline_int.h"
 
-#include <stdio.h>
-#include <stdlib.h>
+#include <stddef.h>
 
 int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, const char *working_wkt)
 {
@@ -26,7 +25,7 @@ int pipeline_check_crs(nytte_ctx *ctx, const char *path, const char *crs_wkt, co
 
 int pipeline_read_geoms(nytte_ctx *ctx, nytte_vlayer *l, const nytte_layer_cfg *c, const char *wkt, const char *what)
 {
-    int rc = nytte_vlayer_read(ctx, l, c->path, c->layer, c->where, NULL, 0, wkt);
+    int rc = nytte_vlayer_read_as(ctx, l, c->path, c->layer, c->where, c->crs, NULL, 0, wkt);
     if (rc) {
         nytte_error_prefix(ctx, "%s", what);
         return rc;
@@ -37,39 +36,15 @@ int pipeline_read_geoms(nytte_ctx *ctx, nytte_vlayer *l, const nytte_layer_cfg *
     return NYTTE_OK;
 }
 
-/* The window a terrain read by windows is searched in for a cell of value. */
-#define VALUE_WINDOW 512
-
 /*
- * A terrain read by windows has a cell of value: windows of 512 x 512 cells are read in
- * row order until one holds a value, so a usual terrain costs one window; only a terrain
- * (nearly) all nodata is read through.
+ * What the terrain's cells hold, the same whether it was read whole or scanned: NaN or
+ * ±Inf cells warned about (they count as nodata), and at least one cell of value.
  */
-static int any_value(run_state *s)
+static int terrain_census(run_state *s, const nytte_raster_census *c)
 {
-    nytte_ctx *ctx = s->ctx;
-    const nytte_grid *g = &s->dem.grid;
-    nytte_raster_reader *rd = NULL;
-    float *buf = malloc((size_t)VALUE_WINDOW * VALUE_WINDOW * sizeof *buf);
-    int rc = buf ? nytte_raster_reader_open(&rd, s->p->terrain) : NYTTE_ENOMEM;
-    bool found = false;
-    for (int r0 = 0; !rc && !found && r0 < g->ny; r0 += VALUE_WINDOW) {
-        for (int c0 = 0; !rc && !found && c0 < g->nx; c0 += VALUE_WINDOW) {
-            int w = g->nx - c0 < VALUE_WINDOW ? g->nx - c0 : VALUE_WINDOW;
-            int h = g->ny - r0 < VALUE_WINDOW ? g->ny - r0 : VALUE_WINDOW;
-            rc = nytte_raster_reader_read_window(rd, c0, r0, w, h, buf);
-            for (size_t i = 0; !rc && !found && i < (size_t)w * (size_t)h; i++)
-                found = !nytte_raster_isnodata(&s->dem, buf[i]);
-        }
-    }
-    nytte_raster_reader_close(rd);
-    free(buf);
-    if (rc == NYTTE_ENOMEM)
-        return nytte_nomem(ctx, "%s", s->p->terrain);
-    if (rc)
-        return nytte_error(ctx, rc, "%s: cannot read the terrain", s->p->terrain);
-    if (!found)
-        return nytte_error(ctx, NYTTE_EINPUT, "%s: every cell of the terrain is nodata", s->p->terrain);
+    nytte_raster_census_warn(s->ctx, s->p->terrain, &s->dem.grid, c);
+    if (c->nvalid == 0)
+        return nytte_error(s->ctx, NYTTE_EINPUT, "%s: every cell of the terrain is nodata", s->p->terrain);
     return NYTTE_OK;
 }
 
@@ -89,14 +64,18 @@ static int terrain_header(run_state *s)
         return nytte_error(ctx, NYTTE_EINPUT, "%s: the terrain has no CRS", path);
     if ((rc = pipeline_check_crs(ctx, path, d->crs_wkt, s->wkt)))
         return rc;
-    return any_value(s);
+    /* read through once by strips (memory: one strip), for the census the whole read makes */
+    nytte_raster_census c;
+    if ((rc = nytte_raster_scan(ctx, &c, path)))
+        return rc;
+    return terrain_census(s, &c);
 }
 
 /*
  * The terrain: read whole, checked, with at least one cell of value — or, when the hazard
  * runs over tiles and nothing else needs the cells in memory (a catchment does), only its
- * grid, CRS and nodata (and that one cell has a value): the tiles read their windows
- * themselves.
+ * grid, CRS and nodata (and the census of its cells, scanned by strips): the tiles read
+ * their windows themselves.
  */
 static int read_terrain(run_state *s)
 {
@@ -114,16 +93,12 @@ static int read_terrain(run_state *s)
     if (s->tile > 0)
         return terrain_header(s);
     int rc;
-    if ((rc = nytte_raster_read(ctx, &s->dem, p->terrain, 1)) ||
+    nytte_raster_census c;
+    if ((rc = nytte_raster_read_ex(ctx, &s->dem, p->terrain, 1, &c)) ||
         (rc = nytte_hazard_check_terrain(ctx, &s->dem, p->terrain)) ||
         (rc = pipeline_check_crs(ctx, p->terrain, s->dem.crs_wkt, s->wkt)))
         return rc;
-    size_t ncells = (size_t)s->dem.grid.nx * (size_t)s->dem.grid.ny, nvalid = 0;
-    for (size_t i = 0; i < ncells; i++)
-        nvalid += !nytte_raster_isnodata(&s->dem, s->dem.v[i]);
-    if (nvalid == 0)
-        return nytte_error(ctx, NYTTE_EINPUT, "%s: every cell of the terrain is nodata", p->terrain);
-    return NYTTE_OK;
+    return terrain_census(s, &c);
 }
 
 int pipeline_terrain_cells(run_state *s)

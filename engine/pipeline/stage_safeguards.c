@@ -123,9 +123,24 @@ static int harmed(run_state *s, size_t e)
                    nytte_money_format(b, sizeof b, &kr, ore(er->harmed_pv_kr)), back);
 }
 
+/* -v -v: what the allocation did per element, for whoever checks it. */
+static void log_element(const run_state *s, size_t e)
+{
+    const nytte_alloc_element_result *er = &s->alloc->elements[e];
+    char a[48], b[48];
+    nytte_log(s->ctx, NYTTE_LOG_DEBUG,
+              "allocation: element %s: model %s, pool %s kr, %zu in the area, %zu payers, %zu exempt, weight sum %.17g, "
+              "%d cap round%s (%zu at the minimum, %zu at the maximum, %zu at their benefit), residual %s kr",
+              er->id, nytte_alloc_model_name(er->model), nytte_money_format(a, sizeof a, NULL, er->pool.pool_ore),
+              er->nin_area, er->npayers, er->nexempt, er->weight_sum, er->cap_rounds, er->cap_rounds == 1 ? "" : "s",
+              er->ncap_min, er->ncap_max, er->ncap_benefit, nytte_money_format(b, sizeof b, NULL, er->residual_ore));
+}
+
 int pipeline_safeguards(run_state *s)
 {
     int rc = NYTTE_OK;
+    for (size_t e = 0; e < s->alloc->nelements; e++)
+        log_element(s, e);
     for (size_t e = 0; e < s->alloc->nelements && !rc; e++)
         if (!(rc = economics(s, e)) && !(rc = benefit_bound(s, e)))
             rc = harmed(s, e);

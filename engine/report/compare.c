@@ -1,8 +1,12 @@
 /*
  * compare.c — each model of the report's comparison described in words for the council
- * (the comparison itself is nytte_alloc_compare).
+ * (the comparison itself is nytte_alloc_compare), and the per-owner table of a comparison
+ * for `nytte compare --csv`.
  */
 #include "report/report_int.h"
+
+#include <errno.h>
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -83,4 +87,66 @@ char *nytte_report_model_words(char *buf, size_t size, const nytte_alloc_config 
     snprintf(buf, size, "%s", b.s && !b.failed ? b.s : "");
     free(b.s);
     return buf;
+}
+
+/* ---- the per-owner table of a comparison ------------------------------------------ */
+
+typedef struct cmp_row {
+    const char *id;
+    int64_t ore[2 * NYTTE_ALLOC_MODEL_COUNT]; /* the amounts under each model, then the differences */
+} cmp_row;
+
+int nytte_report_compare_table(nytte_ctx *ctx, const char *path, const nytte_alloc_result *base,
+                               const nytte_alloc_comparison *c, size_t n, const nytte_csv_opts *o)
+{
+    nytte_csv_opts standard = NYTTE_CSV_OPTS_INIT;
+    report_col cols[1 + 2 * NYTTE_ALLOC_MODEL_COUNT];
+    char names[2 * NYTTE_ALLOC_MODEL_COUNT][96];
+    size_t ncols = 0, nran = 0, run[NYTTE_ALLOC_MODEL_COUNT];
+    cols[ncols++] = (report_col){"owner_id", NULL, REPORT_COL_TEXT, 0, offsetof(cmp_row, id)};
+    for (size_t i = 0; i < n && nran < NYTTE_ALLOC_MODEL_COUNT; i++)
+        if (c[i].rc == NYTTE_OK && c[i].nowners == base->nowners)
+            run[nran++] = i;
+    for (size_t k = 0; k < nran; k++) {
+        snprintf(names[k], sizeof names[k], "%s_kr", nytte_alloc_model_name(c[run[k]].model));
+        cols[ncols++] = (report_col){names[k], NULL, REPORT_COL_MONEY, 0, offsetof(cmp_row, ore) + k * sizeof(int64_t)};
+    }
+    for (size_t k = 1; k < nran; k++) {
+        snprintf(names[nran + k], sizeof names[nran + k], "%s_minus_%s_kr", nytte_alloc_model_name(c[run[k]].model),
+                 nytte_alloc_model_name(c[run[0]].model));
+        cols[ncols++] = (report_col){names[nran + k], NULL, REPORT_COL_MONEY, 0,
+                                     offsetof(cmp_row, ore) + (nran + k) * sizeof(int64_t)};
+    }
+    cmp_row *rows = calloc(base->nowners ? base->nowners : 1, sizeof *rows);
+    char *part = malloc(strlen(path) + sizeof ".part.xlsx");
+    if (!rows || !part) {
+        free(rows);
+        free(part);
+        return nytte_nomem(ctx, "%s", path);
+    }
+    for (size_t ow = 0; ow < base->nowners; ow++) {
+        rows[ow].id = base->owners[ow].id;
+        for (size_t k = 0; k < nran; k++) {
+            rows[ow].ore[k] = c[run[k]].owner_ore[ow];
+            if (k)
+                rows[ow].ore[nran + k] = c[run[k]].owner_ore[ow] - c[run[0]].owner_ore[ow];
+        }
+    }
+    size_t len = strlen(path);
+    bool xlsx = len >= 5 && !strcmp(path + len - 5, ".xlsx");
+    /* the spreadsheet driver wants its extension: "x.part.xlsx" */
+    if (xlsx)
+        sprintf(part, "%.*s.part.xlsx", (int)(len - 5), path);
+    else
+        sprintf(part, "%s.part", path);
+    const report_table t = {"comparison", cols, ncols, rows, sizeof *rows, base->nowners, false, 0};
+    int rc = xlsx ? report_table_layer(ctx, &t, REPORT_XLSX, part, NULL, false)
+                  : report_table_csv(ctx, &t, part, o ? o : &standard);
+    if (!rc && rename(part, path) != 0)
+        rc = nytte_error(ctx, NYTTE_EIO, "%s: cannot rename into place: %s", path, strerror(errno));
+    if (rc)
+        remove(part);
+    free(rows);
+    free(part);
+    return rc;
 }

@@ -38,26 +38,37 @@ static void money_kr(sbuf *b, double kr)
     money(b, (int64_t)llround(kr * 100.0));
 }
 
+/* "s" for any count but one: "1 owner", "2 owners". */
+static const char *s_(size_t n) { return n == 1 ? "" : "s"; }
+
 static void row2(sbuf *b, const char *label, const char *value)
 {
     sb_xmlf(b, "<tr><th>%s</th><td>%s</td></tr>\n", label, value);
 }
 
+/* Readable from a phone (390 px) to a wide screen: a table wider than the page scrolls
+ * sideways inside its own box (display:block, as wide as its content up to the page),
+ * pictures shrink to the page, long words break; nothing widens the page itself
+ * (tests/outputs.sh measures it in Chromium at 1280 and 390 px). */
 static const char css[] =
-    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:0;color:#222;background:#fafafa}"
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:0;color:#222;background:#fafafa;"
+    "overflow-wrap:break-word}"
     "main{max-width:1232px;margin:0 auto;padding:16px 24px 48px}"
     "h1{font-size:1.6em;margin:.4em 0}h2{font-size:1.25em;margin-top:1.8em;border-bottom:2px solid #3182bd;"
     "padding-bottom:4px}"
-    "table{border-collapse:collapse;margin:.6em 0;background:#fff;font-size:.92em}th,td{border:1px solid #ccc;padding:4px 8px;"
+    "table{border-collapse:collapse;margin:.6em 0;background:#fff;font-size:.92em;display:block;width:max-content;"
+    "max-width:100%;overflow-x:auto}th,td{border:1px solid #ccc;padding:4px 8px;"
     "text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}thead th.n,td.n .note{white-space:normal}"
     "table.kv th{background:#f0f4f8;font-weight:600}thead th{background:#dbe7f3}"
     ".note{color:#555;font-size:.9em}.legend span{display:inline-block;margin-right:14px;font-size:.9em}"
     ".sw{display:inline-block;width:14px;height:14px;border:1px solid #888;vertical-align:middle;margin-right:4px}"
-    "svg{background:#fff;border:1px solid #ccc}"
-    "#q{font-size:1.05em;padding:6px;width:320px}#hits td{font-size:.92em}"
+    "svg{background:#fff;border:1px solid #ccc;max-width:100%;height:auto;box-sizing:border-box}"
+    "#q{font-size:1.05em;padding:6px;width:320px;max-width:100%;box-sizing:border-box}#hits td{font-size:.92em}"
     "tr.chosen td{font-weight:600;background:#fff8dc}"
     ".findings{border-left:4px solid #d95f0e;background:#fff5eb;padding:4px 16px;margin:1em 0}"
-    ".findings h2{border:0;margin-top:.4em}.findings li{margin:.3em 0}";
+    ".findings h2{border:0;margin-top:.4em}.findings li{margin:.3em 0}"
+    "@media (max-width:640px){main{padding:8px 12px 32px}h1{font-size:1.35em}table{font-size:.85em}"
+    ".findings{padding:2px 10px}.findings ul{padding-left:1.2em}}";
 
 static const char js[] =
     "(function(){\n"
@@ -87,7 +98,57 @@ static void path_of(sbuf *b, const nytte_geom *g, double x0, double y1)
     }
 }
 
-static void map(sbuf *b, const nytte_report_data *d, const double breaks[REPORT_NCLASSES])
+
+/* Every measure over the parcels: its lines (polygons by their outline, points as dots),
+ * and its name at the middle vertex of its first feature. */
+static void map_measures(sbuf *b, const nytte_report_data *d, const nytte_vlayer *ls, double x0, double y1, double sw,
+                         double w, double h)
+{
+    const nytte_project *p = d->project;
+    for (size_t m = 0; ls && m < p->nmeasures; m++) {
+        const char *c = report_measure_colors[m % REPORT_NMEASURE_COLORS];
+        sb_printf(b, "<g fill=\"none\" stroke=\"%s\" stroke-width=\"%.2f\" stroke-linecap=\"round\" "
+                     "stroke-linejoin=\"round\">\n",
+                  c, sw * 3.5);
+        for (size_t f = 0; f < ls[m].nfeatures; f++) {
+            const nytte_geom *g = &ls[m].features[f].geom;
+            if (g->kind == NYTTE_GEOM_POINT) {
+                for (size_t k = 0; k < g->off[g->nparts]; k++)
+                    sb_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\" fill=\"%s\"/>\n", g->xy[2 * k] - x0,
+                              y1 - g->xy[2 * k + 1], sw * 4, c);
+                continue;
+            }
+            sb_add(b, "<path d=\"");
+            path_of(b, g, x0, y1);
+            sb_xmlf(b, "\"><title>%s</title></path>\n", p->measures[m].name ? p->measures[m].name : p->measures[m].id);
+        }
+        sb_add(b, "</g>\n");
+        if (ls[m].nfeatures && ls[m].features[0].geom.off[ls[m].features[0].geom.nparts] > 0) {
+            const nytte_geom *g = &ls[m].features[0].geom;
+            size_t mid = g->off[g->nparts] / 2;
+            /* the name toward the middle of the map, so that it stays inside it */
+            double x = g->xy[2 * mid] - x0, y = y1 - g->xy[2 * mid + 1];
+            bool right = x > 0.5 * w;
+            sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.1f\" fill=\"%s\" stroke=\"#fff\" "
+                         "stroke-width=\"%.2f\" paint-order=\"stroke\" font-weight=\"600\" text-anchor=\"%s\">",
+                      right ? x - sw * 8 : x + sw * 8, y < 0.05 * h ? y + h * 0.04 : y - sw * 6, h * 0.026, c,
+                      h * 0.006, right ? "end" : "start");
+            sb_xml(b, p->measures[m].name ? p->measures[m].name : p->measures[m].id);
+            sb_add(b, "</text>\n");
+        }
+    }
+}
+
+/* Whether a parcel is paid back (a harmed parcel's compensation). */
+static bool has_refund(const nytte_alloc_result *r)
+{
+    for (size_t i = 0; i < r->nparcels; i++)
+        if (r->parcel_ore[i] < 0)
+            return true;
+    return false;
+}
+
+static void map(sbuf *b, const nytte_report_data *d, const double breaks[REPORT_NCLASSES], const nytte_vlayer *ls)
 {
     const nytte_inputs *in = d->inputs;
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
@@ -132,22 +193,37 @@ static void map(sbuf *b, const nytte_report_data *d, const double breaks[REPORT_
         sb_add(b, "\"/>\n");
     }
     sb_add(b, "</g>\n");
+    map_measures(b, d, ls, x0, y1, sw, w, h);
     /* a scale bar */
     double bar = pow(10.0, floor(log10(w / 4.0)));
     sb_printf(b, "<g><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#222\"/>"
                  "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.1f\" fill=\"#222\">%g m</text></g>\n",
               0.02 * w, 0.985 * h, bar, h * 0.006, 0.02 * w, 0.975 * h, h * 0.022, bar);
     sb_add(b, "</svg>\n<div class=\"legend\">");
-    sb_printf(b, "<span><i class=\"sw\" style=\"background:%s\"></i>pays nothing</span>", report_class_colors[0]);
-    for (int k = 0; k < REPORT_NCLASSES; k++) {
+    sb_printf(b, "<span><i class=\"sw\" style=\"background:%s\"></i>pays nothing%s</span>", report_class_colors[0],
+              has_refund(d->alloc) ? " (or is paid back)" : "");
+    /* a class per amount when there are few (one, two payers …), else ranges */
+    double again[REPORT_NCLASSES];
+    int single = report_amount_breaks(d->alloc, again);
+    for (int k = 0; k < REPORT_NCLASSES && breaks[k] == breaks[k]; k++) {
         sb_printf(b, "<span><i class=\"sw\" style=\"background:%s\"></i>", report_class_colors[k + 1]);
-        money_kr(b, k ? breaks[k - 1] : 0.0);
-        sb_add(b, " – ");
+        if (!single) {
+            money_kr(b, k ? breaks[k - 1] : 0.0);
+            sb_add(b, " – ");
+        }
         money_kr(b, breaks[k]);
         sb_add(b, "</span>");
     }
     sb_add(b, "<span><i class=\"sw\" style=\"background:#fff;border:2px solid #2171b5\"></i>"
-              "flooded at the design event without the measures</span></div>\n");
+              "flooded at the design event without the measures</span>");
+    for (size_t m = 0; ls && m < d->project->nmeasures; m++) {
+        const nytte_measure_cfg *mc = &d->project->measures[m];
+        sb_printf(b, "<span><i class=\"sw\" style=\"background:%s;height:4px;border:0\"></i>",
+                  report_measure_colors[m % REPORT_NMEASURE_COLORS]);
+        sb_xml(b, mc->name ? mc->name : mc->id);
+        sb_add(b, "</span>");
+    }
+    sb_add(b, "</div>\n");
 }
 
 /* ---- the histogram ---------------------------------------------------------------- */
@@ -203,9 +279,9 @@ static void histogram(sbuf *b, const nytte_alloc_result *r)
         double bh = (H - B - 20) * (double)count[k] / (double)top;
         int last = k == NBINS - 1 && overflow;
         sb_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" stroke=\"#a63603\">"
-                     "<title>%.0f – %.0f kr: %zu owners</title></rect>\n",
+                     "<title>%.0f – %.0f kr: %zu owner%s</title></rect>\n",
                   L + k * bw + 1, H - B - bh, bw - 2, bh, last ? "#e6550d" : "#fd8d3c", k * step,
-                  last ? (double)max / 100.0 : (k + 1) * step, count[k]);
+                  last ? (double)max / 100.0 : (k + 1) * step, count[k], count[k] == 1 ? "" : "s");
         if (k % 4 == 0)
             sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\">%.0f</text>\n",
                       L + k * bw, H - B + 14, k * step);
@@ -214,10 +290,10 @@ static void histogram(sbuf *b, const nytte_alloc_result *r)
               H - B + 14, NBINS * step, overflow ? " and more" : "");
     sb_printf(b, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#222\"/>\n", L, H - B, L + NBINS * bw, H - B);
     sb_printf(b, "<line x1=\"%g\" y1=\"20\" x2=\"%g\" y2=\"%g\" stroke=\"#222\"/>\n", L, L, H - B);
-    sb_printf(b, "<text x=\"%g\" y=\"14\" font-size=\"11\">%zu owners</text>\n", L - 40, top);
+    sb_printf(b, "<text x=\"%g\" y=\"14\" font-size=\"11\">%zu owner%s</text>\n", L - 40, top, top == 1 ? "" : "s");
     sb_printf(b, "<text x=\"%g\" y=\"%g\" font-size=\"12\" text-anchor=\"middle\">amount per owner, kr "
-                 "(%zu payers; bins of %.0f kr; the last bin holds every larger amount, up to %.0f kr)</text>\n</svg>\n",
-              W / 2, H - 6, npay, step, (double)max / 100.0);
+                 "(%zu payer%s; bins of %.0f kr; the last bin holds every larger amount, up to %.0f kr)</text>\n</svg>\n",
+              W / 2, H - 6, npay, npay == 1 ? "" : "s", step, (double)max / 100.0);
 }
 
 /* ---- sections ---------------------------------------------------------------------- */
@@ -241,12 +317,13 @@ static void summary(sbuf *b, const nytte_report_data *d)
     else
         snprintf(buf, sizeof buf, "the %g-year event", p->design_event);
     row2(b, "Design event", buf);
-    snprintf(buf, sizeof buf, "%zu parcels, %zu buildings, %zu owners", d->inputs->nparcels, d->inputs->nbuildings,
-             r->nowners);
+    snprintf(buf, sizeof buf, "%zu parcel%s, %zu building%s, %zu owner%s", d->inputs->nparcels,
+             s_(d->inputs->nparcels), d->inputs->nbuildings, s_(d->inputs->nbuildings), r->nowners, s_(r->nowners));
     row2(b, "Inputs", buf);
-    snprintf(buf, sizeof buf, "%zu parcels flooded at the design event without the measures", nflood);
+    snprintf(buf, sizeof buf, "%zu parcel%s flooded at the design event without the measures", nflood, s_(nflood));
     row2(b, "Flooding", buf);
-    snprintf(buf, sizeof buf, "%zu owners pay; %zu pay nothing", npay, r->nowners - npay);
+    snprintf(buf, sizeof buf, "%zu owner%s %s; %zu %s nothing", npay, s_(npay), npay == 1 ? "pays" : "pay",
+             r->nowners - npay, r->nowners - npay == 1 ? "pays" : "pay");
     row2(b, "Payers", buf);
     sb_add(b, "<tr><th>Owners pay in all</th><td>");
     money(b, r->total_ore - r->residual_ore);
@@ -419,7 +496,8 @@ static void owners_json(sbuf *b, const nytte_report_data *d)
     sb_add(b, "]</script>\n");
 }
 
-int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES])
+int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],
+                      const nytte_vlayer *measures)
 {
     const nytte_project *p = d->project;
     int rc = NYTTE_OK;
@@ -444,9 +522,9 @@ int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *di
     report_html_safeguards(&b, d);
     sb_xmlf(&b, "<h2>The allocation model</h2>\n<p>%s</p>\n", nytte_report_model_words(words, sizeof words, &p->alloc));
     sb_add(&b, "<h2>Map of payments</h2>\n<p class=\"note\">Parcels coloured by what they pay (all elements "
-               "together); parcels outlined in blue flood at the design event without the measures. Hover a "
-               "parcel for its id and amount.</p>\n");
-    map(&b, d, breaks);
+               "together); parcels outlined in blue flood at the design event without the measures; the measures "
+               "are drawn over them, each in its colour and named. Hover a parcel for its id and amount.</p>\n");
+    map(&b, d, breaks, measures);
     sb_add(&b, "<h2>Distribution of payments</h2>\n");
     histogram(&b, d->alloc);
     sb_add(&b, "<h2>Model comparison</h2>\n");

@@ -60,7 +60,7 @@ static const report_col owner_cols[] = {
     {"property_value_kr", NULL, REPORT_COL_REAL, 0, O(property_value)},
     {"model", NULL, REPORT_COL_TEXT, 0, O(model)},
     {"ead_rule", NULL, REPORT_COL_TEXT, 0, O(ead_rule)},
-    {"explanation", NULL, REPORT_COL_LONG_TEXT, 0, O(explanation)},
+    {"explanation", NULL, REPORT_COL_PROSE, 0, O(explanation)},
     /* the last columns, only with uncertainty: */
     {"amount_p5_kr", NULL, REPORT_COL_MONEY, 0, O(p5)},
     {"amount_p50_kr", NULL, REPORT_COL_MONEY, 0, O(p50)},
@@ -194,7 +194,7 @@ static const report_col parcel_cols[] = {
     {"amount_kr", "amount_kr", REPORT_COL_MONEY, 0, P(amount)},
     {"amount_ore", "amount_ore", REPORT_COL_INT, 0, P(amount)},
     {"yearly_om_kr", "yearly_om", REPORT_COL_MONEY, 0, P(yearly)},
-    {"explanation", "explain", REPORT_COL_LONG_TEXT, 0, P(explanation)},
+    {"explanation", "explain", REPORT_COL_PROSE, 0, P(explanation)},
     {"benefit_ratio", "ben_ratio", REPORT_COL_REAL, 4, P(benefit_ratio)},
     {"harmed", "harmed", REPORT_COL_INT, 0, P(harmed)},
     /* the last columns, only with uncertainty: */
@@ -237,8 +237,9 @@ static int parcel_row_of(parcel_row *row, const nytte_report_data *d, size_t i)
         weight += l->weight;
         share += l->share;
     }
-    char line[2048];
-    nytte_alloc_parcel_summary(line, sizeof line, r, i);
+    char *line = NULL;
+    if (d->explainer && nytte_alloc_parcel_summary(&line, d->explainer, i) != NYTTE_OK)
+        return NYTTE_ENOMEM;
     *row = (parcel_row){
         .id = in->parcels[i].id,
         .area = in->parcels[i].area,
@@ -263,7 +264,7 @@ static int parcel_row_of(parcel_row *row, const nytte_report_data *d, size_t i)
         .share = share,
         .amount = r->parcel_ore[i],
         .yearly = r->parcel_yearly_ore[i],
-        .explanation = strdup(line),
+        .explanation = line ? line : strdup(""),
         .benefit_ratio = ratio,
         .harmed = harmed,
         .geom = &in->parcels[i].geom,
@@ -459,29 +460,32 @@ static void measure_row_of(measure_row *row, const nytte_report_data *d, size_t 
     };
 }
 
-static int write_measures(nytte_ctx *ctx, const nytte_report_data *d, const char *gpkg)
+/* The measures' geometries in the working CRS: ls[m] for measure m (the layer and the map draw them). */
+static int read_measures(nytte_ctx *ctx, const nytte_report_data *d, nytte_vlayer *ls)
+{
+    const nytte_project *p = d->project;
+    for (size_t m = 0; m < p->nmeasures; m++) {
+        const nytte_layer_cfg *g = &p->measures[m].geometry;
+        if (nytte_vlayer_read_as(ctx, &ls[m], g->path, g->layer, g->where, g->crs, NULL, 0, d->inputs->crs_wkt)) {
+            nytte_error_prefix(ctx, "measure %s", p->measures[m].id);
+            return nytte_ctx_errcode(ctx);
+        }
+    }
+    return NYTTE_OK;
+}
+
+static int write_measures(nytte_ctx *ctx, const nytte_report_data *d, const char *gpkg, const nytte_vlayer *ls)
 {
     const nytte_project *p = d->project;
     size_t nm = p->nmeasures, total = 0;
-    nytte_vlayer *ls = calloc(nm ? nm : 1, sizeof *ls);
     measure_row *rows = NULL;
     int rc = NYTTE_OK;
-    if (!ls)
-        return nytte_nomem(ctx, "%s: measures", gpkg);
-    for (size_t m = 0; m < nm; m++) {
-        const nytte_layer_cfg *g = &p->measures[m].geometry;
-        if ((rc = nytte_vlayer_read(ctx, &ls[m], g->path, g->layer, g->where, NULL, 0, d->inputs->crs_wkt))) {
-            nytte_error_prefix(ctx, "measure %s", p->measures[m].id);
-            goto cleanup;
-        }
+    for (size_t m = 0; m < nm; m++)
         total += ls[m].nfeatures;
-    }
     if (total == 0)
-        goto cleanup;
-    if (!(rows = calloc(total, sizeof *rows))) {
-        rc = nytte_nomem(ctx, "%s: measures", gpkg);
-        goto cleanup;
-    }
+        return NYTTE_OK;
+    if (!(rows = calloc(total, sizeof *rows)))
+        return nytte_nomem(ctx, "%s: measures", gpkg);
     size_t i = 0;
     for (size_t m = 0; m < nm; m++)
         for (size_t f = 0; f < ls[m].nfeatures; f++)
@@ -489,10 +493,6 @@ static int write_measures(nytte_ctx *ctx, const nytte_report_data *d, const char
     const report_table t = {"measures", measure_cols, NCOLS(measure_cols), rows, sizeof *rows, total, true,
                             offsetof(measure_row, geom)};
     rc = report_table_layer(ctx, &t, REPORT_GPKG, gpkg, d->inputs->crs_wkt, true);
-cleanup:
-    for (size_t m = 0; m < nm; m++)
-        nytte_vlayer_clear(&ls[m]);
-    free(ls);
     free(rows);
     return rc;
 }
@@ -512,10 +512,19 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
     snprintf(gpkg, sizeof gpkg, "%s/parcels.gpkg", dir);
     double breaks[REPORT_NCLASSES];
     report_amount_breaks(d->alloc, breaks);
+    size_t nm = d->project->nmeasures;
+    nytte_vlayer *ls = calloc(nm ? nm : 1, sizeof *ls);
+    if (!ls)
+        return nytte_nomem(ctx, "%s: measures", gpkg);
     int rc;
-    if ((rc = write_owners(ctx, d, dir, o)) || (rc = write_parcels(ctx, d, dir, o)) ||
-        (rc = write_buildings(ctx, d, gpkg)) || (rc = write_measures(ctx, d, gpkg)) ||
-        (rc = report_write_uncertainty(ctx, d, dir, o)) || (rc = report_write_styles(ctx, d, dir, breaks)))
-        return rc;
-    return report_write_html(ctx, d, dir, breaks);
+    if (!(rc = write_owners(ctx, d, dir, o)) && !(rc = write_parcels(ctx, d, dir, o)) &&
+        !(rc = write_buildings(ctx, d, gpkg)) && !(rc = read_measures(ctx, d, ls)) &&
+        !(rc = write_measures(ctx, d, gpkg, ls)) && !(rc = report_write_uncertainty(ctx, d, dir, o)) &&
+        !(rc = report_write_styles(ctx, d, dir, breaks, ls)))
+        if (!(rc = report_write_html(ctx, d, dir, breaks, ls)))
+            rc = report_write_explanations(ctx, d, dir);
+    for (size_t m = 0; m < nm; m++)
+        nytte_vlayer_clear(&ls[m]);
+    free(ls);
+    return rc;
 }

@@ -35,18 +35,22 @@ int sb_write_file(nytte_ctx *ctx, const sbuf *b, const char *dir, const char *na
 
 /*
  * The distinct parcels of owner o of d->alloc, in the order of its parts: their ids joined
- * by "; " appended to *parcels, and their explanations ("id (share s): summary", joined by
- * " | ") to *expl. Both end as strings (never NULL) unless they failed. Returns the count.
+ * by "; " appended to *parcels, and the owner's explanation (nytte_alloc_owner_summary;
+ * nothing without d->explainer) to *expl. Both end as strings (never NULL) unless they
+ * failed. Returns the count.
  */
 size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels, sbuf *expl);
 
 /* An owner's name from the inputs (the allocation knows ids only); NULL if none. */
 const char *report_owner_name(const nytte_inputs *in, const char *id);
 
-/* Amount classes of the parcels' total amounts: class 0 pays nothing, classes 1..5 by
- * quantiles of the paying parcels' amounts. breaks[k] is the upper bound (kr) of class k+1. */
+/* Amount classes of the parcels' total amounts: class 0 pays nothing (or is paid back),
+ * classes 1..5 by quantiles of the distinct paying amounts; breaks[k] is the upper bound
+ * (kr) of class k+1. With at most 5 distinct amounts each is a class of its own: breaks[k]
+ * is that amount exactly, the classes after the last NaN, and the count is returned (a
+ * legend then names amounts, not ranges); 0 for quantile classes. */
 #define REPORT_NCLASSES 5
-void report_amount_breaks(const nytte_alloc_result *r, double breaks[REPORT_NCLASSES]);
+int report_amount_breaks(const nytte_alloc_result *r, double breaks[REPORT_NCLASSES]);
 int report_amount_class(const double breaks[REPORT_NCLASSES], int64_t ore);
 extern const char *const report_class_colors[REPORT_NCLASSES + 1]; /* "#rrggbb"; [0] non-payers */
 
@@ -54,6 +58,11 @@ extern const char *const report_class_colors[REPORT_NCLASSES + 1]; /* "#rrggbb";
 #define REPORT_NDEPTH 5
 extern const char *const report_depth_colors[REPORT_NDEPTH];
 extern const double report_depth_values[REPORT_NDEPTH];
+
+/* The measures' colours, by measure index modulo the count: QGIS's measures layer. The
+ * map of report.html draws with the same list (tests/qgis.sh compares the two legends). */
+#define REPORT_NMEASURE_COLORS 6
+extern const char *const report_measure_colors[REPORT_NMEASURE_COLORS];
 
 /* Amounts in report.html: "1 234 567,80 kr", Danish grouping and decimal comma, non-breaking
  * spaces, a true minus sign (html.c). */
@@ -73,9 +82,16 @@ void report_html_horizons(sbuf *b, const nytte_report_data *d);
 void report_manifest_uncertainty_settings(sbuf *b, const nytte_report_data *d);
 void report_manifest_uncertainty_totals(sbuf *b, const nytte_report_data *d);
 
-/* The outputs besides the tables (styles.c, html.c). */
-int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES]);
-int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES]);
+/* The outputs besides the tables (styles.c, html.c); measures[m] holds measure m's
+ * geometries as the measures layer was written from them. */
+int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],
+                        const nytte_vlayer *measures);
+/* explanations.txt: every owner's explanation, for `nytte explain OUT_DIR OWNER` (explanations.c). */
+int report_write_explanations(nytte_ctx *ctx, const nytte_report_data *d, const char *dir);
+
+/* report.html; measures[m] holds measure m's geometries (drawn on the map). */
+int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],
+                      const nytte_vlayer *measures);
 
 /* ---- column tables ------------------------------------------------------------- */
 
@@ -92,6 +108,8 @@ typedef enum {
     REPORT_COL_TEXT,      /* const char *; NULL: an empty CSV cell, a null field */
     REPORT_COL_LONG_TEXT, /* the same, free text that can outgrow a DBF field: a Shapefile gets its first
                            * 254 bytes, cut at a character boundary */
+    REPORT_COL_PROSE,     /* long text whose numbers follow the CSV dialect: with a decimal comma
+                           * (excel_da) "5000000.00 kr × 74.4" is written "5000000,00 kr × 74,4" */
     REPORT_COL_INT,       /* int64_t */
     REPORT_COL_MONEY,     /* int64_t øre: exact with two decimals in CSV, kr as a real number in the
                            * spreadsheet and the layers; REPORT_NO_MONEY is an unknown amount */

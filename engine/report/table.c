@@ -5,6 +5,7 @@
  */
 #include "report/report_int.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -46,7 +47,11 @@ static const char *text_at(const report_table *t, size_t r, const report_col *c)
 static int64_t int_at(const report_table *t, size_t r, const report_col *c) { return *(const int64_t *)at(t, r, c); }
 static double real_at(const report_table *t, size_t r, const report_col *c) { return *(const double *)at(t, r, c); }
 
-static int is_text(report_col_kind k) { return k == REPORT_COL_TEXT || k == REPORT_COL_LONG_TEXT; }
+static int is_text(report_col_kind k)
+{
+    return k == REPORT_COL_TEXT || k == REPORT_COL_LONG_TEXT || k == REPORT_COL_PROSE;
+}
+static int is_long(report_col_kind k) { return k == REPORT_COL_LONG_TEXT || k == REPORT_COL_PROSE; }
 
 /* ---- CSV ------------------------------------------------------------------------ */
 
@@ -86,6 +91,34 @@ static int csv_text(csv *c, const char *s)
     fputc('"', c->f);
     free(safe);
     return NYTTE_OK;
+}
+
+/*
+ * Prose whose numbers follow the dialect: each decimal point inside a number (a run of
+ * digits and points that starts after a space, a bracket, an operator or the start) is the
+ * dialect's decimal mark. A point that is not between two digits, or inside a word ("v1.2",
+ * an id such as "4a.1"), stays.
+ */
+static int csv_prose(csv *c, const char *s)
+{
+    if (!s || c->o.decimal == '.')
+        return csv_text(c, s);
+    char *t = strdup(s);
+    if (!t)
+        return NYTTE_ENOMEM;
+    bool word = false; /* inside a word: letters or digits glued to letters */
+    for (char *p = t; *p; p++) {
+        unsigned char ch = (unsigned char)*p, next = (unsigned char)p[1];
+        if (*p == '.' && p > t && isdigit((unsigned char)p[-1]) && isdigit(next) && !word)
+            *p = c->o.decimal;
+        else if (isalpha(ch) || *p == '_' || (ch >= 0xC0 && ch < 0xE2 && !(ch == 0xC3 && (next == 0x97 || next == 0xB7))))
+            word = true; /* a letter, æ ø å é included; not × or ÷ */
+        else if (!isdigit(ch) && *p != '.' && (ch < 0x80 || ch >= 0xE2))
+            word = false; /* a space, punctuation, an operator (−, ⌊, …: U+2000 on) */
+    }
+    int rc = csv_text(c, t);
+    free(t);
+    return rc;
 }
 
 /* A number with `decimals` digits in the dialect's decimal mark; no "-0"; NaN is empty. */
@@ -153,6 +186,7 @@ static int csv_cell(csv *c, const report_table *t, size_t r, const report_col *c
     switch (col->kind) {
     case REPORT_COL_TEXT:
     case REPORT_COL_LONG_TEXT: return csv_text(c, text_at(t, r, col));
+    case REPORT_COL_PROSE: return csv_prose(c, text_at(t, r, col));
     case REPORT_COL_INT: csv_int(c, (long long)int_at(t, r, col)); break;
     case REPORT_COL_MONEY: csv_money(c, int_at(t, r, col)); break;
     case REPORT_COL_REAL: csv_num(c, real_at(t, r, col), col->decimals); break;
@@ -228,7 +262,7 @@ static int layer_text(report_format f, report_col_kind k, const char *s, const c
     if (f == REPORT_XLSX) {
         if (!(*owned = safe_dup(s)))
             return NYTTE_ENOMEM;
-    } else if (f == REPORT_SHP && k == REPORT_COL_LONG_TEXT && strlen(s) > 254) {
+    } else if (f == REPORT_SHP && is_long(k) && strlen(s) > 254) {
         if (!(*owned = strdup(s)))
             return NYTTE_ENOMEM;
         cut_utf8(*owned, 254);
@@ -251,6 +285,7 @@ static int layer_cells(const report_table *t, report_format f, nytte_cell *cells
             switch (col->kind) {
             case REPORT_COL_TEXT:
             case REPORT_COL_LONG_TEXT:
+            case REPORT_COL_PROSE:
                 if (layer_text(f, col->kind, text_at(t, r, col), &cell->s, &owned[r * t->ncols + k]))
                     return NYTTE_ENOMEM;
                 break;

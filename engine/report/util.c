@@ -157,20 +157,18 @@ size_t report_owner_parcels(const nytte_report_data *d, size_t o, sbuf *parcels,
         const nytte_alloc_owner_part *pt = &r->parts[k];
         if (repeats_parcel(r, ow, k))
             continue;
-        const char *pid = d->inputs->parcels[pt->parcel].id;
-        char line[2048];
-        nytte_alloc_parcel_summary(line, sizeof line, r, pt->parcel);
-        if (n++) {
+        if (n++)
             sb_add(parcels, "; ");
-            sb_add(expl, " | ");
-        }
-        sb_add(parcels, pid);
-        sb_add(expl, pid);
-        if (pt->share < 1.0)
-            sb_printf(expl, " (share %.6g)", pt->share);
-        sb_add(expl, ": ");
-        sb_add(expl, line);
+        sb_add(parcels, d->inputs->parcels[pt->parcel].id);
     }
+    char *line = NULL;
+    if (d->explainer) {
+        if (nytte_alloc_owner_summary(&line, d->explainer, o) != NYTTE_OK)
+            expl->failed = true;
+        else
+            sb_add(expl, line);
+    }
+    free(line);
     return n;
 }
 
@@ -180,6 +178,9 @@ const char *const report_class_colors[REPORT_NCLASSES + 1] = {"#e3e3e3", "#ffffb
 /* ColorBrewer Blues: shallow light, deep dark. */
 const char *const report_depth_colors[REPORT_NDEPTH] = {"#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"};
 const double report_depth_values[REPORT_NDEPTH] = {0.1, 0.25, 0.5, 1.0, 2.0};
+/* Distinct, dark enough to read over the amount classes (ColorBrewer Set1/Dark2-like). */
+const char *const report_measure_colors[REPORT_NMEASURE_COLORS] = {"#d7301f", "#6a51a3", "#238b45",
+                                                                  "#dd3497", "#8c510a", "#02818a"};
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -187,7 +188,7 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void report_amount_breaks(const nytte_alloc_result *r, double breaks[REPORT_NCLASSES])
+int report_amount_breaks(const nytte_alloc_result *r, double breaks[REPORT_NCLASSES])
 {
     size_t n = 0;
     int64_t *v = malloc((r->nparcels ? r->nparcels : 1) * sizeof *v);
@@ -196,22 +197,34 @@ void report_amount_breaks(const nytte_alloc_result *r, double breaks[REPORT_NCLA
             v[n++] = r->parcel_ore[i];
     if (!v || n == 0) {
         for (int k = 0; k < REPORT_NCLASSES; k++)
-            breaks[k] = (double)(k + 1);
+            breaks[k] = k ? NAN : 1.0;
         free(v);
-        return;
+        return 1;
     }
     qsort(v, n, sizeof *v, cmp_i64);
-    /* upper bounds at the quintiles, rounded up to whole kr; strictly increasing */
+    /* few different amounts (1, 2 … payers, or one amount for all): a class each, exactly */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || v[i] != v[i - 1])
+            v[m++] = v[i];
+    if (m <= REPORT_NCLASSES) {
+        for (int k = 0; k < REPORT_NCLASSES; k++)
+            breaks[k] = (size_t)k < m ? (double)v[k] / 100.0 : NAN;
+        free(v);
+        return (int)m;
+    }
+    /* upper bounds at the quintiles of the distinct amounts, rounded up to whole kr; strictly increasing */
     for (int k = 0; k < REPORT_NCLASSES; k++) {
-        size_t idx = k == REPORT_NCLASSES - 1 ? n - 1 : (n * (size_t)(k + 1)) / REPORT_NCLASSES;
-        if (idx >= n)
-            idx = n - 1;
+        size_t idx = k == REPORT_NCLASSES - 1 ? m - 1 : (m * (size_t)(k + 1)) / REPORT_NCLASSES;
+        if (idx >= m)
+            idx = m - 1;
         double b = (double)((v[idx] + 99) / 100);
         if (k > 0 && b <= breaks[k - 1])
             b = breaks[k - 1] + 1;
         breaks[k] = b;
     }
     free(v);
+    return 0;
 }
 
 int report_amount_class(const double breaks[REPORT_NCLASSES], int64_t ore)
@@ -219,8 +232,11 @@ int report_amount_class(const double breaks[REPORT_NCLASSES], int64_t ore)
     if (ore <= 0)
         return 0;
     double kr = (double)ore / 100.0;
-    for (int k = 0; k < REPORT_NCLASSES; k++)
+    int last = 1;
+    for (int k = 0; k < REPORT_NCLASSES && breaks[k] == breaks[k]; k++) {
+        last = k + 1;
         if (kr <= breaks[k])
             return k + 1;
-    return REPORT_NCLASSES;
+    }
+    return last;
 }

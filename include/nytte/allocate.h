@@ -283,6 +283,18 @@ typedef struct nytte_alloc_holding {
     double share;           /**< (0, 1] */
 } nytte_alloc_holding;
 
+/**
+ * What the benefit facts are, for the explanations only (the allocation never reads it):
+ * present values of avoided damage at a discount rate over a horizon. The explanations
+ * say "PV of avoided damage at 3.5 % over 100 years"; years 0 (unknown) makes them say
+ * "present value of avoided damage" without the terms.
+ */
+typedef struct nytte_alloc_benefit_basis {
+    double discount_rate;    /**< e.g. 0.035 */
+    int years;               /**< the horizon; 0 = not known */
+    bool rising;             /**< the avoided damage grows linearly to the end of the horizon (sea-level rise) */
+} nytte_alloc_benefit_basis;
+
 typedef struct nytte_alloc_input {
     size_t nparcels;
     const nytte_alloc_element *elements;
@@ -290,6 +302,7 @@ typedef struct nytte_alloc_input {
     const nytte_alloc_holding *holdings;  /**< NULL/0: every parcel owned wholly by an owner whose id is the parcel id */
     size_t nholdings;
     const nytte_alloc_config *config;     /**< default model config */
+    nytte_alloc_benefit_basis benefit;    /**< what the benefit facts are (explanations only) */
 } nytte_alloc_input;
 
 /** Why a parcel pays nothing for an element. */
@@ -323,6 +336,7 @@ typedef struct nytte_alloc_line {
     double share;            /**< weight / Σ weights of the payers; 0 if not paying */
     nytte_alloc_cap cap;
     double exact_kr;         /**< exact amount before rounding, kr (after caps) */
+    double exact_ore;        /**< the same in øre, as the rounding step saw it (exact_kr × 100 can differ in the last bit) */
     int64_t ore;             /**< rounded; the element's lines and its residual sum to its pool; negative:
                                   paid back to a harmed parcel (compensate_harmed) */
     int64_t yearly_ore;      /**< yearly O&M share; lines sum to pool.yearly_ore */
@@ -445,6 +459,26 @@ int nytte_alloc_risk_zone(double wet_first_event, double wet_design);
 
 /* ---- explanation ------------------------------------------------------------ */
 
+/*
+ * Every number of an explanation is printed so that an owner who follows the printed
+ * arithmetic gets the printed amount to the øre (docs/models.md, Explanation): weights
+ * and their sums as the model computed them (the shortest decimal that reads back as the
+ * same double), exact amounts cut (not rounded) after 6 decimals and marked "…" where
+ * digits were cut, ⌊x⌋ for x cut down to the øre, and the øre that largest remainder
+ * adds ("+ 1 øre"). Every arithmetic step reads "label: expression = result".
+ */
+
+/** The numbers every explanation of one result shares (sums in id order, the co-owners of each parcel). */
+typedef struct nytte_alloc_explainer nytte_alloc_explainer;
+
+/**
+ * Prepare the explanations of r, computed from in (both borrowed: they must outlive *out).
+ * NYTTE_OK, or NYTTE_ENOMEM. Free with nytte_alloc_explainer_free.
+ */
+int nytte_alloc_explainer_new(nytte_ctx *ctx, nytte_alloc_explainer **out, const nytte_alloc_result *r,
+                              const nytte_alloc_input *in);
+void nytte_alloc_explainer_free(nytte_alloc_explainer *x);
+
 /**
  * Human-readable explanation of one owner's amount (English with Danish terms in
  * parentheses), for `nytte explain PROJECT OWNER`. *out is malloc'ed; the caller frees
@@ -455,11 +489,20 @@ int nytte_alloc_explain_owner(nytte_ctx *ctx, char **out, const nytte_alloc_resu
                               const nytte_alloc_input *in, const char *owner_id);
 
 /**
- * A one-line summary of one parcel for a table column, e.g.
- * `dike: parts 2 (0.7143 %) = 3600.00 kr; sluice: outside`. Truncated to size (always
- * terminated). Returns the length it needed, like snprintf.
+ * One parcel's explanation on one line, for the parcels table, with the same arithmetic
+ * as nytte_alloc_explain_owner, elements separated by "; ", e.g.
+ * `dike: parts weight: 1, amount: 900.00 kr × 1 / 3 = 300.000000 kr, pays: ⌊300.000000 kr⌋ = 300.00 kr; pump: outside`.
+ * *out is malloc'ed (free()). NYTTE_OK or NYTTE_ENOMEM.
  */
-int nytte_alloc_parcel_summary(char *buf, size_t size, const nytte_alloc_result *r, size_t parcel);
+int nytte_alloc_parcel_summary(char **out, const nytte_alloc_explainer *x, size_t parcel);
+
+/**
+ * One owner's explanation on one line, for the owners table: each of the owner's parcels
+ * (`id (share s): ` and its summary, with the owner's part of each amount when the parcel
+ * has co-owners), parcels separated by " | ", then `total: a + b = t kr`. owner indexes
+ * r->owners. *out is malloc'ed (free()). NYTTE_OK or NYTTE_ENOMEM.
+ */
+int nytte_alloc_owner_summary(char **out, const nytte_alloc_explainer *x, size_t owner);
 
 /* ---- comparison metrics ------------------------------------------------------ */
 

@@ -26,6 +26,7 @@ typedef struct nytte_layer_cfg {
     char *path;      /**< resolved against the project folder */
     char *layer;     /**< NULL = first layer */
     char *where;     /**< OGR attribute filter or NULL */
+    char *crs;       /**< the CRS of its coordinates ("EPSG:25832") when the file has none or a wrong one; NULL: the file's */
     int line, col;   /**< where it was given, for messages */
 } nytte_layer_cfg;
 
@@ -131,6 +132,11 @@ typedef struct nytte_project {
     char *residual_payer;      /**< allocation.benefit_cap.residual_payer (alloc.rules borrows it) */
     nytte_alloc_config *compare;  /**< models for `nytte compare` (the chosen model first) */
     size_t ncompare;
+    /** where allocation.min_payment and max_payment were given (line 0: not given), for the
+        messages of the run about them (infeasible payment caps) */
+    struct {
+        int line, col;
+    } min_payment_at, max_payment_at;
 
     /* damage and benefit */
     nytte_damage_model damage;
@@ -179,9 +185,10 @@ typedef struct nytte_config_key {
                                 "[]" stands for every item of a list, "<...>" for a name the file chooses
                                 (a use group, a land use, a measure id) */
     unsigned hazard_types; /**< the hazard types it applies to, as NYTTE_HAZARD_BIT bits: a key of hazards[]
-                                the types of that hazard, a key of measures[], uncertainty or horizons the
-                                types of the hazard that gives the depths; a key given where it does not
-                                apply is an error.
+                                the types of that hazard, a key of measures[] or horizons the types of the
+                                hazard that gives the depths (the sea-level inputs of uncertainty.<input>
+                                are checked by their loader); a key given where it does not apply is an
+                                error.
                                 NYTTE_HAZARD_ANY for every other key */
     unsigned required;     /**< when its mapping is given, the key must be too: NYTTE_HAZARD_ANY always, 0 never,
                                 other bits (keys of hazards[]) for hazards of those types */

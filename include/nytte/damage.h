@@ -185,8 +185,8 @@ char *nytte_ead_rule_format(char *buf, size_t size, const nytte_ead_rule *rule);
 int nytte_ead_rule_parse(nytte_ctx *ctx, nytte_ead_rule *out, const char *s);
 
 /**
- * Check a return-period series: n >= 1, every T finite and > 1 year (so p = 1/T < 1),
- * strictly increasing. `what` names the series in the message ("hazard surge").
+ * Check a return-period series: n >= 1, every T finite and at least 1 year (so p = 1/T <= 1;
+ * T = 1 starts Delft-FIAT's series), strictly increasing. `what` names the series in the message ("hazard surge").
  * Returns NYTTE_OK or NYTTE_ECONFIG, e.g.
  * "hazard surge: return period 2 (50) is not greater than the previous (50): return periods must be strictly increasing".
  */

@@ -51,12 +51,48 @@ int nytte_io_gdal_error(nytte_ctx *ctx, int code, const char *fmt, ...) __attrib
  */
 int nytte_raster_info(nytte_ctx *ctx, const char *path, nytte_grid *grid, char **crs_wkt);
 
+/*
+ * Cells that are not finite numbers. Every reader of io (whole, by windows, by strips)
+ * makes a ±Inf cell NaN, so that every module treats it as nodata, as a NaN cell already
+ * is (docs/reliability.md); the overlay, which reads files itself, does the same. A
+ * census counts what was found, so that the run can say so (nytte_raster_census_warn).
+ */
+typedef struct nytte_raster_census {
+    size_t nvalid;        /**< cells with a value: finite and not the nodata value */
+    size_t nan;           /**< NaN cells, when NaN is not the band's nodata value */
+    size_t posinf, neginf; /**< +Inf and -Inf cells (made NaN), unless the nodata value is that infinity */
+    int row, col;         /**< the first counted NaN or ±Inf cell in row-major order (0-based); -1: none */
+} nytte_raster_census;
+
+#define NYTTE_RASTER_CENSUS_INIT {0, 0, 0, 0, -1, -1}
+
 /**
- * Read band `band` (1-based) of a raster whole, as Float32, with its CRS and nodata.
- * `out` is overwritten; release with nytte_raster_clear. Fails with NYTTE_EINPUT if the
- * raster is rotated (not north-up).
+ * Read band `band` (1-based) of a raster whole, as Float32, with its CRS and nodata; ±Inf
+ * cells are read as NaN (nodata). `out` is overwritten; release with nytte_raster_clear.
+ * Fails with NYTTE_EINPUT if the raster is rotated (not north-up).
  */
 int nytte_raster_read(nytte_ctx *ctx, nytte_raster *out, const char *path, int band);
+
+/** nytte_raster_read, and the census of the cells read into *census (not NULL). */
+int nytte_raster_read_ex(nytte_ctx *ctx, nytte_raster *out, const char *path, int band,
+                         nytte_raster_census *census);
+
+/**
+ * The census of band 1 of a raster that is not read whole (a tiled run, given depth
+ * rasters): read in row order by windows of whole blocks (at least 64 rows by 4096
+ * columns), so memory is one window, not the raster. Errors name the path.
+ */
+int nytte_raster_scan(nytte_ctx *ctx, nytte_raster_census *census, const char *path);
+
+/**
+ * Warn (NYTTE_LOG_WARN, one line) when the census found NaN or ±Inf cells: how many of
+ * each, that they count as nodata, and the first one's row and column and the map
+ * coordinates of its centre on grid g, e.g. "terrain.tif: 3 cells are not finite numbers
+ * (1 +Inf, 1 -Inf, 1 NaN) and count as nodata; the first at row 5, column 12 (x 500062.5,
+ * y 6130072.5)". Nothing when it found none.
+ */
+void nytte_raster_census_warn(nytte_ctx *ctx, const char *path, const nytte_grid *g,
+                              const nytte_raster_census *census);
 
 /**
  * Write a raster as a cloud-optimised GeoTIFF: Float32, tiled 512, DEFLATE with
@@ -69,7 +105,7 @@ int nytte_raster_write(nytte_ctx *ctx, const nytte_raster *r, const char *path);
 
 /**
  * Open band 1 of a raster and read its nodata value (as Float32, as nytte_raster_read
- * stores it: NaN stays NaN, values beyond Float32 clamp) and its CRS (WKT, caller frees;
+ * stores it: NaN and ±Inf stay, other values beyond Float32 clamp) and its CRS (WKT, caller frees;
  * NULL when the raster has none), without reading cells. Errors name the path.
  */
 int nytte_raster_band_info(nytte_ctx *ctx, const char *path, bool *has_nodata, float *nodata, char **crs_wkt);
@@ -89,8 +125,9 @@ int nytte_raster_reader_open(nytte_raster_reader **out, const char *path);
 
 /**
  * Read the window (col0, row0, w, h) of band 1 as Float32 into buf (w*h, row-major,
- * caller-owned; the caller clips a halo to the raster). Returns NYTTE_OK or NYTTE_EIO
- * (GDAL's reason on this thread). Not thread-safe on one reader.
+ * caller-owned; the caller clips a halo to the raster); ±Inf cells are read as NaN, as by
+ * nytte_raster_read. Returns NYTTE_OK or NYTTE_EIO (GDAL's reason on this thread). Not
+ * thread-safe on one reader.
  */
 int nytte_raster_reader_read_window(nytte_raster_reader *r, int col0, int row0, int w, int h, float *buf);
 
@@ -168,6 +205,15 @@ typedef struct nytte_vlayer {
  */
 int nytte_vlayer_read(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const char *layer, const char *where,
                       const char *const *fields, size_t nfields, const char *target_wkt);
+/**
+ * The same with the CRS of the coordinates given (`src_crs`, "EPSG:25832", WKT or a PROJ
+ * string; NULL: the file's), for a file that has none or a wrong one (a project file's
+ * `crs:` on a layer). Either way, a layer whose CRS is in degrees but whose coordinates
+ * cannot be degrees (a GeoJSON in UTM metres without a `crs` member is read as WGS 84)
+ * is an error saying so, with the fix.
+ */
+int nytte_vlayer_read_as(nytte_ctx *ctx, nytte_vlayer *out, const char *path, const char *layer, const char *where,
+                         const char *src_crs, const char *const *fields, size_t nfields, const char *target_wkt);
 void nytte_vlayer_clear(nytte_vlayer *l);
 
 /* ---- writing tables and layers ------------------------------------------- */

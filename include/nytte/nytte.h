@@ -131,7 +131,13 @@ int nytte_ctx_threads(const nytte_ctx *ctx);
 
 /** Progress display: on (when stderr is a terminal and verbosity >= WARN) or off. */
 void nytte_ctx_set_progress(nytte_ctx *ctx, int enabled);
-/** Start a stage with `total` units; display updates at most every 0.1 s. */
+/**
+ * A run's stage k of n begins (name NULL: the run is over): the line shows
+ * "[k/n] name" and the seconds since, and holds any progress of the stage:
+ * "[2/9] hazard: rasters 12 of 20  60.0 %  3.1 s".
+ */
+void nytte_progress_stage(nytte_ctx *ctx, size_t k, size_t n, const char *name);
+/** Start a part with `total` units (label: what they are); display updates at most every 0.1 s. */
 void nytte_progress_begin(nytte_ctx *ctx, const char *label, uint64_t total);
 /** Report `done` units finished in total so far (call from the master thread). */
 void nytte_progress_update(nytte_ctx *ctx, uint64_t done);

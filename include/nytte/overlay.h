@@ -41,14 +41,14 @@ typedef struct nytte_overlay_opts {
 /**
  * Statistics of one geometry over one raster. Areas are in m² (squared CRS units):
  * the weight of each cell (see nytte_cover_mode) times the cell area. Cells whose value
- * is nodata or NaN are "unknown": they count in `area` and `nodata_area`, never in the
- * value statistics (a missing depth is not a dry cell). For points every area is 0 and
- * the value statistics are those of the cell under each point.
+ * is nodata or not a finite number (NaN, ±Inf) are "unknown": they count in `area` and
+ * `nodata_area`, never in the value statistics (a missing depth is not a dry cell). For
+ * points every area is 0 and the value statistics are those of the cell under each point.
  */
 typedef struct nytte_zonal_stats {
     double area;          /**< m² of the polygon inside the raster extent (sum weight × cell area) */
     double outside_area;  /**< m² of the polygon outside the raster extent */
-    double nodata_area;   /**< m² over nodata/NaN cells */
+    double nodata_area;   /**< m² over nodata, NaN and ±Inf cells */
     double valid_area;    /**< area - nodata_area */
     double mean, min, max;/**< over covered valid cells (weight-averaged mean); NaN if none */
     double above[NYTTE_OVERLAY_MAX_THRESHOLDS]; /**< m² with value > thresholds[k]; 0 beyond nthresholds */

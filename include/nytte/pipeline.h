@@ -76,16 +76,28 @@ typedef struct nytte_results nytte_results;
 int nytte_compute(nytte_ctx *ctx, nytte_results **out, const nytte_project *p);
 void nytte_results_free(nytte_results *r);
 
-/** The explanation of one owner's amount as text (caller frees). NYTTE_EUSAGE if unknown. */
+/** The explanation of one owner's amount as text, with how it is paid (caller frees). NYTTE_EUSAGE if unknown. */
 int nytte_results_explain(nytte_ctx *ctx, char **text, const nytte_results *r, const char *owner_id);
+
+/**
+ * Owner o of the run (id order): its id, its name (NULL if none; personal data) and its
+ * parcels' ids joined by "; " into parcels (size bytes, cut if longer). Returns the
+ * number of owners (o past it: nothing is set), for finding an owner by id, parcel or name.
+ */
+size_t nytte_results_owners(const nytte_results *r, size_t o, const char **id, const char **name, char *parcels,
+                            size_t size);
 
 /**
  * Run every model of the project's allocation.compare list (the chosen model first)
  * on the same overlay, pools and owners (nytte_alloc_compare). *out holds *n rows, free
- * with nytte_alloc_comparison_free. A model that cannot run on these facts fails the
- * call: `model parts: element dike: ...`.
+ * with nytte_alloc_comparison_free. A model that cannot run on these facts is in its row
+ * all the same, with its status and reason (rc, error: `element dike: ...`) and no
+ * amounts; the call fails only when memory runs out.
  */
 int nytte_results_compare(nytte_ctx *ctx, nytte_alloc_comparison **out, size_t *n, const nytte_results *r);
+
+/** The run's allocation under the chosen model (its owners, in id order, are the comparison's). */
+const nytte_alloc_result *nytte_results_allocation(const nytte_results *r);
 
 #ifdef __cplusplus
 }

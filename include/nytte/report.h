@@ -49,6 +49,8 @@ typedef struct nytte_report_data {
     const nytte_inputs *inputs;
     const nytte_parcel_metrics *metrics;   /**< one per parcel */
     const nytte_alloc_result *alloc;
+    const nytte_alloc_explainer *explainer; /**< the explanations of alloc (nytte_alloc_explainer_new), for the
+                                                 explanation columns; NULL leaves them empty */
     const nytte_loan *loans;               /**< one per alloc->owners[] */
     const char *ead_rule;                  /**< "trapezoid/zero/constant" */
 
@@ -64,6 +66,7 @@ typedef struct nytte_report_data {
     size_t nmodels;
     const nytte_project_pv *element_pv;    /**< per element: PV of benefits and costs, benefit-cost ratio */
     const char *const *findings;           /**< the safeguards' findings, one line each (report's first screen, manifest) */
+    const char *const *explanations;       /**< per alloc->owners[]: `nytte explain`'s text (explanations.txt), or NULL */
     size_t nfindings;
     const double *timing;                  /**< seconds per stage, for the manifest */
     const char *const *timing_names;       /**< names of the stages */
@@ -105,6 +108,16 @@ int nytte_report_write_manifest(nytte_ctx *ctx, const nytte_report_data *d, cons
 
 /** A short description of a model with its parameters, in words, into buf. Returns buf. */
 char *nytte_report_model_words(char *buf, size_t size, const nytte_alloc_config *c);
+
+/**
+ * The per-owner table of a model comparison (`nytte compare --csv FILE`): one row per
+ * owner of `base` (id order), with the amount under each model that ran
+ * (`<model>_kr`) and, for every model but the first, its difference to the first
+ * (`<model>_minus_<first>_kr`). A path ending in .xlsx writes a spreadsheet, else CSV in
+ * the dialect `o` (NULL: standard). Written to "<path>.part" and renamed into place.
+ */
+int nytte_report_compare_table(nytte_ctx *ctx, const char *path, const nytte_alloc_result *base,
+                               const nytte_alloc_comparison *c, size_t n, const nytte_csv_opts *o);
 
 /* ---- a finished run read back ------------------------------------------------ */
 
@@ -175,6 +188,13 @@ typedef struct nytte_outdir {
                                    "owners.csv", "parcels.csv" */
     size_t nmodified;
 } nytte_outdir;
+
+/**
+ * Owner `owner_id`'s explanation as the run wrote it into dir/explanations.txt: the text
+ * `nytte explain PROJECT OWNER` prints for that run (*text malloc'ed). NYTTE_EUSAGE when
+ * the owner is not in it, NYTTE_EINPUT naming the file when it is missing or damaged.
+ */
+int nytte_outdir_explanation(nytte_ctx *ctx, char **text, const char *dir, const char *owner_id);
 
 /** What nytte_outdir_read reads besides the manifest. */
 enum { NYTTE_OUTDIR_OWNERS = 1, NYTTE_OUTDIR_PARCELS = 2 };

@@ -148,6 +148,8 @@ typedef struct nytte_parcel {
     double property_value;  /**< public property value, kr; NaN if not given */
     char *landuse;          /**< may be NULL */
     double paved_area;      /**< m² of paved ground on the plot; 0 if not given */
+    double shared_area;     /**< m² of the plot that other parcels overlap (a register error, warned);
+                                 the allocation counts each overlap half to each parcel */
 } nytte_parcel;
 
 typedef struct nytte_building {

@@ -34,6 +34,30 @@ static int run1(nytte_ctx *ctx, nytte_alloc_result **res, const nytte_alloc_conf
     return nytte_allocate_run(ctx, res, &in);
 }
 
+/* Parcel p's explanation cell (nytte_alloc_parcel_summary); the caller frees it. */
+static char *cell(const nytte_alloc_result *r, const nytte_alloc_input *in, size_t p)
+{
+    nytte_alloc_explainer *x = NULL;
+    char *s = NULL;
+    assert_int_equal(nytte_alloc_explainer_new(NULL, &x, r, in), NYTTE_OK);
+    assert_int_equal(nytte_alloc_parcel_summary(&s, x, p), NYTTE_OK);
+    nytte_alloc_explainer_free(x);
+    return s;
+}
+
+/* Owner o's explanation cell (nytte_alloc_owner_summary); the caller frees it. */
+static char *owner_cell(const nytte_alloc_result *r, const nytte_alloc_input *in, const char *owner)
+{
+    nytte_alloc_explainer *x = NULL;
+    char *s = NULL;
+    long o = nytte_alloc_find_owner(r, owner);
+    assert_true(o >= 0);
+    assert_int_equal(nytte_alloc_explainer_new(NULL, &x, r, in), NYTTE_OK);
+    assert_int_equal(nytte_alloc_owner_summary(&s, x, (size_t)o), NYTTE_OK);
+    nytte_alloc_explainer_free(x);
+    return s;
+}
+
 static nytte_ctx *new_ctx(void)
 {
     nytte_ctx *ctx = NULL;
@@ -344,11 +368,20 @@ static void test_area_equal_hybrid(void **state)
         nytte_alloc_input in = {.nparcels = 3, .elements = &el, .nelements = 1, .config = &cfg};
         char *txt = NULL;
         assert_int_equal(nytte_alloc_explain_owner(ctx, &txt, r, &in, "b"), NYTTE_OK);
-        assert_non_null(strstr(txt, "    hybrid part 1: 0.3 × equal weight 1 / 3 (sum over the area)\n"));
-        assert_non_null(strstr(txt, "    hybrid part 2: 0.7 × benefit weight 300 / 1000 (sum over the area)\n"));
-        assert_non_null(strstr(txt, "    weight (vægt) 0.31 of total 1 → share of the pool (andel) 31.000000 %\n"));
-        assert_non_null(strstr(txt, "Total (i alt): 3100.00 kr\n"));
+        assert_non_null(strstr(txt, "    weight (vægt), 0.3 × equal weight / its sum over the payers + 0.7 × benefit "
+                                    "weight / its sum over the payers, benefit = present value of avoided damage: "
+                                    "0.3 × 1 / 3 + 0.7 × 300 / 1000 = 0.31\n"));
+        assert_non_null(strstr(txt, "    amount (beløb), pool × weight / Σ weights: 10000.00 kr × 0.31 / 1 = 3100.000000 kr\n"));
+        assert_non_null(strstr(txt, "    pays (betaler), rounded to the øre by largest remainder: ⌊3100.000000 kr⌋ = 3100.00 kr\n"));
+        assert_non_null(strstr(txt, "Total (i alt), what you pay: 3100.00 kr\n"));
         free(txt);
+        /* a's weight 0.3 × 1/3 + 0.7 × 0.1 is 0.16999999999999998 in binary: its amount is cut to
+         * 1699.99 kr, then gets the øre left over (the largest cut-off fraction) */
+        char *line = cell(r, &in, 1);
+        assert_string_equal(line, "dike: hybrid weight, benefit = present value of avoided damage: 0.3 × 1 / 3 + 0.7 × 100 "
+                                  "/ 1000 = 0.16999999999999998, amount: 10000.00 kr × 0.16999999999999998 / 1 = "
+                                  "1699.999999… kr, pays: ⌊1699.999999 kr⌋ + 1 øre = 1700.00 kr");
+        free(line);
     }
     nytte_alloc_result_free(r);
     /* benefit with a minimum-benefit threshold: a (100 kr) is exempt */
@@ -402,6 +435,35 @@ static void test_caps_hand(void **state)
     assert_int_equal(r->elements[0].cap_rounds, 3);
     assert_int_equal(r->elements[0].ncap_min, 1);
     assert_int_equal(r->elements[0].ncap_max, 1);
+    {
+        /* the explanation closes: the others share the pool less the capped amounts, 1000 + 5000 kr */
+        nytte_alloc_element el = {.id = "dike", .pool = sp, .parcels = p};
+        nytte_alloc_input in = {.nparcels = 4, .elements = &el, .nelements = 1, .config = &cfg,
+                                .benefit = {0.035, 50, false}};
+        char *line = cell(r, &in, 0);
+        assert_string_equal(line, "dike: benefit weight, PV of avoided damage at 3.5 % over 50 years: 1, uncapped: "
+                                  "(10000.00 kr − 6000.00 kr) × 1 / 5 = 800.000000 kr, amount, held at the minimum "
+                                  "payment: 1000.000000 kr, pays: ⌊1000.000000 kr⌋ = 1000.00 kr");
+        free(line);
+        line = cell(r, &in, 1);
+        assert_string_equal(line, "dike: benefit weight, PV of avoided damage at 3.5 % over 50 years: 2, amount: "
+                                  "(10000.00 kr − 6000.00 kr) × 2 / 5 = 1600.000000 kr, pays: ⌊1600.000000 kr⌋ = 1600.00 kr");
+        free(line);
+        line = cell(r, &in, 3);
+        assert_string_equal(line, "dike: benefit weight, PV of avoided damage at 3.5 % over 50 years: 14, uncapped: "
+                                  "(10000.00 kr − 6000.00 kr) × 14 / 5 = 11200.000000 kr, amount, held at the maximum "
+                                  "payment: 5000.000000 kr, pays: ⌊5000.000000 kr⌋ = 5000.00 kr");
+        free(line);
+        char *txt = NULL;
+        assert_int_equal(nytte_alloc_explain_owner(ctx, &txt, r, &in, "d"), NYTTE_OK);
+        assert_non_null(strstr(txt, "    held at caps (loft), 1 at the minimum payment + 1 at the maximum payment: 1 × "
+                                    "1000.00 kr + 1 × 5000.00 kr = 6000.00 kr\n"));
+        assert_non_null(strstr(txt, "    Σ weights of the 2 payers not held at a cap: 5\n"));
+        assert_non_null(strstr(txt, "    amount (beløb), held at the maximum payment (maksimumsbidrag): 5000.000000 kr\n"));
+        assert_non_null(strstr(txt, "benefit (nytte) = PV of avoided damage at 3.5 % over 50 years (nutidsværdi af "
+                                    "undgået skade) 14 kr"));
+        free(txt);
+    }
     nytte_alloc_result_free(r);
 
     const double w2[4] = {1, 1, 1, 7};
@@ -447,6 +509,89 @@ static void test_caps_infeasible(void **state)
 }
 
 /* ---- elements, co-owners, owners, explanation ------------------------------ */
+
+
+/*
+ * The worked example of docs/models.md, Explanation: an owner redoes the arithmetic of the
+ * explanation and gets the amounts to the øre. dike 1000.00 kr by parts (p1 1 part, p2 2
+ * parts), pump 100.01 kr equal (p2, p3); p2 owned ½/½ by o1 and o2.
+ *   dike: 1000.00 × 1 / 3 = 333.333333… → 333.33; 1000.00 × 2 / 3 = 666.666666… → 666.66;
+ *         1 øre left over → p2 (fraction .6666 > .3333): 666.67
+ *   pump: 100.01 × 1 / 2 = 50.005 → 50.00 each; 1 øre left over, a tie → p2 (lower id): 50.01
+ *   p2's 666.67 × ½ = 333.335 → 333.33 each, the øre → o1 (lower owner id): o1 333.34, o2 333.33
+ *   p2's 50.01 × ½ = 25.005 → o1 25.01, o2 25.00
+ *   o1 = 333.33 + 333.34 + 25.01 = 691.68; o2 = 333.33 + 25.00 = 358.33; o3 = 50.00
+ */
+static void test_explanation_worked_example(void **state)
+{
+    (void)state;
+    nytte_ctx *ctx = new_ctx();
+    nytte_alloc_parcel dike[3] = {parcel("p1"), parcel("p2"), parcel("p3")};
+    nytte_alloc_parcel pump[3] = {parcel("p1"), parcel("p2"), parcel("p3")};
+    dike[0].plot_flooded = true;
+    dike[1].plot_flooded = dike[1].building_flooded = true;
+    dike[2].in_area = false;
+    pump[0].in_area = false;
+    nytte_alloc_config parts = NYTTE_ALLOC_CONFIG_INIT, equal = NYTTE_ALLOC_CONFIG_INIT;
+    parts.model = NYTTE_ALLOC_PARTS;
+    parts.parts.plot_flooded = 1, parts.parts.building_flooded = 1;
+    nytte_alloc_element el[2] = {{.id = "dike", .pool = {.capex_ore = KR(1000)}, .parcels = dike, .config = &parts},
+                                 {.id = "pump", .pool = {.capex_ore = KR(100) + 1}, .parcels = pump, .config = &equal}};
+    nytte_alloc_holding h[] = {{0, "o1", 1.0}, {1, "o1", 0.5}, {1, "o2", 0.5}, {2, "o3", 1.0}};
+    nytte_alloc_input in = {.nparcels = 3, .elements = el, .nelements = 2, .holdings = h, .nholdings = 4,
+                            .config = &equal};
+    nytte_alloc_result *r = NULL;
+    assert_int_equal(nytte_allocate_run(ctx, &r, &in), NYTTE_OK);
+    assert_int_equal(r->owners[0].total_ore, 69168);
+    assert_int_equal(r->owners[1].total_ore, 35833);
+    assert_int_equal(r->owners[2].total_ore, 5000);
+
+    char *line = cell(r, &in, 1);
+    assert_string_equal(line, "dike: parts weight: 1 + 1 = 2, amount: 1000.00 kr × 2 / 3 = 666.666666… kr, pays: "
+                              "⌊666.666666 kr⌋ + 1 øre = 666.67 kr; pump: equal weight: 1, amount: 100.01 kr × 1 / 2 = "
+                              "50.005000 kr, pays: ⌊50.005000 kr⌋ + 1 øre = 50.01 kr");
+    free(line);
+    line = owner_cell(r, &in, "o2");
+    assert_string_equal(line, "p2 (share 0.5): dike: parts weight: 1 + 1 = 2, amount: 1000.00 kr × 2 / 3 = 666.666666… "
+                              "kr, pays: ⌊666.666666 kr⌋ + 1 øre = 666.67 kr, your part: 666.67 kr × 0.5 = 333.335000 "
+                              "kr, you pay: ⌊333.335000 kr⌋ = 333.33 kr; pump: equal weight: 1, amount: 100.01 kr × 1 / "
+                              "2 = 50.005000 kr, pays: ⌊50.005000 kr⌋ + 1 øre = 50.01 kr, your part: 50.01 kr × 0.5 = "
+                              "25.005000 kr, you pay: ⌊25.005000 kr⌋ = 25.00 kr | total: 333.33 kr + 25.00 kr = 358.33 kr");
+    free(line);
+    line = owner_cell(r, &in, "o1");
+    assert_non_null(strstr(line, "you pay: ⌊333.335000 kr⌋ + 1 øre = 333.34 kr"));
+    assert_non_null(strstr(line, "| total: 333.33 kr + 333.34 kr + 25.01 kr = 691.68 kr"));
+    free(line);
+
+    char *txt = NULL;
+    assert_int_equal(nytte_alloc_explain_owner(ctx, &txt, r, &in, "o2"), NYTTE_OK);
+    const char *want[] = {
+        "Total contribution (bidrag i alt): 358.33 kr\n",
+        "    pool (puljen), capex (anlæg): 1000.00 kr for the owners\n",
+        "    Σ weights of the payers (sum af vægte): 3\n",
+        "    rounding (afrunding), pool − the payers' amounts cut down to the øre: 1000.00 kr − 999.99 kr = 1 øre\n",
+        "      they went one each to the 1 payer with the largest cut-off fractions; the smallest fraction given one "
+        "was 0.6666 øre\n",
+        "  Parcel (matrikel) p2, ownership share (ejerandel) 0.5\n",
+        "    weight (vægt), parts (parter) = plot flooded + building flooded: 1 + 1 = 2\n",
+        "    amount (beløb), pool × weight / Σ weights: 1000.00 kr × 2 / 3 = 666.666666… kr\n",
+        "    pays (betaler), rounded to the øre by largest remainder: ⌊666.666666 kr⌋ + 1 øre = 666.67 kr\n",
+        "    your part (din andel), pays × ownership share: 666.67 kr × 0.5 = 333.335000 kr\n",
+        "    you pay (du betaler), rounded to the øre by largest remainder between the co-owners: ⌊333.335000 kr⌋ = "
+        "333.33 kr\n",
+        "    amount (beløb), pool × weight / Σ weights: 100.01 kr × 1 / 2 = 50.005000 kr\n",
+        "    pays (betaler), rounded to the øre by largest remainder: ⌊50.005000 kr⌋ + 1 øre = 50.01 kr\n",
+        "    you pay (du betaler), rounded to the øre by largest remainder between the co-owners: ⌊25.005000 kr⌋ = "
+        "25.00 kr\n",
+        "Total (i alt), what you pay: 333.33 kr + 25.00 kr = 358.33 kr\n",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++)
+        if (!strstr(txt, want[k]))
+            fail_msg("the explanation lacks: %s", want[k]);
+    free(txt);
+    nytte_alloc_result_free(r);
+    nytte_ctx_free(ctx);
+}
 
 /*
  * Two separable elements (Jyllinge 2017): the dike (900 kr, parts) is paid by p1 and p2,
@@ -494,22 +639,30 @@ static void test_elements_and_owners(void **state)
     assert_non_null(strstr(txt, "Owner (ejer) o1\n"));
     assert_non_null(strstr(txt, "Total contribution (bidrag i alt): 625.00 kr\n"));
     assert_non_null(strstr(txt, "Element (delprojekt) dike — model parts\n"));
-    assert_non_null(strstr(txt, "    parts (parter): 2\n"));
-    assert_non_null(strstr(txt, "    your part (din andel) 50 % → 300.00 kr\n"));
+    assert_non_null(strstr(txt, "    weight (vægt), parts (parter) = plot flooded + building flooded: 1 + 1 = 2\n"));
+    assert_non_null(strstr(txt, "    your part (din andel), pays × ownership share: 600.00 kr × 0.5 = 300.000000 kr\n"));
     assert_non_null(strstr(txt, "not in the benefit area"));
+    assert_non_null(strstr(txt, "Total (i alt), what you pay: 300.00 kr + 300.00 kr + 25.00 kr = 625.00 kr\n"));
     free(txt);
     assert_int_equal(nytte_alloc_explain_owner(ctx, &txt, r, &in, "o9"), NYTTE_EUSAGE);
     assert_string_equal(nytte_ctx_errmsg(ctx), "owner o9: not found");
 
-    char line[256];
-    nytte_alloc_parcel_summary(line, sizeof line, r, 1);
-    assert_string_equal(line, "dike: parts 2 (66.6667 %) = 600.00 kr; pump: weight 1 (50.0000 %) = 50.00 kr");
-    nytte_alloc_parcel_summary(line, sizeof line, r, 0);
-    assert_string_equal(line, "dike: parts 1 (33.3333 %) = 300.00 kr; pump: outside");
-    char tiny[8];
-    int need = nytte_alloc_parcel_summary(tiny, sizeof tiny, r, 0);
-    assert_string_equal(tiny, "dike: p");
-    assert_int_equal(need, (int)strlen(line));
+    char *line = cell(r, &in, 1);
+    assert_string_equal(line, "dike: parts weight: 1 + 1 = 2, amount: 900.00 kr × 2 / 3 = 600.000000 kr, pays: "
+                              "⌊600.000000 kr⌋ = 600.00 kr; pump: equal weight: 1, amount: 100.00 kr × 1 / 2 = "
+                              "50.000000 kr, pays: ⌊50.000000 kr⌋ = 50.00 kr");
+    free(line);
+    line = cell(r, &in, 0);
+    assert_string_equal(line, "dike: parts weight: 1, amount: 900.00 kr × 1 / 3 = 300.000000 kr, pays: ⌊300.000000 "
+                              "kr⌋ = 300.00 kr; pump: outside");
+    free(line);
+    line = owner_cell(r, &in, "o2");
+    assert_string_equal(line, "p2 (share 0.5): dike: parts weight: 1 + 1 = 2, amount: 900.00 kr × 2 / 3 = 600.000000 "
+                              "kr, pays: ⌊600.000000 kr⌋ = 600.00 kr, your part: 600.00 kr × 0.5 = 300.000000 kr, you "
+                              "pay: ⌊300.000000 kr⌋ = 300.00 kr; pump: equal weight: 1, amount: 100.00 kr × 1 / 2 = "
+                              "50.000000 kr, pays: ⌊50.000000 kr⌋ = 50.00 kr, your part: 50.00 kr × 0.5 = 25.000000 "
+                              "kr, you pay: ⌊25.000000 kr⌋ = 25.00 kr | total: 300.00 kr + 25.00 kr = 325.00 kr");
+    free(line);
     nytte_alloc_result_free(r);
 
     /* odd øre between two co-owners: the extra øre goes to the lower owner id */
@@ -913,14 +1066,15 @@ static void test_contributor_models(void **state)
         char *txt = NULL;
         assert_int_equal(nytte_alloc_explain_owner(ctx, &txt, r, &in, "c"), NYTTE_OK);
         assert_non_null(strstr(txt, "pays as a contributor, whose land sends the water (bidragyder)\n"));
-        assert_non_null(strstr(txt, "    contributor (bidrag til afstrømning): 300.00 m² effective runoff area"));
-        assert_non_null(strstr(txt, "    benefit_and_contributor part 1: 0.5 × benefit weight 0 / 400 (sum over the area)\n"));
-        assert_non_null(strstr(txt, "    benefit_and_contributor part 2: 0.5 × contributor weight 300 / 400 (sum over the area)\n"));
-        assert_non_null(strstr(txt, "Total (i alt): 375.00 kr\n"));
+        assert_non_null(strstr(txt, "    contributor (bidrag til afstrømning) 300 m² effective runoff area"));
+        assert_non_null(strstr(txt, ": 0.5 × 0 / 400 + 0.5 × 300 / 400 = 0.375\n"));
+        assert_non_null(strstr(txt, "Total (i alt), what you pay: 375.00 kr\n"));
         free(txt);
-        char line[256];
-        nytte_alloc_parcel_summary(line, sizeof line, r, 2);
-        assert_string_equal(line, "dike: weight 0.375 (37.5000 %) = 375.00 kr");
+        char *line = cell(r, &in, 2);
+        assert_string_equal(line, "dike (as a contributor): benefit_and_contributor weight, benefit = present value of "
+                                  "avoided damage: 0.5 × 0 / 400 + 0.5 × 300 / 400 = 0.375, amount: 1000.00 kr × 0.375 / "
+                                  "1 = 375.000000 kr, pays: ⌊375.000000 kr⌋ = 375.00 kr");
+        free(line);
     }
     nytte_alloc_result_free(r);
 
@@ -1195,6 +1349,7 @@ int main(void)
         cmocka_unit_test(test_caps_hand),
         cmocka_unit_test(test_caps_infeasible),
         cmocka_unit_test(test_elements_and_owners),
+        cmocka_unit_test(test_explanation_worked_example),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_random_properties),
         cmocka_unit_test(test_contributor_models),

@@ -388,9 +388,9 @@ static void test_key_table_known_keys(void **state)
         {"damage.curves.<use>.depth", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
         {"outputs.shapefile", NYTTE_HAZARD_ANY, 0},
         {"uncertainty.draws", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
-        {"uncertainty.level_shift", NYTTE_HAZARD_BIT(NYTTE_HAZARD_COASTAL), 0},
-        {"uncertainty.floor_height.correlation", NYTTE_HAZARD_ANY, 0},
-        {"uncertainty.sea_level_rise.weights", NYTTE_HAZARD_ANY, 0},
+        {"uncertainty.<input>", NYTTE_HAZARD_ANY, 0},
+        {"uncertainty.<input>.distribution", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
+        {"uncertainty.<input>.correlation", NYTTE_HAZARD_ANY, 0},
         {"horizons", NYTTE_HAZARD_BIT(NYTTE_HAZARD_COASTAL), 0},
         {"horizons[].sea_level_rise", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
     };
@@ -427,21 +427,24 @@ static const char *const every_key[] = {
     "inputs:\n"
     "  terrain: terrain.tif\n"
     "  vertical_datum: DVR90\n"
-    "  parcels: {path: parcels.geojson, layer: p, where: 'a > 0', id: pid, value: v, landuse: lu, paved_area: pa}\n"
-    "  buildings: {path: parcels.geojson, layer: b, where: 'a > 0', id: bid, parcel: pid, use: u, floor_area: fa,\n"
+    "  parcels: {path: parcels.geojson, layer: p, where: 'a > 0', crs: EPSG:25832, id: pid, value: v, landuse: lu,\n"
+    "            paved_area: pa}\n"
+    "  buildings: {path: parcels.geojson, layer: b, where: 'a > 0', crs: EPSG:25832, id: bid, parcel: pid, use: u,\n"
+    "              floor_area: fa,\n"
     "              floor_height: fh, value: bv}\n"
     "  owners: {path: owners.csv, layer: o, where: 'a > 0', parcel: pid, owner: oid, name: n, share: s}\n"
     "hazards:\n"
-    "  - {id: surge, type: coastal, sea: {path: sea.geojson, layer: s, where: 'a > 0'}, return_periods: [20, 100],\n"
+    "  - {id: surge, type: coastal, sea: {path: sea.geojson, layer: s, where: 'a > 0', crs: EPSG:25832},\n"
+    "     return_periods: [20, 100],\n"
     "     levels: [1.0, 1.5], offset: 0.1, wave_allowance: 0.2, sea_level_rise: 0.3}\n"
     "  - id: upland\n"
     "    type: catchment\n"
-    "    protected_area: {path: sea.geojson, layer: pa, where: 'a > 0'}\n"
+    "    protected_area: {path: sea.geojson, layer: pa, where: 'a > 0', crs: EPSG:25832}\n"
     "    runoff: {roof: 0.9, paved: 0.8, fallback: 0.3, landuse: {farmland: 0.2}}\n"
     "measures:\n"
     "  - id: wall\n"
     "    name: Wall\n"
-    "    geometry: {path: wall.geojson, layer: w, where: 'a > 0'}\n"
+    "    geometry: {path: wall.geojson, layer: w, where: 'a > 0', crs: EPSG:25832}\n"
     "    crest: 3.0\n"
     "    burn: raise\n"
     "    capex: 1000\n"
@@ -589,6 +592,220 @@ static void test_key_table_is_the_schema(void **state)
     free(seen);
 }
 
+/* ---- docs/project-file.md lists every key ------------------------------------------------ */
+
+typedef struct doc_keys {
+    char path[400][192];
+    int line[400];
+    size_t n;
+} doc_keys;
+
+static void doc_key(doc_keys *d, const char *parent, const char *key, size_t klen, int line)
+{
+    if (d->n < 400) {
+        snprintf(d->path[d->n], sizeof d->path[d->n], "%s%s%.*s", parent, *parent ? "." : "", (int)klen, key);
+        d->line[d->n++] = line;
+    }
+}
+
+/* The keys of a flow mapping at s ('{' ... '}'), each under parent (nested ones too); returns past the '}'. */
+static const char *doc_flow(doc_keys *d, const char *parent, const char *s, int line)
+{
+    s++; /* '{' */
+    while (*s && *s != '}') {
+        while (*s == ' ' || *s == ',')
+            s++;
+        const char *k = s;
+        while (*s && *s != ':' && *s != '}' && *s != ',')
+            s++;
+        if (*s != ':')
+            break;
+        size_t kl = (size_t)(s - k);
+        doc_key(d, parent, k, kl, line);
+        s++;
+        while (*s == ' ')
+            s++;
+        char sub[192];
+        snprintf(sub, sizeof sub, "%s%s%.*s", parent, *parent ? "." : "", (int)kl, k);
+        if (*s == '{')
+            s = doc_flow(d, sub, s, line);
+        else if (*s == '[') {
+            int depth = 0;
+            do {
+                depth += *s == '[' ? 1 : *s == ']' ? -1 : 0;
+                s++;
+            } while (*s && depth > 0);
+        } else if (*s == '"') {
+            s = strchr(s + 1, '"');
+            s = s ? s + 1 : "";
+        } else
+            while (*s && *s != ',' && *s != '}')
+                s++;
+    }
+    return *s ? s + 1 : s;
+}
+
+/*
+ * The key paths of the YAML examples of a markdown file, the way the key table writes
+ * them (hazards[].levels). Commented-out keys (`  # design_event: 100`) count: they are
+ * the documented alternatives. An example that starts indented continues the one before
+ * (the hazard types under `hazards:`).
+ */
+static void doc_yaml_keys(doc_keys *d, const char *md)
+{
+    struct {
+        int indent;
+        char path[192];
+    } st[32];
+    int depth = 0, lineno = 0;
+    bool in = false;
+    for (const char *l = md; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t len = e ? (size_t)(e - l) : strlen(l);
+        char buf[512];
+        snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), l);
+        l = e ? e + 1 : l + len;
+        lineno++;
+        if (!strncmp(buf, "```", 3)) {
+            in = !in && !strncmp(buf, "```yaml", 7);
+            continue;
+        }
+        if (!in)
+            continue;
+        int ind = 0;
+        while (buf[ind] == ' ')
+            ind++;
+        char *c = buf + ind;
+        if (c[0] == '#' && ind >= 16) /* a comment aligned to the right explains the line above */
+            continue;
+        if (c[0] == '#') { /* a commented-out key is documented (`#   mode: cap` nests by its spaces) */
+            char *k = c + 1 + (c[1] == ' ');
+            int more = (int)strspn(k, " ");
+            k += more;
+            if (!strncmp(k, "- ", 2)) {
+                k += 2;
+                more += 2;
+            }
+            size_t kl = strspn(k, "abcdefghijklmnopqrstuvwxyz_{");
+            if (!kl || (k[0] != '{' && k[kl] != ':'))
+                continue;
+            if (k[-2] == '-' && k[-1] == ' ') { /* a commented list item: back to "- " for the parser below */
+                k -= 2;
+                more -= 2;
+            }
+            ind += more;
+            c = k;
+        }
+        char *hash = strstr(c, " #");
+        if (hash)
+            *hash = '\0';
+        if (!*c)
+            continue;
+        while (depth > 0 && st[depth - 1].indent >= ind)
+            depth--;
+        const char *parent = depth ? st[depth - 1].path : "";
+        char item[192];
+        if (!strncmp(c, "- ", 2)) { /* a list item: its keys are under parent[] */
+            snprintf(item, sizeof item, "%s[]", parent);
+            c += 2;
+            ind += 2;
+            if (*c == '{') {
+                doc_flow(d, item, c, lineno);
+                continue;
+            }
+            if (depth < 32) {
+                st[depth].indent = ind - 1;
+                snprintf(st[depth].path, sizeof st[depth].path, "%s", item);
+                depth++;
+            }
+            parent = st[depth - 1].path;
+        }
+        size_t kl = strspn(c, "abcdefghijklmnopqrstuvwxyz_0123456789");
+        if (!kl || c[kl] != ':')
+            continue;
+        doc_key(d, parent, c, kl, lineno);
+        const char *v = c + kl + 1;
+        while (*v == ' ')
+            v++;
+        char path[160];
+        snprintf(path, sizeof path, "%s", d->path[d->n - 1]);
+        if (*v == '{')
+            doc_flow(d, path, v, lineno);
+        else if (*v == '[' && strchr(v, '{')) {
+            snprintf(item, sizeof item, "%s[]", path);
+            for (const char *f = strchr(v, '{'); f; f = strchr(f, '{'))
+                f = doc_flow(d, item, f, lineno);
+        } else if (!*v && depth < 32) {
+            st[depth].indent = ind;
+            snprintf(st[depth].path, sizeof st[depth].path, "%s", path);
+            depth++;
+        }
+    }
+}
+
+static void test_docs_list_every_key(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", __FILE__);
+    char *slash = strrchr(path, '/');
+    assert_non_null(slash);
+    snprintf(slash, sizeof path - (size_t)(slash - path), "/../../docs/project-file.md");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("%s: cannot open", path);
+    static char md[1 << 20];
+    size_t n = fread(md, 1, sizeof md - 1, f);
+    fclose(f);
+    md[n] = '\0';
+    static doc_keys d;
+    d.n = 0;
+    doc_yaml_keys(&d, md);
+    size_t nk = 0;
+    const nytte_config_key *keys = nytte_project_keys(&nk);
+    char *seen = calloc(nk, 1);
+    assert_non_null(seen);
+    int bad = 0;
+    for (size_t i = 0; i < d.n; i++) {
+        char parent[192], name[192];
+        snprintf(parent, sizeof parent, "%s", d.path[i]);
+        char *dot = strrchr(parent, '.');
+        snprintf(name, sizeof name, "%s", dot ? dot + 1 : parent);
+        if (dot)
+            *dot = '\0';
+        else
+            parent[0] = '\0';
+        /* a documented parent that is itself a placeholder row (curves.residential.depth) */
+        long row = key_row(keys, nk, parent, name);
+        for (size_t k = 0; row < 0 && k < nk; k++) {
+            const char *lt = strchr(keys[k].path, '<');
+            if (!lt)
+                continue;
+            /* keys[k].path = A.<x>.B: does d.path = A.<anything>.B? */
+            size_t pre = (size_t)(lt - keys[k].path);
+            const char *gt = strchr(lt, '>');
+            if (strncmp(d.path[i], keys[k].path, pre) != 0 || !gt)
+                continue;
+            const char *rest = strchr(d.path[i] + pre, '.');
+            if ((!rest && !gt[1]) || (rest && !strcmp(rest, gt + 1)))
+                row = (long)k;
+        }
+        if (row < 0) {
+            print_message("docs/project-file.md:%d: %s: documented, but the loader has no such key\n", d.line[i], d.path[i]);
+            bad = 1;
+        } else
+            seen[row] = 1;
+    }
+    for (size_t k = 0; k < nk; k++)
+        if (!seen[k]) {
+            print_message("%s: the loader accepts it, docs/project-file.md does not show it in an example\n", keys[k].path);
+            bad = 1;
+        }
+    free(seen);
+    if (bad)
+        fail_msg("docs/project-file.md and the key table disagree (above)");
+}
+
 static void test_ytree_positions_and_refusals(void **state)
 {
     (void)state;
@@ -652,6 +869,7 @@ int main(void)
         cmocka_unit_test(test_ytree_positions_and_refusals),
         cmocka_unit_test(test_key_table_known_keys),
         cmocka_unit_test(test_key_table_is_the_schema),
+        cmocka_unit_test(test_docs_list_every_key),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -230,6 +230,26 @@ static void test_ead_series_c(void **state)
     check_series(T, D, 2, expect, 0.0, 1.0, 0);
 }
 
+static void test_ead_series_from_one_year(void **state)
+{
+    (void)state;
+    /*
+     * A Delft-FIAT series starting at T = 1 (p = 1, every year): T = 1, 10, 100; D = 50, 100,
+     * 300; p = 1, 0.1, 0.01 (docs/models.md, Example E).
+     * trapezoid: (50+100)/2 × 0.9 = 67.5; (100+300)/2 × 0.09 = 18; sum 85.5.
+     * loglinear: [0.1, 1]: L = 0.9/ln 10 = 0.3908650; 100 × 0.2908650 + 50 × 0.6091350 = 59.5432517
+     *            [0.01, 0.1]: L = 0.09/ln 10 = 0.0390865; 300 × 0.0290865 + 100 × 0.0609135 = 14.8173007
+     *            sum 74.3605524.
+     * lower triangle: 50 × (1 - 1)/2 = 0 (the series already starts at p = 1); upper constant 300 × 0.01 = 3.
+     */
+    const double T[] = {1, 10, 100}, D[] = {50, 100, 300};
+    const double L1 = 0.9 / log(10.0), L2 = 0.09 / log(10.0);
+    const double ll = 100 * (L1 - 0.1) + 50 * (1 - L1) + 300 * (L2 - 0.01) + 100 * (0.1 - L2);
+    assert_true(fabs(ll - 74.3605524) < 1e-7);
+    const double expect[8] = {85.5, 88.5, 85.5, 88.5, ll, ll + 3, ll, ll + 3};
+    check_series(T, D, 3, expect, 0.0, 3.0, 0);
+}
+
 static void test_ead_monotonic_fix(void **state)
 {
     (void)state;
@@ -265,15 +285,15 @@ static void test_ead_validation(void **state)
     nytte_ctx *ctx = new_ctx();
     nytte_ead e;
     nytte_ead_rule rule = NYTTE_EAD_RULE_INIT;
-    const double T_bad_order[] = {10, 50, 50}, T_one[] = {1, 10}, T[] = {10, 50, 100};
+    const double T_bad_order[] = {10, 50, 50}, T_below_one[] = {0.5, 10}, T[] = {10, 50, 100};
     const double D[] = {1, 2, 3}, D_neg[] = {1, -3, 3}, D_nan[] = {1, 2, NAN};
 
     assert_int_equal(nytte_ead_calc(ctx, &e, &rule, T_bad_order, D, 3, "building 1234"), NYTTE_ECONFIG);
     assert_string_equal(nytte_ctx_errmsg(ctx), "building 1234: return period 3 (50) is not greater than the "
                                                "previous (50): return periods must be strictly increasing");
-    assert_int_equal(nytte_ead_calc(ctx, &e, &rule, T_one, D, 2, "building 1234"), NYTTE_ECONFIG);
+    assert_int_equal(nytte_ead_calc(ctx, &e, &rule, T_below_one, D, 2, "building 1234"), NYTTE_ECONFIG);
     assert_string_equal(nytte_ctx_errmsg(ctx),
-                        "building 1234: return period 1 (1) must be a number greater than 1 year");
+                        "building 1234: return period 1 (0.5) must be a number of at least 1 year");
     assert_int_equal(nytte_ead_calc(ctx, &e, &rule, T, D_neg, 3, "building 1234"), NYTTE_EINPUT);
     assert_string_equal(nytte_ctx_errmsg(ctx), "building 1234: damage at T=50 is -3 (must be finite and >= 0)");
     assert_int_equal(nytte_ead_calc(ctx, &e, &rule, T, D_nan, 3, NULL), NYTTE_EINPUT);
@@ -436,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_ead_series_a),
         cmocka_unit_test(test_ead_series_b),
         cmocka_unit_test(test_ead_series_c),
+        cmocka_unit_test(test_ead_series_from_one_year),
         cmocka_unit_test(test_ead_monotonic_fix),
         cmocka_unit_test(test_ead_validation),
         cmocka_unit_test(test_ead_rule_names),

@@ -673,6 +673,45 @@ static void test_stats_nodata_thresholds(void **state)
 
 /* ---- files: GeoTIFFs, threads ---------------------------------------------------------- */
 
+/*
+ * ±Inf cells have no value, as NaN cells (docs/overlay.md): a 10 × 6 grid of 1 m cells of
+ * value 2, the rectangle [0.5, 9.5] × [0.5, 5.5] (area 45): +Inf at (col 5, row 1) and
+ * -Inf at (2, 3) inside runs of whole cells (the four-lane kernel), +Inf at (4, 0) on the
+ * north side (weight 0.5: one cell at a time). nodata_area 1 + 1 + 0.5 = 2.5, valid 42.5,
+ * mean, min and max 2, 42.5 m² above 0 — and the same numbers as NaN in those cells.
+ */
+static void test_stats_infinite_cells(void **state)
+{
+    (void)state;
+    const nytte_grid grid = {0, 6, 1, 1, 10, 6};
+    const double rect[] = {0.5, 0.5, 9.5, 0.5, 9.5, 5.5, 0.5, 5.5, 0.5, 0.5};
+    const size_t n5[] = {5};
+    nytte_geom g = NYTTE_GEOM_INIT;
+    make_geom(&g, NYTTE_GEOM_POLYGON, 1, n5, rect);
+    nytte_overlay_opts o = NYTTE_OVERLAY_OPTS_INIT;
+    o.nthresholds = 1;
+    o.thresholds[0] = 0;
+    nytte_ctx *ctx;
+    assert_int_equal(nytte_ctx_new(&ctx), NYTTE_OK);
+    nytte_zonal_stats st[2];
+    for (int k = 0; k < 2; k++) {
+        nytte_raster r;
+        assert_int_equal(nytte_raster_alloc(&r, &grid, 2.0f, NULL), NYTTE_OK);
+        r.v[1 * 10 + 5] = k ? NAN : INFINITY;
+        r.v[3 * 10 + 2] = k ? NAN : -INFINITY;
+        r.v[0 * 10 + 4] = k ? NAN : INFINITY;
+        const nytte_raster *rs[] = {&r};
+        assert_int_equal(nytte_overlay_zonal_mem(ctx, &o, &g, 1, rs, 1, &st[k]), NYTTE_OK);
+        nytte_raster_clear(&r);
+    }
+    assert_true(st[0].area == 45.0 && st[0].nodata_area == 2.5 && st[0].valid_area == 42.5);
+    assert_true(st[0].mean == 2.0 && st[0].min == 2.0 && st[0].max == 2.0);
+    assert_true(st[0].above[0] == 42.5 && st[0].count == 42.5);
+    assert_memory_equal(&st[0], &st[1], sizeof st[0]);
+    nytte_geom_clear(&g);
+    nytte_ctx_free(ctx);
+}
+
 static void write_tif(const char *path, const nytte_raster *r, const char *const *co)
 {
     GDALDriverH mem = GDALGetDriverByName("MEM"), gtiff = GDALGetDriverByName("GTiff");
@@ -865,6 +904,7 @@ int main(void)
         cmocka_unit_test(test_spans_match_dense),
         cmocka_unit_test(test_run_kernel),
         cmocka_unit_test(test_stats_nodata_thresholds),
+        cmocka_unit_test(test_stats_infinite_cells),
         cmocka_unit_test(test_files_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

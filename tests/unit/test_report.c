@@ -151,6 +151,40 @@ static void test_table_csv(void **state)
     remove(path);
 }
 
+/* Prose follows the dialect: the numbers' decimal points become commas under excel_da,
+ * and nothing else does (a point in a word or an id, one not between digits). */
+typedef struct prow {
+    const char *text;
+} prow;
+
+static void test_table_prose(void **state)
+{
+    (void)state;
+    static const report_col pcols[] = {{"explanation", "explain", REPORT_COL_PROSE, 0, offsetof(prow, text)}};
+    const prow rows[] = {
+        {"101a Kølstrup 4.5 (share 0.5): 5000000.00 kr × 74.4 / 2070.4000000000005 = 179675.425038… kr, "
+         "⌊179675.425038 kr⌋ + 1 øre = 179675.43 kr."},
+        {"v1.2, id 4a.1, ø1.5, ×2.5, −3.25, end."},
+    };
+    const report_table t = {"t", pcols, 1, rows, sizeof rows[0], 2, false, 0};
+    char path[] = "/tmp/nytte-test-prose-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    nytte_csv_opts std = NYTTE_CSV_OPTS_INIT, da = {';', ',', true};
+    assert_int_equal(report_table_csv(NULL, &t, path, &std), NYTTE_OK);
+    assert_string_equal(slurp(path), "explanation\r\n"
+                                     "\"101a Kølstrup 4.5 (share 0.5): 5000000.00 kr × 74.4 / 2070.4000000000005 = "
+                                     "179675.425038… kr, ⌊179675.425038 kr⌋ + 1 øre = 179675.43 kr.\"\r\n"
+                                     "\"v1.2, id 4a.1, ø1.5, ×2.5, −3.25, end.\"\r\n");
+    assert_int_equal(report_table_csv(NULL, &t, path, &da), NYTTE_OK);
+    assert_string_equal(slurp(path), "\xEF\xBB\xBF" "explanation\r\n"
+                                     "101a Kølstrup 4,5 (share 0,5): 5000000,00 kr × 74,4 / 2070,4000000000005 = "
+                                     "179675,425038… kr, ⌊179675,425038 kr⌋ + 1 øre = 179675,43 kr.\r\n"
+                                     "v1.2, id 4a.1, ø1.5, ×2,5, −3,25, end.\r\n");
+    remove(path);
+}
+
 /*
  * Three parcels a, b, c in one element of 300 øre, every one in the area and built,
  * plot areas 100, 200, 300 m², no building area. equal: 100 øre each. area (a = b = 1):
@@ -174,7 +208,7 @@ static void test_compare(void **state)
     nytte_alloc_config_init(&cfg[1]);
     cfg[0].model = NYTTE_ALLOC_EQUAL;
     cfg[1].model = NYTTE_ALLOC_AREA;
-    nytte_alloc_input in = {3, &el, 1, NULL, 0, &cfg[1]};
+    nytte_alloc_input in = {3, &el, 1, NULL, 0, &cfg[1], {0, 0, false}};
     nytte_alloc_comparison *m = NULL;
     assert_int_equal(nytte_alloc_compare(ctx, &m, &in, cfg, 2), NYTTE_OK);
     assert_int_equal(m[0].rc, NYTTE_OK);
@@ -206,7 +240,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha256_fips),   cmocka_unit_test(test_sha256_chunks),
         cmocka_unit_test(test_sha256_file),   cmocka_unit_test(test_safe_text),
-        cmocka_unit_test(test_compare),       cmocka_unit_test(test_table_csv),
+        cmocka_unit_test(test_compare),       cmocka_unit_test(test_table_csv), cmocka_unit_test(test_table_prose),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

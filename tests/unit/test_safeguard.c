@@ -316,6 +316,32 @@ static void test_random(void **state)
     nytte_ctx_free(ctx);
 }
 
+/* An owner's parcels are explained in the order people read ids: 8, 9a, 10, not 10, 8, 9a. */
+static void test_explain_natural_order(void **state)
+{
+    (void)state;
+    nytte_ctx *ctx = new_ctx();
+    nytte_alloc_parcel p[3] = {parcel("10", 100), parcel("8", 100), parcel("9a", 100)};
+    nytte_alloc_holding h[] = {{0, "O", 1}, {1, "O", 1}, {2, "O", 1}};
+    nytte_alloc_config cfg = NYTTE_ALLOC_CONFIG_INIT;
+    nytte_alloc_element el = {.id = "dike", .pool = {.capex_ore = KR(300)}, .parcels = p};
+    nytte_alloc_input in = {.nparcels = 3, .elements = &el, .nelements = 1, .holdings = h, .nholdings = 3,
+                            .config = &cfg};
+    nytte_alloc_result *r = NULL;
+    assert_int_equal(nytte_allocate_run(ctx, &r, &in), NYTTE_OK);
+    char *text = NULL;
+    assert_int_equal(nytte_alloc_explain_owner(ctx, &text, r, &in, "O"), NYTTE_OK);
+    const char *a = strstr(text, "Parcel (matrikel) 8,"), *b = strstr(text, "Parcel (matrikel) 9a,"),
+               *c = strstr(text, "Parcel (matrikel) 10,");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(c);
+    assert_true(a < b && b < c);
+    free(text);
+    nytte_alloc_result_free(r);
+    nytte_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_compensate),
         cmocka_unit_test(test_check_cap_and_residual),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_explain_natural_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -295,7 +295,7 @@ static void hand_setup(hand *h)
     nytte_alloc_config_init(&h->cfg);
     h->cfg.model = NYTTE_ALLOC_BENEFIT;
     h->el = (nytte_alloc_element){.id = "wall", .pool = {.capex_ore = POOL_ORE, .lifetime_years = 10}, .parcels = h->facts};
-    h->in = (nytte_alloc_input){2, &h->el, 1, NULL, 0, &h->cfg};
+    h->in = (nytte_alloc_input){.nparcels = 2, .elements = &h->el, .nelements = 1, .config = &h->cfg};
     assert_int_equal(nytte_allocate_run(NULL, &h->base, &h->in), NYTTE_OK);
     h->loan = (nytte_loan_terms){NYTTE_LOAN_ANNUITY, 20, 0.03, 12};
     h->p = (nytte_unc_problem){.damage = &h->dm, .ead = NYTTE_EAD_RULE_INIT, .return_periods = h->T, .nev = 1,
