@@ -139,6 +139,9 @@ p95=$(cols out-full1/owners.csv owners "owner_id, amount_p95_kr" | awk -F, '$1 =
 "$nytte" -q explain full.yaml O2 >explain.txt 2>explain.err
 grep -q "^  in 90 % of the draws the amount lay between $p5 kr (P5) and $p95 kr (P95)" explain.txt
 check "explain O2: the band, as in owners.csv ($p5 – $p95 kr)" $? "$(grep -A3 'How sure' explain.txt)"
+"$nytte" -q explain out-full1 O2 >explain-out.txt 2>&1
+want "explain OUT_DIR O2 (explanations.txt): the same band" "$(grep -A3 'How sure' explain-out.txt)" \
+    "$(grep -A3 'How sure' explain.txt)"
 
 # ---- 5. horizons alone -----------------------------------------------------------------------------
 variant hz 's/^x//' 'horizons:
