@@ -3,7 +3,7 @@
  * loader that collects every problem with file:line:col (loader.c), the key table that
  * is the schema (schema.c), and the section loaders that fill a nytte_project
  * (inputs.c with terrain.c, hazards.c, measures.c, allocation.c, damage.c, finance.c,
- * project.c).
+ * uncertainty.c, project.c).
  */
 #ifndef NYTTE_CONFIG_INT_H
 #define NYTTE_CONFIG_INT_H
@@ -185,6 +185,9 @@ void cfg_measure_clear(nytte_measure_cfg *m);
 void cfg_load_allocation(loader *L, const ynode *a, nytte_project *p);
 void cfg_load_damage(loader *L, const ynode *d, nytte_project *p);
 void cfg_load_finance(loader *L, const ynode *f, nytte_project *p);
+/* uncertainty.c: the draws and their distributions; the climate horizons (after the hazards) */
+void cfg_load_uncertainty(loader *L, const ynode *u, nytte_project *p);
+void cfg_load_horizons(loader *L, const ynode *h, nytte_project *p);
 
 /* Whether out_dir may not be the project's output folder, and why ("is the root folder"; outdir.c). */
 bool cfg_out_dir_problem(const nytte_project *p, const char *out_dir, char *why, size_t n);

@@ -237,6 +237,16 @@ static void load_damage_finance(const cfg_map *rm, nytte_project *p)
                    "municipal guarantee", p->loan.years, NYTTE_KOMMUNEKREDIT_MAX_YEARS);
 }
 
+/* Uncertainty and climate horizons: after the hazards (the sea-level inputs need a coastal one). */
+static void load_uncertainty(const cfg_map *rm, nytte_project *p)
+{
+    const ynode *v = cfg_get(rm, "uncertainty");
+    if (v && cfg_need_map(rm->L, v, "uncertainty"))
+        cfg_load_uncertainty(rm->L, v, p);
+    if ((v = cfg_get(rm, "horizons")))
+        cfg_load_horizons(rm->L, v, p);
+}
+
 static void load_outputs(const cfg_map *rm, nytte_project *p)
 {
     loader *L = rm->L;
@@ -313,6 +323,7 @@ static void load_root(loader *L, const ynode *root, nytte_project *p)
     check_hazards(&rm, p);
     load_allocation(&rm, p);
     load_damage_finance(&rm, p);
+    load_uncertainty(&rm, p);
     load_outputs(&rm, p);
     check_deductions(L, root, p);
 }

@@ -36,6 +36,8 @@ static const nytte_config_key keys[] = {
     {"allocation", ANY, ANY},
     {"damage", ANY, 0},
     {"finance", ANY, 0},
+    {"uncertainty", ANY, 0},
+    {"horizons", COAST, 0},
     {"outputs", ANY, 0},
 
     /* inputs */
@@ -209,6 +211,28 @@ static const nytte_config_key keys[] = {
     {"finance.years", ANY, 0},
     {"finance.rate", ANY, 0},
     {"finance.payments_per_year", ANY, 0},
+
+    /* uncertainty: an input is named as the loader lists them (damage_curve, building_value, floor_height,
+     * level_shift, sea_level_rise; the last two need a coastal hazard); each is a distribution, whose
+     * family takes its own parameters, the loader says which (docs/uncertainty.md) */
+    {"uncertainty.draws", ANY, ANY},
+    {"uncertainty.seed", ANY, 0},
+    {"uncertainty.<input>", ANY, 0},
+    {"uncertainty.<input>.distribution", ANY, ANY},
+    {"uncertainty.<input>.mean", ANY, 0},
+    {"uncertainty.<input>.sd", ANY, 0},
+    {"uncertainty.<input>.median", ANY, 0},
+    {"uncertainty.<input>.sigma", ANY, 0},
+    {"uncertainty.<input>.min", ANY, 0},
+    {"uncertainty.<input>.mode", ANY, 0},
+    {"uncertainty.<input>.max", ANY, 0},
+    {"uncertainty.<input>.values", ANY, 0},
+    {"uncertainty.<input>.weights", ANY, 0},
+    {"uncertainty.<input>.correlation", ANY, 0},
+
+    /* horizons[] */
+    {"horizons[].year", ANY, ANY},
+    {"horizons[].sea_level_rise", ANY, ANY},
 
     /* outputs */
     {"outputs.folder", ANY, 0},

@@ -40,15 +40,19 @@ double nytte_pv_ramp(double rate, int years, double start, double end)
     if (years < 1)
         return 0.0;
     double pv = start * nytte_pv_factor(rate, years);
-    if (end != start) {
-        /* Σ t (1+r)^-t by summation in year order; N is small (<= 1000) and the closed
-         * form v (1 - (N+1) v^N + N v^(N+1)) / (1-v)^2 cancels badly for small r. */
-        double s = 0.0;
-        for (int t = 1; t <= years; t++)
-            s += (double)t * pow(1.0 + rate, -(double)t);
-        pv += (end - start) / (double)years * s;
-    }
+    if (end != start)
+        pv += (end - start) / (double)years * nytte_pv_ramp_sum(rate, years);
     return pv;
+}
+
+double nytte_pv_ramp_sum(double rate, int years)
+{
+    /* Σ t (1+r)^-t by summation in year order; N is small (<= 1000) and the closed
+     * form v (1 - (N+1) v^N + N v^(N+1)) / (1-v)^2 cancels badly for small r. */
+    double s = 0.0;
+    for (int t = 1; t <= years; t++)
+        s += (double)t * pow(1.0 + rate, -(double)t);
+    return s;
 }
 
 int nytte_project_pv_calc(nytte_ctx *ctx, nytte_project_pv *out, double avoided_start, double avoided_end,

@@ -173,6 +173,12 @@ double nytte_damage_value(const nytte_damage_model *m, nytte_use use, double flo
 
 double nytte_damage_at_depth(const nytte_damage_model *m, nytte_use use, double value, double depth)
 {
+    return nytte_damage_at_depth_scaled(m, use, value, depth, 1.0);
+}
+
+double nytte_damage_at_depth_scaled(const nytte_damage_model *m, nytte_use use, double value, double depth,
+                                    double scale)
+{
     assert((unsigned)use < NYTTE_USE_COUNT);
     if ((unsigned)use >= NYTTE_USE_COUNT)
         use = NYTTE_USE_OTHER;
@@ -180,5 +186,10 @@ double nytte_damage_at_depth(const nytte_damage_model *m, nytte_use use, double 
         return 0.0;
     double fs = nytte_curve_eval(&m->structure[use], depth);
     double fc = nytte_curve_eval(&m->contents[use], depth);
+    /* a fraction never exceeds the whole damage; with scale 1 both products are exact */
+    if (scale != 1.0) {
+        fs = fmin(1.0, scale * fs);
+        fc = fmin(1.0, scale * fc);
+    }
     return value * (fs + m->contents_factor[use] * fc);
 }

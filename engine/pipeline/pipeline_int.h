@@ -19,9 +19,12 @@
 #include "nytte/pipeline.h"
 #include "nytte/report.h"
 #include "nytte/types.h"
+#include "nytte/uncertain.h"
 
-/* The stage timings the manifest reports (the catchment counts as hazard, finance as allocate). */
-enum { STAGE_INPUTS, STAGE_HAZARD, STAGE_OVERLAY, STAGE_DAMAGE, STAGE_ALLOCATE, STAGE_REPORT, STAGE_COUNT };
+/* The stage timings the manifest reports (the catchment counts as hazard, finance as allocate; the
+ * uncertainty stage's only when it ran). */
+enum { STAGE_INPUTS, STAGE_HAZARD, STAGE_OVERLAY, STAGE_DAMAGE, STAGE_ALLOCATE, STAGE_REPORT, STAGE_UNCERTAINTY,
+       STAGE_COUNT };
 
 /* ---- the output folder (folder.c) ------------------------------------------------ */
 
@@ -117,6 +120,7 @@ typedef struct run_state {
     nytte_loan *loans;
     char **findings;              /* the safeguards' findings, one line each (stage_safeguards.c) */
     size_t nfindings;
+    nytte_unc_result *unc;        /* the draws and horizons (stage_uncertainty.c), or NULL */
 
     double timing[STAGE_COUNT];
 } run_state;
@@ -183,6 +187,7 @@ int pipeline_safeguards(run_state *s);
 int pipeline_owner_text(nytte_ctx *ctx, char **text, const run_state *s, size_t o); /* stage_safeguards.c: findings on benefit, harm and economics */
 int pipeline_compare(run_state *s);   /* stage_allocate.c: every model of allocation.compare on the same facts */
 int pipeline_finance(run_state *s);   /* stage_allocate.c: each owner's loan */
+int pipeline_uncertainty(run_state *s); /* stage_uncertainty.c: the draws and climate horizons (when asked for) */
 int pipeline_report(run_state *s);    /* stage_report.c: tables, layers, report, manifest */
 
 /* ---- the hazard drivers (stage_hazard.c and one file each) ------------------------- */

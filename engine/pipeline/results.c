@@ -1,6 +1,7 @@
 /*
  * results.c — runs kept in memory, for `nytte explain` and `nytte compare`: the stages of
- * a run without the report, the hazard rasters in a scratch folder removed at once.
+ * a run without the report, the hazard rasters in a scratch folder removed at once; an
+ * owner's explanation, with the owner's band when the project draws (docs/uncertainty.md).
  */
 #include "pipeline/pipeline_int.h"
 
@@ -73,11 +74,26 @@ static int payment_plan(char **text, const run_state *s, size_t o)
     return NYTTE_OK;
 }
 
+/* With draws: the owner's band over them (docs/uncertainty.md), after the payment. */
+static int band(char **text, const run_state *s, size_t o)
+{
+    char line[1024];
+    nytte_unc_owner_text(line, sizeof line, s->unc, o, s->p->uncertainty.seed);
+    size_t n = strlen(*text), k = strlen(line);
+    char *grown = realloc(*text, n + k + 1);
+    if (!grown)
+        return NYTTE_ENOMEM;
+    memcpy(grown + n, line, k + 1);
+    *text = grown;
+    return NYTTE_OK;
+}
+
 int pipeline_owner_text(nytte_ctx *ctx, char **text, const run_state *s, size_t o)
 {
     *text = NULL;
     int rc = nytte_alloc_explain_owner(ctx, text, s->alloc, &s->ain, s->alloc->owners[o].id);
-    if (!rc && s->loans && payment_plan(text, s, o) != NYTTE_OK) {
+    if (!rc && ((s->loans && payment_plan(text, s, o) != NYTTE_OK) ||
+                (s->unc && s->unc->owners && band(text, s, o) != NYTTE_OK))) {
         free(*text);
         *text = NULL;
         rc = nytte_nomem(ctx, "explaining owner %s", s->alloc->owners[o].id);

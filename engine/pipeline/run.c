@@ -6,6 +6,7 @@
  *   statistics of parcels and buildings) -> damage (EAD with and without each element)
  *   -> catchment (who sends the water) -> allocate (the chosen model, exact to the øre)
  *   -> comparison (the other models on the same facts) -> finance (loans per owner)
+ *   -> uncertainty (draws and climate horizons, when the project asks for them)
  *   -> report (tables, layers, the report)
  *
  * Everything is written into the run's temporary folder (folder.c), which becomes the
@@ -47,6 +48,7 @@ void run_state_free(run_state *s)
     free(s->loans);
     nytte_alloc_result_free(s->alloc);
     nytte_alloc_comparison_free(s->models, s->nmodels);
+    nytte_unc_result_free(s->unc);
     for (size_t i = 0; i < s->nfindings; i++)
         free(s->findings[i]);
     free(s->findings);
@@ -55,13 +57,18 @@ void run_state_free(run_state *s)
 /* Who runs a stage under mpirun: every rank (the work is shared), or the writer alone. */
 typedef enum { ON_EVERY_RANK, ON_THE_WRITER } stage_where;
 
-/* One stage of a run: its name (in messages under mpirun), the timing it adds to, where it runs. */
+/* One stage of a run: its name (in messages under mpirun), the timing it adds to, where it runs,
+ * and whether the project asks for it (NULL: always). */
 typedef struct stage {
     const char *name;
     int (*run)(run_state *s);
     int timing;
     stage_where where;
+    bool (*wanted)(const run_state *s);
 } stage;
+
+/* The draws and horizons run only when the project has them (and only then show in the progress). */
+static bool uncertainty_wanted(const run_state *s) { return s->p->has_uncertainty || s->p->nhorizons > 0; }
 
 /*
  * The order of a run. The inputs, the hazard and the overlay are shared by the ranks;
@@ -70,27 +77,39 @@ typedef struct stage {
  * (nytte_run), when the outputs have somewhere to go.
  */
 static const stage stages[] = {
-    {"inputs", pipeline_inputs, STAGE_INPUTS, ON_EVERY_RANK},
-    {"hazard", pipeline_hazard, STAGE_HAZARD, ON_EVERY_RANK},
-    {"overlay", pipeline_overlay, STAGE_OVERLAY, ON_EVERY_RANK},
-    {"damage", pipeline_damage, STAGE_DAMAGE, ON_THE_WRITER},
-    {"catchment", pipeline_catchment, STAGE_HAZARD, ON_THE_WRITER},
-    {"allocation", pipeline_allocate, STAGE_ALLOCATE, ON_THE_WRITER},
-    {"safeguards", pipeline_safeguards, STAGE_ALLOCATE, ON_THE_WRITER},
-    {"comparison", pipeline_compare, STAGE_ALLOCATE, ON_THE_WRITER},
-    {"finance", pipeline_finance, STAGE_ALLOCATE, ON_THE_WRITER},
+    {"inputs", pipeline_inputs, STAGE_INPUTS, ON_EVERY_RANK, NULL},
+    {"hazard", pipeline_hazard, STAGE_HAZARD, ON_EVERY_RANK, NULL},
+    {"overlay", pipeline_overlay, STAGE_OVERLAY, ON_EVERY_RANK, NULL},
+    {"damage", pipeline_damage, STAGE_DAMAGE, ON_THE_WRITER, NULL},
+    {"catchment", pipeline_catchment, STAGE_HAZARD, ON_THE_WRITER, NULL},
+    {"allocation", pipeline_allocate, STAGE_ALLOCATE, ON_THE_WRITER, NULL},
+    {"safeguards", pipeline_safeguards, STAGE_ALLOCATE, ON_THE_WRITER, NULL},
+    {"comparison", pipeline_compare, STAGE_ALLOCATE, ON_THE_WRITER, NULL},
+    {"finance", pipeline_finance, STAGE_ALLOCATE, ON_THE_WRITER, NULL},
+    {"uncertainty", pipeline_uncertainty, STAGE_UNCERTAINTY, ON_THE_WRITER, uncertainty_wanted},
 };
 
 #define NSTAGES (sizeof stages / sizeof stages[0])
 
+/* The stages this run goes through (those its project asks for). */
+static size_t stages_wanted(const run_state *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < NSTAGES; i++)
+        n += !stages[i].wanted || stages[i].wanted(s);
+    return n;
+}
+
 int pipeline_compute(run_state *s)
 {
     /* on a terminal, "[k/n] stage" and its seconds (the report, when one follows, is the last) */
-    size_t n = NSTAGES + (s->report_follows ? 1 : 0);
+    size_t n = stages_wanted(s) + (s->report_follows ? 1 : 0), k = 0;
     for (size_t i = 0; i < NSTAGES; i++) {
         const stage *st = &stages[i];
+        if (st->wanted && !st->wanted(s))
+            continue;
         double t = nytte_now();
-        nytte_progress_stage(s->ctx, i + 1, n, st->name);
+        nytte_progress_stage(s->ctx, ++k, n, st->name);
         int src = st->where == ON_EVERY_RANK || s->writer ? st->run(s) : NYTTE_OK;
         nytte_log(s->ctx, NYTTE_LOG_DEBUG, "stage %s: %.3f s", st->name, nytte_now() - t);
         /* under mpirun every stage ends with every rank's verdict, so that a rank that failed
@@ -109,10 +128,11 @@ int pipeline_compute(run_state *s)
 /* -v: where the run's time went, one line (the manifest has the same figures, timings_s). */
 static void log_timings(const run_state *s, double total)
 {
-    static const char *const names[STAGE_COUNT] = {"inputs", "hazard", "overlay", "damage", "allocation", "report"};
+    static const char *const names[STAGE_COUNT] = {"inputs", "hazard", "overlay",    "damage",
+                                                   "allocation", "report", "uncertainty"};
     char line[512];
     size_t k = 0;
-    for (int i = 0; i < STAGE_COUNT && k < sizeof line; i++)
+    for (int i = 0; i < (s->unc ? STAGE_COUNT : STAGE_UNCERTAINTY) && k < sizeof line; i++)
         k += (size_t)snprintf(line + k, sizeof line - k, "%s%s %.2f s", i ? ", " : "", names[i], s->timing[i]);
     nytte_log(s->ctx, NYTTE_LOG_INFO, "time: %s; total %.2f s", line, total);
 }
@@ -175,7 +195,7 @@ int nytte_run(nytte_ctx *ctx, const nytte_project *p, const nytte_run_opts *opts
         rc = pipeline_compute(&s);
     /* the writer computed the tables from every rank's overlay and writes them */
     if (!rc && s.writer) {
-        nytte_progress_stage(ctx, NSTAGES + 1, NSTAGES + 1, "report");
+        nytte_progress_stage(ctx, stages_wanted(&s) + 1, stages_wanted(&s) + 1, "report");
         if (!(rc = pipeline_report(&s)) && !(rc = run_folder_commit(ctx, &s.folder))) {
             summarise(&s, out);
             out->seconds = nytte_now() - t0;

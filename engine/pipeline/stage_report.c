@@ -24,7 +24,8 @@ static char **owner_texts(run_state *s)
 
 int pipeline_report(run_state *s)
 {
-    static const char *const stage_names[STAGE_COUNT] = {"inputs", "hazard", "overlay", "damage", "allocate", "report"};
+    static const char *const stage_names[STAGE_COUNT] = {"inputs", "hazard",   "overlay",    "damage",
+                                                         "allocate", "report", "uncertainty"};
     double t = nytte_now();
     size_t nb = s->in.nbuildings;
     nytte_alloc_explainer *explainer = NULL;
@@ -42,7 +43,7 @@ int pipeline_report(run_state *s)
                             .models = s->models, .nmodels = s->nmodels, .element_pv = s->element_pv,
                             .findings = (const char *const *)s->findings, .nfindings = s->nfindings,
                             .timing = s->timing, .timing_names = stage_names,
-                            .ntiming = STAGE_COUNT};
+                            .ntiming = s->unc ? STAGE_COUNT : STAGE_UNCERTAINTY, .uncertainty = s->unc};
     char **texts = owner_texts(s);
     if (!texts) {
         nytte_alloc_explainer_free(explainer);

@@ -30,8 +30,12 @@ static bool is_total(const char *key)
            !strncmp(key, "findings.", 9);
 }
 
-/* Settings of how the outputs are written, which change no amount. */
-static bool is_rule(const char *key) { return strcmp(key, "csv_dialect") != 0 && strcmp(key, "compare") != 0; }
+/* Settings of how the outputs are written, which change no amount (the draws and horizons add outputs). */
+static bool is_rule(const char *key)
+{
+    return strcmp(key, "csv_dialect") != 0 && strcmp(key, "compare") != 0 && strncmp(key, "uncertainty.", 12) != 0 &&
+           strncmp(key, "horizons[", 9) != 0;
+}
 
 /* A growable list of differing values. */
 typedef struct vlist {

@@ -4,7 +4,8 @@
  * JavaScript over an embedded JSON table for the owner lookup). Sections: the
  * safeguards' findings (first), summary, costs and deductions per element, benefit and
  * harm per element (safeguards.c), the model in words, a map of payments with the
- * flooded parcels outlined, a histogram of payments, the model comparison, and the
+ * flooded parcels outlined, a histogram of payments, the model comparison, how sure the
+ * amounts are and the climate horizons (uncertainty.c, when the run has them), and the
  * lookup of any owner's amount and its explanation. Owner names are in it: it is the
  * hearing document.
  */
@@ -528,6 +529,8 @@ int report_write_html(nytte_ctx *ctx, const nytte_report_data *d, const char *di
     histogram(&b, d->alloc);
     sb_add(&b, "<h2>Model comparison</h2>\n");
     comparison(&b, d, d->models, d->nmodels);
+    report_html_uncertainty(&b, d);
+    report_html_horizons(&b, d);
     sb_add(&b, "<h2>Look up an owner</h2>\n<p><label for=\"q\">Name, owner id or parcel id: </label>"
                "<input id=\"q\" type=\"search\" autocomplete=\"off\"></p>\n<p id=\"hitinfo\" class=\"note\"></p>\n"
                "<table>\n<thead><tr><th>Owner</th><th>Name</th><th>Parcels</th><th class=\"n\">Amount</th>"

@@ -190,6 +190,7 @@ static void settings_entries(nytte_ctx *ctx, sbuf *b, const nytte_report_data *d
     sb_printf(b, ",\n  \"threads\": %d", nytte_ctx_threads(ctx));
     sb_add(b, ",\n  \"csv_dialect\": ");
     sb_json(b, p->csv_excel_da ? "excel_da" : "standard");
+    report_manifest_uncertainty_settings(b, d);
 }
 
 /* Counts of where the buildings' parcels, uses and floor areas came from, as {"field": 3, ...}. */
@@ -317,7 +318,9 @@ static void totals_entry(sbuf *b, const nytte_report_data *d)
         safeguard_fields(b, d, e);
         sb_add(b, "}");
     }
-    sb_add(b, "\n    ]\n  }");
+    sb_add(b, "\n    ]");
+    report_manifest_uncertainty_totals(b, d);
+    sb_add(b, "\n  }");
 }
 
 /* "findings": the safeguards' findings, one line each, as the run printed them. */

@@ -35,6 +35,11 @@ typedef struct owner_row {
     double property_value;
     const char *model, *ead_rule;
     const char *explanation; /* owned */
+    /* with uncertainty: the bands over the draws (docs/uncertainty.md) */
+    int64_t p5, p50, p95, year_p5, year_p50, year_p95;
+    double p_more;
+    int64_t decile;
+    double rank_stable;
 } owner_row;
 
 #define O(member) offsetof(owner_row, member)
@@ -56,8 +61,19 @@ static const report_col owner_cols[] = {
     {"model", NULL, REPORT_COL_TEXT, 0, O(model)},
     {"ead_rule", NULL, REPORT_COL_TEXT, 0, O(ead_rule)},
     {"explanation", NULL, REPORT_COL_PROSE, 0, O(explanation)},
+    /* the last columns, only with uncertainty: */
+    {"amount_p5_kr", NULL, REPORT_COL_MONEY, 0, O(p5)},
+    {"amount_p50_kr", NULL, REPORT_COL_MONEY, 0, O(p50)},
+    {"amount_p95_kr", NULL, REPORT_COL_MONEY, 0, O(p95)},
+    {"first_year_p5_kr", NULL, REPORT_COL_MONEY, 0, O(year_p5)},
+    {"first_year_p50_kr", NULL, REPORT_COL_MONEY, 0, O(year_p50)},
+    {"first_year_p95_kr", NULL, REPORT_COL_MONEY, 0, O(year_p95)},
+    {"p_more_10pct", NULL, REPORT_COL_REAL, 4, O(p_more)},
+    {"decile", NULL, REPORT_COL_INT, 0, O(decile)},
+    {"rank_stable", NULL, REPORT_COL_REAL, 4, O(rank_stable)},
 };
 #undef O
+#define OWNER_UNC_COLS 9 /* the last columns: with draws only */
 
 static void owner_rows_free(owner_row *rows, size_t n)
 {
@@ -94,6 +110,13 @@ static int owner_row_of(owner_row *row, const nytte_report_data *d, size_t o)
         .ead_rule = d->ead_rule,
         .explanation = expl.s,
     };
+    const nytte_unc_result *u = d->uncertainty;
+    if (u && u->owners) {
+        const nytte_unc_owner *uo = &u->owners[o];
+        row->p5 = uo->p5, row->p50 = uo->p50, row->p95 = uo->p95;
+        row->year_p5 = uo->year_p5, row->year_p50 = uo->year_p50, row->year_p95 = uo->year_p95;
+        row->p_more = uo->p_more, row->decile = uo->decile, row->rank_stable = uo->rank_stable;
+    }
     return parcels.failed || expl.failed ? NYTTE_ENOMEM : NYTTE_OK;
 }
 
@@ -110,7 +133,9 @@ static int write_owners(nytte_ctx *ctx, const nytte_report_data *d, const char *
         rc = nytte_nomem(ctx, "%s", path);
         goto cleanup;
     }
-    const report_table t = {"owners", owner_cols, NCOLS(owner_cols), rows, sizeof *rows, n, false, 0};
+    bool unc = d->uncertainty && d->uncertainty->owners;
+    const report_table t = {"owners", owner_cols, NCOLS(owner_cols) - (unc ? 0 : OWNER_UNC_COLS), rows, sizeof *rows,
+                            n, false, 0};
     if ((rc = report_table_csv(ctx, &t, path, o)))
         goto cleanup;
     snprintf(path, sizeof path, "%s/owners.xlsx", dir);
@@ -137,6 +162,7 @@ typedef struct parcel_row {
     const char *explanation; /* owned */
     double benefit_ratio;
     int64_t harmed;
+    int64_t p5, p50, p95; /* with uncertainty */
     const nytte_geom *geom;
 } parcel_row;
 
@@ -171,8 +197,13 @@ static const report_col parcel_cols[] = {
     {"explanation", "explain", REPORT_COL_PROSE, 0, P(explanation)},
     {"benefit_ratio", "ben_ratio", REPORT_COL_REAL, 4, P(benefit_ratio)},
     {"harmed", "harmed", REPORT_COL_INT, 0, P(harmed)},
+    /* the last columns, only with uncertainty: */
+    {"amount_p5_kr", "amt_p5", REPORT_COL_MONEY, 0, P(p5)},
+    {"amount_p50_kr", "amt_p50", REPORT_COL_MONEY, 0, P(p50)},
+    {"amount_p95_kr", "amt_p95", REPORT_COL_MONEY, 0, P(p95)},
 };
 #undef P
+#define PARCEL_UNC_COLS 3
 
 static void parcel_rows_free(parcel_row *rows, size_t n)
 {
@@ -238,6 +269,10 @@ static int parcel_row_of(parcel_row *row, const nytte_report_data *d, size_t i)
         .harmed = harmed,
         .geom = &in->parcels[i].geom,
     };
+    if (d->uncertainty && d->uncertainty->parcels) {
+        const nytte_unc_parcel *up = &d->uncertainty->parcels[i];
+        row->p5 = up->p5, row->p50 = up->p50, row->p95 = up->p95;
+    }
     return row->explanation ? NYTTE_OK : NYTTE_ENOMEM;
 }
 
@@ -286,8 +321,8 @@ static int write_parcels(nytte_ctx *ctx, const nytte_report_data *d, const char 
         rc = nytte_nomem(ctx, "%s", path);
         goto cleanup;
     }
-    const report_table t = {"parcels",   parcel_cols, NCOLS(parcel_cols), rows, sizeof *rows, np, true,
-                            offsetof(parcel_row, geom)};
+    size_t ncols = NCOLS(parcel_cols) - (d->uncertainty && d->uncertainty->parcels ? 0 : PARCEL_UNC_COLS);
+    const report_table t = {"parcels", parcel_cols, ncols, rows, sizeof *rows, np, true, offsetof(parcel_row, geom)};
     if ((rc = report_table_csv(ctx, &t, path, o)))
         goto cleanup;
     snprintf(path, sizeof path, "%s/parcels.gpkg", dir);
@@ -535,6 +570,7 @@ int nytte_report_write(nytte_ctx *ctx, const nytte_report_data *d, const char *d
     if (!(rc = write_owners(ctx, d, dir, o)) && !(rc = write_parcels(ctx, d, dir, o)) &&
         !(rc = write_unassigned(ctx, d, dir, o)) && !(rc = write_buildings(ctx, d, gpkg)) &&
         !(rc = read_measures(ctx, d, ls)) && !(rc = write_measures(ctx, d, gpkg, ls)) &&
+        !(rc = report_write_uncertainty(ctx, d, dir, o)) &&
         !(rc = report_write_styles(ctx, d, dir, breaks, ls)))
         if (!(rc = report_write_html(ctx, d, dir, breaks, ls)))
             rc = report_write_explanations(ctx, d, dir);

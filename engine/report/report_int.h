@@ -73,6 +73,15 @@ extern const nytte_money_style report_html_kr;
 void report_html_findings(sbuf *b, const nytte_report_data *d);
 void report_html_safeguards(sbuf *b, const nytte_report_data *d);
 
+/* The draws and climate horizons (uncertainty.c): uncertainty_draws.csv, horizons.csv and
+ * horizons_measures.csv when the run has them; report.html's sections; the manifest's settings
+ * ("uncertainty", "horizons") and results (totals.uncertainty, totals.horizons). Nothing without. */
+int report_write_uncertainty(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const nytte_csv_opts *o);
+void report_html_uncertainty(sbuf *b, const nytte_report_data *d);
+void report_html_horizons(sbuf *b, const nytte_report_data *d);
+void report_manifest_uncertainty_settings(sbuf *b, const nytte_report_data *d);
+void report_manifest_uncertainty_totals(sbuf *b, const nytte_report_data *d);
+
 /* The outputs besides the tables (styles.c, html.c); measures[m] holds measure m's
  * geometries as the measures layer was written from them. */
 int report_write_styles(nytte_ctx *ctx, const nytte_report_data *d, const char *dir, const double breaks[REPORT_NCLASSES],

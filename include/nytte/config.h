@@ -13,6 +13,7 @@
 #include "nytte/finance.h"
 #include "nytte/hazard.h"
 #include "nytte/nytte.h"
+#include "nytte/uncertain.h"
 
 #include <stdbool.h>
 
@@ -192,6 +193,12 @@ typedef struct nytte_project {
     /* finance */
     nytte_loan_terms loan;
 
+    /* uncertainty and climate horizons (docs/uncertainty.md) */
+    bool has_uncertainty;      /**< the section `uncertainty` is given: draws are evaluated */
+    nytte_unc_config uncertainty; /**< draws, seed and a distribution per input (kind NONE: not sampled) */
+    nytte_unc_horizon horizons[NYTTE_UNC_MAX_HORIZONS]; /**< `horizons`, in time order */
+    size_t nhorizons;
+
     char *out_dir;             /**< resolved output folder */
     bool csv_excel_da;         /**< outputs.csv_dialect: excel_da (';' and decimal comma) */
     bool shapefile;            /**< outputs.shapefile: also write parcels.shp */
@@ -224,8 +231,10 @@ typedef struct nytte_config_key {
                                 "[]" stands for every item of a list, "<...>" for a name the file chooses
                                 (a use group, a land use, a measure id) */
     unsigned hazard_types; /**< the hazard types it applies to, as NYTTE_HAZARD_BIT bits: a key of hazards[]
-                                the types of that hazard, a key of measures[] the types of the hazard that
-                                gives the depths; a key given where it does not apply is an error.
+                                the types of that hazard, a key of measures[] or horizons the types of the
+                                hazard that gives the depths (the sea-level inputs of uncertainty.<input>
+                                are checked by their loader); a key given where it does not apply is an
+                                error.
                                 NYTTE_HAZARD_ANY for every other key */
     unsigned required;     /**< when its mapping is given, the key must be too: NYTTE_HAZARD_ANY always, 0 never,
                                 other bits (keys of hazards[]) for hazards of those types */

@@ -126,6 +126,14 @@ double nytte_damage_value(const nytte_damage_model *m, nytte_use use, double flo
  */
 double nytte_damage_at_depth(const nytte_damage_model *m, nytte_use use, double value, double depth);
 
+/**
+ * The same with the curves scaled by `scale` ≥ 0 (an uncertain curve, docs/uncertainty.md):
+ * value × (min(1, scale × f_structure(depth)) + contents_factor × min(1, scale × f_contents(depth))).
+ * With scale 1 this is nytte_damage_at_depth, to the bit.
+ */
+double nytte_damage_at_depth_scaled(const nytte_damage_model *m, nytte_use use, double value, double depth,
+                                    double scale);
+
 /* ---- expected annual damage ---------------------------------------------- */
 
 /** How damage varies between two events, as a function of exceedance probability p = 1/T. */
@@ -246,6 +254,13 @@ double nytte_pv_factor(double rate, int years);
  * end 200 → 125 + 150 + 175 + 200 = 650.
  */
 double nytte_pv_ramp(double rate, int years, double start, double end);
+
+/**
+ * The sum Σ_{t=1..N} t (1+r)^-t of nytte_pv_ramp, summed in year order: for a caller that
+ * values many ramps at one rate, as start × A + (end − start) / N × this (the same bits as
+ * nytte_pv_ramp when end != start). Example: r = 0, N = 4 → 10.
+ */
+double nytte_pv_ramp_sum(double rate, int years);
 
 /** Project economics: present values in kr. */
 typedef struct nytte_project_pv {

@@ -18,6 +18,7 @@
 #include "nytte/finance.h"
 #include "nytte/overlay.h"
 #include "nytte/types.h"
+#include "nytte/uncertain.h"
 
 #include <stdint.h>
 
@@ -70,6 +71,7 @@ typedef struct nytte_report_data {
     const double *timing;                  /**< seconds per stage, for the manifest */
     const char *const *timing_names;       /**< names of the stages */
     size_t ntiming;
+    const nytte_unc_result *uncertainty;   /**< the draws and climate horizons (docs/uncertainty.md), or NULL */
 } nytte_report_data;
 
 /** Dialect of the CSV tables. */

@@ -387,6 +387,12 @@ static void test_key_table_known_keys(void **state)
         {"allocation.hybrid[].fraction", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
         {"damage.curves.<use>.depth", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
         {"outputs.shapefile", NYTTE_HAZARD_ANY, 0},
+        {"uncertainty.draws", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
+        {"uncertainty.<input>", NYTTE_HAZARD_ANY, 0},
+        {"uncertainty.<input>.distribution", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
+        {"uncertainty.<input>.correlation", NYTTE_HAZARD_ANY, 0},
+        {"horizons", NYTTE_HAZARD_BIT(NYTTE_HAZARD_COASTAL), 0},
+        {"horizons[].sea_level_rise", NYTTE_HAZARD_ANY, NYTTE_HAZARD_ANY},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         size_t k = 0;
@@ -402,6 +408,15 @@ static void test_key_table_known_keys(void **state)
             if (strcmp(keys[i].path, keys[j].path) == 0)
                 fail_msg("%s twice in the key table", keys[i].path);
 }
+
+/* A small coastal project with a distribution on each uncertain input. */
+#define UNC_PROJECT(curve, value, floor, level, slr)                                                           \
+    "nytte: 1\nname: unc\ninputs: {terrain: terrain.tif, parcels: {path: parcels.geojson, id: pid}}\n"         \
+    "hazards: [{id: surge, type: coastal, sea: sea.geojson, return_periods: [100], levels: [1]}]\n"              \
+    "measures: [{id: wall, geometry: wall.geojson, crest: 2, capex: 100}]\n"                                     \
+    "allocation: {model: area}\n"                                                                                \
+    "uncertainty: {draws: 10, damage_curve: " curve ", building_value: " value ", floor_height: " floor            \
+    ", level_shift: " level ", sea_level_rise: " slr "}\n"
 
 /* Projects that between them give every key of the table; each loads without a problem. */
 static const char *const every_key[] = {
@@ -467,7 +482,33 @@ static const char *const every_key[] = {
     "  contents_factor: {business: 0.5}\n"
     "  curves: {residential: {depth: [0, 1], structure: [0, 0.5], contents: [0, 0.4]}}\n"
     "finance: {loan: annuity, years: 20, rate: 0.03, payments_per_year: 12}\n"
+    "uncertainty:\n"
+    "  draws: 100\n"
+    "  seed: 42\n"
+    "  damage_curve: {distribution: normal, mean: 1, sd: 0.1}\n"
+    "  building_value: {distribution: lognormal, median: 1, sigma: 0.2, correlation: independent}\n"
+    "  floor_height: {distribution: uniform, min: -0.1, max: 0.2, correlation: shared}\n"
+    "  level_shift: {distribution: triangular, min: -0.1, mode: 0, max: 0.2}\n"
+    "  sea_level_rise: {distribution: discrete, values: [0.3, 0.6], weights: [3, 1]}\n"
+    "horizons: [{year: 2050, sea_level_rise: 0.3}, {year: 2100, sea_level_rise: 0.8}]\n"
     "outputs: {folder: out, csv_dialect: excel_da, shapefile: true}\n",
+    /* the other families on every uncertain input (each input takes every family once over these) */
+    UNC_PROJECT("{distribution: lognormal, median: 1, sigma: 0.3}", "{distribution: uniform, min: 0.8, max: 1.2}",
+                "{distribution: triangular, min: 0, mode: 0.1, max: 0.3}",
+                "{distribution: discrete, values: [0, 0.1], weights: [1, 3]}",
+                "{distribution: normal, mean: 0.5, sd: 0.2}"),
+    UNC_PROJECT("{distribution: uniform, min: 0.5, max: 1.5}",
+                "{distribution: triangular, min: 0.8, mode: 1, max: 1.1}",
+                "{distribution: discrete, values: [0, 0.2], weights: [1, 1]}",
+                "{distribution: normal, mean: 0, sd: 0.05}", "{distribution: lognormal, median: 0.5, sigma: 0.4}"),
+    UNC_PROJECT("{distribution: triangular, min: 0.5, mode: 1, max: 2}",
+                "{distribution: discrete, values: [0.9, 1.1], weights: [2, 1]}",
+                "{distribution: normal, mean: 0, sd: 0.1}", "{distribution: lognormal, median: 0.1, sigma: 0.5}",
+                "{distribution: uniform, min: 0.2, max: 0.9}"),
+    UNC_PROJECT("{distribution: discrete, values: [0.8, 1, 1.3], weights: [1, 2, 1]}",
+                "{distribution: normal, mean: 1, sd: 0.1}", "{distribution: lognormal, median: 0.3, sigma: 0.2}",
+                "{distribution: uniform, min: -0.1, max: 0.1}",
+                "{distribution: triangular, min: 0.2, mode: 0.4, max: 1}"),
     /* given depth rasters with the measure; deductions for the project's one element; a design level */
     "nytte: 1\nname: flood\ninputs: {terrain: terrain.tif, parcels: {path: parcels.geojson, id: [a, b], property: e},\n"
     "  owners: {path: owners.csv, property: e, owner: o}}\n"
