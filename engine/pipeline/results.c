@@ -44,6 +44,18 @@ void nytte_results_free(nytte_results *r)
     free(r);
 }
 
+/* line added at the end of the malloc'ed *text: NYTTE_OK or NYTTE_ENOMEM (*text as it was). */
+static int append(char **text, const char *line)
+{
+    size_t n = strlen(*text), k = strlen(line);
+    char *grown = realloc(*text, n + k + 1);
+    if (!grown)
+        return NYTTE_ENOMEM;
+    memcpy(grown + n, line, k + 1);
+    *text = grown;
+    return NYTTE_OK;
+}
+
 /* How the owner pays the amount: the loan's payments, or at once (docs/models.md, Finance). */
 static int payment_plan(char **text, const run_state *s, size_t o)
 {
@@ -65,13 +77,7 @@ static int payment_plan(char **text, const run_state *s, size_t o)
                  nytte_money_format(b, sizeof b, NULL, l->last_payment),
                  nytte_money_format(c, sizeof c, NULL, l->first_year), nytte_money_format(d, sizeof d, NULL, l->total),
                  nytte_money_format(e, sizeof e, NULL, l->interest));
-    size_t n = strlen(*text), k = strlen(line);
-    char *grown = realloc(*text, n + k + 1);
-    if (!grown)
-        return NYTTE_ENOMEM;
-    memcpy(grown + n, line, k + 1);
-    *text = grown;
-    return NYTTE_OK;
+    return append(text, line);
 }
 
 /* With draws: the owner's band over them (docs/uncertainty.md), after the payment. */
@@ -79,13 +85,7 @@ static int band(char **text, const run_state *s, size_t o)
 {
     char line[1024];
     nytte_unc_owner_text(line, sizeof line, s->unc, o, s->p->uncertainty.seed);
-    size_t n = strlen(*text), k = strlen(line);
-    char *grown = realloc(*text, n + k + 1);
-    if (!grown)
-        return NYTTE_ENOMEM;
-    memcpy(grown + n, line, k + 1);
-    *text = grown;
-    return NYTTE_OK;
+    return append(text, line);
 }
 
 int pipeline_owner_text(nytte_ctx *ctx, char **text, const run_state *s, size_t o)

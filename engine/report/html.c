@@ -23,19 +23,19 @@ const nytte_money_style report_html_kr = {',', "&#160;", "−", "&#160;kr"};
 /* Amounts in the owner lookup's JSON (shown as text by the script): "1234567,80 kr". */
 static const nytte_money_style lookup_kr = {',', "", "-", " kr"};
 
-static void money(sbuf *b, int64_t ore)
+void report_money(sbuf *b, int64_t ore)
 {
     char buf[96];
     sb_add(b, nytte_money_format(buf, sizeof buf, &report_html_kr, ore));
 }
 
-static void money_kr(sbuf *b, double kr)
+void report_money_kr(sbuf *b, double kr)
 {
-    if (kr != kr) {
+    int64_t ore;
+    if (nytte_alloc_kr_to_ore(kr, &ore) != NYTTE_OK)
         sb_add(b, "–");
-        return;
-    }
-    money(b, (int64_t)llround(kr * 100.0));
+    else
+        report_money(b, ore);
 }
 
 /* "s" for any count but one: "1 owner", "2 owners". */
@@ -178,7 +178,7 @@ static void map(sbuf *b, const nytte_report_data *d, const double breaks[REPORT_
             sb_add(b, "\"><title>");
             sb_xml(b, in->parcels[i].id);
             sb_add(b, ": ");
-            money(b, d->alloc->parcel_ore[i]);
+            report_money(b, d->alloc->parcel_ore[i]);
             sb_add(b, "</title></path>\n");
         }
         sb_add(b, "</g>\n");
@@ -208,10 +208,10 @@ static void map(sbuf *b, const nytte_report_data *d, const double breaks[REPORT_
     for (int k = 0; k < REPORT_NCLASSES && breaks[k] == breaks[k]; k++) {
         sb_printf(b, "<span><i class=\"sw\" style=\"background:%s\"></i>", report_class_colors[k + 1]);
         if (!single) {
-            money_kr(b, k ? breaks[k - 1] : 0.0);
+            report_money_kr(b, k ? breaks[k - 1] : 0.0);
             sb_add(b, " – ");
         }
-        money_kr(b, breaks[k]);
+        report_money_kr(b, breaks[k]);
         sb_add(b, "</span>");
     }
     sb_add(b, "<span><i class=\"sw\" style=\"background:#fff;border:2px solid #2171b5\"></i>"
@@ -326,17 +326,17 @@ static void summary(sbuf *b, const nytte_report_data *d)
              r->nowners - npay, r->nowners - npay == 1 ? "pays" : "pay");
     row2(b, "Payers", buf);
     sb_add(b, "<tr><th>Owners pay in all</th><td>");
-    money(b, r->total_ore - r->residual_ore);
+    report_money(b, r->total_ore - r->residual_ore);
     if (r->yearly_ore) {
         sb_add(b, " once, and ");
-        money(b, r->yearly_ore);
+        report_money(b, r->yearly_ore);
         sb_add(b, " a year for operation and maintenance");
     }
     sb_add(b, "</td></tr>\n");
     if (r->residual_ore) {
         sb_xmlf(b, "<tr><th>Residual payer</th><td>%s pays ",
                 p->alloc.rules.residual_payer ? p->alloc.rules.residual_payer : "the residual payer");
-        money(b, r->residual_ore);
+        report_money(b, r->residual_ore);
         sb_add(b, ": what the owners cannot pay under the benefit cap</td></tr>\n");
     }
     row2(b, "Allocation model", nytte_alloc_model_name(p->alloc.model));
@@ -367,11 +367,11 @@ static void costs(sbuf *b, const nytte_report_data *d)
         const nytte_measure_cfg *mc = e < p->nmeasures ? &p->measures[e] : NULL;
         sb_xmlf(b, "<tr><td>%s <span class=\"note\">(%s)</span></td><td class=\"n\">", mc && mc->name ? mc->name : er->id,
                 er->id);
-        money(b, er->pool.capex_ore);
+        report_money(b, er->pool.capex_ore);
         sb_add(b, "</td><td class=\"n\">");
-        money(b, mc ? mc->om_per_year : 0);
+        report_money(b, mc ? mc->om_per_year : 0);
         sb_add(b, "</td><td class=\"n\">");
-        money(b, er->pool.om_pv_ore);
+        report_money(b, er->pool.om_pv_ore);
         sb_add(b, "</td><td>");
         for (size_t k = 0; k < er->pool.ndeductions; k++) {
             const nytte_deduction_cfg *dc = mc && k < mc->ndeductions ? &mc->deductions[k] : NULL;
@@ -381,34 +381,34 @@ static void costs(sbuf *b, const nytte_report_data *d)
             if (dc)
                 sb_printf(b, " (%s)", nytte_alloc_deduction_kind_name(dc->kind));
             sb_add(b, ": −");
-            money(b, er->pool.deducted_ore[k]);
+            report_money(b, er->pool.deducted_ore[k]);
         }
         if (er->pool.ndeductions == 0)
             sb_add(b, "none");
         sb_add(b, "</td><td class=\"n\">");
-        money(b, er->pool.pool_ore - er->residual_ore);
+        report_money(b, er->pool.pool_ore - er->residual_ore);
         if (er->residual_ore) {
             sb_add(b, "<span class=\"note\" style=\"display:block\">+ ");
-            money(b, er->residual_ore);
+            report_money(b, er->residual_ore);
             sb_xmlf(b, " %s</span>", er->residual_payer ? er->residual_payer : "the residual payer");
         }
         sb_add(b, "</td><td class=\"n\">");
-        money(b, er->pool.yearly_ore);
+        report_money(b, er->pool.yearly_ore);
         sb_printf(b, "</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n",
                   er->nin_area, er->npayers, er->nexempt);
         tc += er->pool.capex_ore, tom += mc ? mc->om_per_year : 0, tpv += er->pool.om_pv_ore;
         tpool += er->pool.pool_ore - er->residual_ore, tyear += er->pool.yearly_ore;
     }
     sb_add(b, "</tbody>\n<tfoot><tr><th>Total</th><th class=\"n\">");
-    money(b, tc);
+    report_money(b, tc);
     sb_add(b, "</th><th class=\"n\">");
-    money(b, tom);
+    report_money(b, tom);
     sb_add(b, "</th><th class=\"n\">");
-    money(b, tpv);
+    report_money(b, tpv);
     sb_add(b, "</th><th></th><th class=\"n\">");
-    money(b, tpool);
+    report_money(b, tpool);
     sb_add(b, "</th><th class=\"n\">");
-    money(b, tyear);
+    report_money(b, tyear);
     sb_add(b, "</th><th></th><th></th><th></th></tr></tfoot>\n</table>\n"
               "<p class=\"note\">Each element's benefit area is the parcels that flood at the design event without "
               "it and less with it; only they share its cost. Amounts are exact to the øre: every element's "
@@ -439,11 +439,11 @@ static void comparison(sbuf *b, const nytte_report_data *d, const nytte_alloc_co
             continue;
         }
         sb_printf(b, "<td class=\"n\">%zu</td><td class=\"n\">", mt->npayers);
-        money_kr(b, mt->mean_kr);
+        report_money_kr(b, mt->mean_kr);
         sb_add(b, "</td><td class=\"n\">");
-        money_kr(b, mt->median_kr);
+        report_money_kr(b, mt->median_kr);
         sb_add(b, "</td><td class=\"n\">");
-        money_kr(b, mt->max_kr);
+        report_money_kr(b, mt->max_kr);
         sb_printf(b, "</td><td class=\"n\">%.1f %%</td><td class=\"n\">%.3f</td><td class=\"n\">", mt->top10_share * 100,
                   mt->gini);
         if (mt->median_permille == mt->median_permille)

@@ -67,6 +67,9 @@ extern const char *const report_measure_colors[REPORT_NMEASURE_COLORS];
 /* Amounts in report.html: "1 234 567,80 kr", Danish grouping and decimal comma, non-breaking
  * spaces, a true minus sign (html.c). */
 extern const nytte_money_style report_html_kr;
+/* An amount in report.html in that style; kr rounded to the øre, "–" when not a number (html.c). */
+void report_money(sbuf *b, int64_t ore);
+void report_money_kr(sbuf *b, double kr);
 
 /* report.html's findings box (the first screen) and its section on benefit and harm per
  * element, with the parcels above their benefit and the harmed parcels (safeguards.c). */

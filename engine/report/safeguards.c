@@ -9,22 +9,6 @@
 
 #include <math.h>
 
-static void money(sbuf *b, int64_t ore)
-{
-    char buf[96];
-    sb_add(b, nytte_money_format(buf, sizeof buf, &report_html_kr, ore));
-}
-
-/* kr as money (rounded to the øre); "–" when unknown. */
-static void money_kr(sbuf *b, double kr)
-{
-    int64_t ore;
-    if (nytte_alloc_kr_to_ore(kr, &ore) != NYTTE_OK)
-        sb_add(b, "–");
-    else
-        money(b, ore);
-}
-
 /* A ratio with a decimal comma, "–" when unknown. */
 static void ratio(sbuf *b, double v)
 {
@@ -66,9 +50,9 @@ static void element_table(sbuf *b, const nytte_report_data *d)
         sb_xmlf(b, "<tr><td>%s</td><td class=\"n\">", er->id);
         ratio(b, d->element_pv ? d->element_pv[e].bcr : NAN);
         sb_add(b, "</td><td class=\"n\">");
-        money_kr(b, er->payers_benefit_kr);
+        report_money_kr(b, er->payers_benefit_kr);
         sb_add(b, "</td><td class=\"n\">");
-        money(b, er->payers_ore);
+        report_money(b, er->payers_ore);
         if (er->benefit_cap == NYTTE_BENEFIT_CAP_CAP)
             sb_printf(b, "</td><td class=\"n\">0 (%zu held at it)", er->ncap_benefit);
         else if (er->benefit_cap == NYTTE_BENEFIT_CAP_WARN)
@@ -78,9 +62,9 @@ static void element_table(sbuf *b, const nytte_report_data *d)
         sb_add(b, "</td><td class=\"n\">");
         ratio(b, er->max_ratio);
         sb_add(b, "</td><td class=\"n\">");
-        money(b, er->residual_ore);
+        report_money(b, er->residual_ore);
         sb_printf(b, "</td><td class=\"n\">%zu</td><td class=\"n\">", er->nharmed);
-        money_kr(b, er->harmed_ead_kr);
+        report_money_kr(b, er->harmed_ead_kr);
         sb_add(b, "</td></tr>\n");
     }
     sb_add(b, "</tbody>\n</table>\n");
@@ -105,9 +89,9 @@ static void bound_list(sbuf *b, const nytte_report_data *d)
             if (!l->over_benefit && l->cap != NYTTE_CAP_BENEFIT)
                 continue;
             sb_xmlf(b, "<tr><td>%s</td><td>%s</td><td class=\"n\">", d->inputs->parcels[i].id, r->elements[e].id);
-            money(b, l->ore);
+            report_money(b, l->ore);
             sb_add(b, "</td><td class=\"n\">");
-            money_kr(b, l->benefit > 0 ? l->benefit : 0.0);
+            report_money_kr(b, l->benefit > 0 ? l->benefit : 0.0);
             sb_add(b, "</td><td class=\"n\">");
             ratio(b, l->benefit_ratio);
             sb_add(b, l->cap == NYTTE_CAP_BENEFIT ? "</td><td>held at its benefit</td></tr>\n"
@@ -138,9 +122,9 @@ static void harmed_list(sbuf *b, const nytte_report_data *d)
             if (!l->harmed)
                 continue;
             sb_xmlf(b, "<tr><td>%s</td><td>%s</td><td class=\"n\">", d->inputs->parcels[i].id, r->elements[e].id);
-            money_kr(b, -l->benefit);
+            report_money_kr(b, -l->benefit);
             sb_add(b, "</td><td class=\"n\">");
-            money(b, l->ore < 0 ? -l->ore : 0);
+            report_money(b, l->ore < 0 ? -l->ore : 0);
             sb_add(b, "</td></tr>\n");
         }
     sb_add(b, "</tbody>\n</table>\n");

@@ -15,22 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void money(sbuf *b, int64_t ore)
-{
-    char buf[96];
-    sb_add(b, nytte_money_format(buf, sizeof buf, &report_html_kr, ore));
-}
-
-/* kr as money (rounded to the øre); "–" when unknown. */
-static void money_kr(sbuf *b, double kr)
-{
-    int64_t ore;
-    if (nytte_alloc_kr_to_ore(kr, &ore) != NYTTE_OK)
-        sb_add(b, "–");
-    else
-        money(b, ore);
-}
-
 /* A number with a decimal comma, "–" when unknown. */
 static void num(sbuf *b, const char *fmt, double v)
 {
@@ -379,7 +363,7 @@ static void economics_table(sbuf *b, const nytte_report_data *d)
             if (f == 3)
                 num(b, "%.2f", base);
             else
-                money_kr(b, base);
+                report_money_kr(b, base);
             for (int q = 0; q < 3; q++) {
                 const nytte_unc_economics *x = &u->economics_p[3 * e + (size_t)q];
                 double v = f == 0 ? x->ead_without : f == 1 ? x->ead_with : f == 2 ? x->pv_benefits : x->bcr;
@@ -387,7 +371,7 @@ static void economics_table(sbuf *b, const nytte_report_data *d)
                 if (f == 3)
                     num(b, "%.2f", v);
                 else
-                    money_kr(b, v);
+                    report_money_kr(b, v);
             }
             sb_add(b, "</td></tr>\n");
         }
@@ -405,9 +389,9 @@ static void decile_table(sbuf *b, const decile_box box[11])
         if (!x->n)
             continue;
         sb_printf(b, "<tr><td class=\"n\">%d</td><td class=\"n\">%zu</td><td class=\"n\">", k, x->n);
-        money(b, x->lo);
+        report_money(b, x->lo);
         sb_add(b, " – ");
-        money(b, x->hi);
+        report_money(b, x->hi);
         const double v[3] = {x->p5, x->p50, x->p95};
         for (int q = 0; q < 3; q++) {
             sb_add(b, "</td><td class=\"n\">");
@@ -483,24 +467,24 @@ void report_html_horizons(sbuf *b, const nytte_report_data *d)
             sb_xmlf(b, "</td><td>%s</td><td class=\"n\">", figs[f]);
             const nytte_unc_economics *z = &u->base_economics[e];
             if (f == 0)
-                money_kr(b, z->ead_without);
+                report_money_kr(b, z->ead_without);
             else if (f == 1)
-                money_kr(b, z->ead_with);
+                report_money_kr(b, z->ead_with);
             else if (f == 2)
                 num(b, "%.2f", z->bcr);
             else
-                money(b, r->elements[e].pool.pool_ore - r->elements[e].residual_ore);
+                report_money(b, r->elements[e].pool.pool_ore - r->elements[e].residual_ore);
             for (size_t h = 0; h < nh; h++) {
                 const nytte_unc_economics *c = &u->horizon_economics[h * ne + e];
                 sb_add(b, "</td><td class=\"n\">");
                 if (f == 0)
-                    money_kr(b, c->ead_without);
+                    report_money_kr(b, c->ead_without);
                 else if (f == 1)
-                    money_kr(b, c->ead_with);
+                    report_money_kr(b, c->ead_with);
                 else if (f == 2)
                     num(b, "%.2f", c->bcr);
                 else
-                    money(b, u->horizon_pool_ore[h * ne + e]);
+                    report_money(b, u->horizon_pool_ore[h * ne + e]);
             }
             sb_add(b, "</td></tr>\n");
         }
@@ -530,10 +514,10 @@ void report_html_horizons(sbuf *b, const nytte_report_data *d)
     for (size_t i = 0; i < show; i++) {
         size_t o = idx[i];
         sb_xmlf(b, "<tr><td>%s</td><td class=\"n\">", r->owners[o].id);
-        money(b, r->owners[o].total_ore);
+        report_money(b, r->owners[o].total_ore);
         for (size_t h = 0; h < nh; h++) {
             sb_add(b, "</td><td class=\"n\">");
-            money(b, u->horizon_owner_ore[h * no + o]);
+            report_money(b, u->horizon_owner_ore[h * no + o]);
         }
         sb_add(b, "</td></tr>\n");
     }
